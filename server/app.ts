@@ -1,0 +1,67 @@
+/**
+ * Builds the Koa app: middleware in order, then the route table. Never listens (tests and start-server
+ * call `app.callback()`).
+ */
+import { constants as zlib } from 'node:zlib';
+import cors from '@koa/cors';
+import Router from '@koa/router';
+import Koa from 'koa';
+import compress from 'koa-compress';
+import type { Logger } from 'pino';
+import type { Config } from './config/schema.js';
+import { mountEndpoint } from './http/endpoint.js';
+import { errorHandler } from './http/middleware/error-handler.js';
+import { hostCheck } from './http/middleware/host-check.js';
+import { recordMetrics } from './http/middleware/record-metrics.js';
+import { requestContext } from './http/middleware/request-context.js';
+import { routes } from './http/routes/index.js';
+import type { AppState } from './http/types.js';
+import type { Services } from './services/create-services.js';
+
+export interface AppDeps {
+  config: Config;
+  services: Services;
+  logger: Logger;
+}
+
+/** Compress JSON and text, never event streams (they must reach the client as they are written). */
+const compressible = (type: string) => !type.startsWith('text/event-stream') && /json|text|javascript|xml|svg/.test(type);
+
+export function createApp({ config, services, logger }: AppDeps): Koa<AppState> {
+  const app = new Koa<AppState>({ proxy: false });
+  app.silent = true; // errors are logged by our error handler, not Koa's default printer
+  const router = new Router<AppState>();
+  const env = { services, bodyLimitBytes: config.bodyLimitBytes, defaultTimeoutMs: config.requestTimeoutMs };
+  for (const [method, path, ep] of routes) mountEndpoint(router, method, path, ep, env);
+
+  const allowedOrigins = new Set(config.corsOrigins);
+  app
+    .use(recordMetrics(services.metrics))
+    .use(requestContext())
+    .use(errorHandler(logger))
+    .use(hostCheck(config.allowedHosts))
+    .use(
+      cors({
+        origin: (ctx) => (allowedOrigins.has(ctx.get('Origin')) ? ctx.get('Origin') : ''),
+        exposeHeaders: ['X-Request-Id', 'X-Auth-Method', 'X-Principal-Id', 'Retry-After'],
+        maxAge: 600,
+      }),
+    )
+    .use(
+      compress({
+        threshold: 1024,
+        filter: compressible,
+        // Brotli's default quality (11) costs more CPU than it saves on per-request JSON.
+        br: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
+        gzip: { level: 6 },
+        deflate: false,
+      }),
+    )
+    .use(async (ctx, next) => {
+      ctx.set('X-Content-Type-Options', 'nosniff');
+      await next();
+    })
+    .use(router.routes())
+    .use(router.allowedMethods({ throw: true }));
+  return app;
+}

@@ -1,0 +1,120 @@
+/**
+ * The one configuration schema. Every key has its env name, its flag, a default and a description; the
+ * README's configuration table is checked against this file by a test, so adding a key here is how a
+ * setting comes to exist.
+ */
+import { z } from 'zod';
+
+export interface ConfigKey<T> {
+  /** Environment variable that sets it. */
+  env: string;
+  /** Command-line flag that sets it (flags win over env). */
+  flag: string;
+  /** What it does, for the README and `--help`. */
+  description: string;
+  /** The default as a user reads it in the docs. */
+  defaultDoc: string;
+  /** Parses the raw string (or the default when unset). */
+  parse: z.ZodType<T>;
+  /** Raw default, or a function of the platform for OS-dependent defaults. */
+  default: string | ((platform: PlatformDefaults) => string);
+  secret?: boolean;
+}
+
+/** Facts about the machine that some defaults depend on (injected so tests can fake them). */
+export interface PlatformDefaults {
+  dataDir: string;
+  cwd: string;
+}
+
+const csv = z.string().transform((s) =>
+  s.split(',').map((part) => part.trim()).filter((part) => part.length > 0),
+);
+const onOff = z.enum(['on', 'off']).transform((v) => v === 'on');
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+function key<T>(spec: ConfigKey<T>): ConfigKey<T> {
+  return spec;
+}
+
+export const configSchema = {
+  host: key({
+    env: 'JAN_HOST', flag: '--host', default: '127.0.0.1', defaultDoc: '`127.0.0.1`',
+    description: 'Address to listen on. Anything but loopback requires authentication (`JAN_AUTH=on`).',
+    parse: z.string().min(1),
+  }),
+  port: key({
+    env: 'JAN_PORT', flag: '--port', default: '1337', defaultDoc: '`1337`',
+    description: 'TCP port; `0` picks a free port (printed at start).',
+    parse: integer(0, 65535),
+  }),
+  dataDir: key({
+    env: 'JAN_DATA_DIR', flag: '--data-dir', default: (p) => p.dataDir,
+    defaultDoc: 'the OS per-user data folder (`$XDG_DATA_HOME/jan-server` on Linux)',
+    description: 'Folder for the SQLite database and other data.',
+    parse: z.string().min(1),
+  }),
+  modelsDir: key({
+    env: 'JAN_MODELS_DIR', flag: '--models-dir', default: (p) => `${p.cwd}/models`, defaultDoc: '`./models`',
+    description: 'Folder scanned for `*.gguf` model files.',
+    parse: z.string().min(1),
+  }),
+  apiKey: key({
+    env: 'JAN_API_KEY', flag: '--api-key', default: '', defaultDoc: 'none', secret: true,
+    description: 'An extra admin API key accepted as given (for automation). At least 16 characters.',
+    parse: z.string().refine((v) => v === '' || v.length >= 16, 'must be empty or at least 16 characters'),
+  }),
+  logLevel: key({
+    env: 'JAN_LOG_LEVEL', flag: '--log-level', default: 'info', defaultDoc: '`info`',
+    description: 'One of `fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`.',
+    parse: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  }),
+  auth: key({
+    env: 'JAN_AUTH', flag: '--auth', default: 'on', defaultDoc: '`on`',
+    description: '`off` treats every request as the local admin. Only allowed on a loopback host.',
+    parse: onOff,
+  }),
+  guestLogin: key({
+    env: 'JAN_GUEST_LOGIN', flag: '--guest-login', default: 'auto', defaultDoc: '`auto`',
+    description: '`POST /auth/guest-login`: `auto` = on for a loopback host, off otherwise; `on`; `off`.',
+    parse: z.enum(['auto', 'on', 'off']),
+  }),
+  tokenTtlSeconds: key({
+    env: 'JAN_TOKEN_TTL_SECONDS', flag: '--token-ttl-seconds', default: '3600', defaultDoc: '`3600`',
+    description: 'Lifetime of guest access tokens.',
+    parse: integer(60, 30 * 24 * 3600),
+  }),
+  sessionTtlSeconds: key({
+    env: 'JAN_SESSION_TTL_SECONDS', flag: '--session-ttl-seconds', default: '43200', defaultDoc: '`43200`',
+    description: 'Lifetime of the dashboard session cookie made from the one-time login link.',
+    parse: integer(60, 30 * 24 * 3600),
+  }),
+  corsOrigins: key({
+    env: 'JAN_CORS_ORIGINS', flag: '--cors-origins', default: '', defaultDoc: 'none (same origin only)',
+    description: 'Comma-separated origins allowed to call the API from a browser (e.g. `http://localhost:5173`).',
+    parse: csv,
+  }),
+  allowedHosts: key({
+    env: 'JAN_ALLOWED_HOSTS', flag: '--allowed-hosts', default: '', defaultDoc: 'none',
+    description: 'Extra host names accepted in the `Host` header (IP literals and `localhost` always are).',
+    parse: csv,
+  }),
+  bodyLimitBytes: key({
+    env: 'JAN_BODY_LIMIT_BYTES', flag: '--body-limit-bytes', default: String(4 * 1024 * 1024),
+    defaultDoc: '`4194304` (4 MiB)', description: 'Largest JSON request body; larger ones get 413.',
+    parse: integer(1024, 512 * 1024 * 1024),
+  }),
+  requestTimeoutMs: key({
+    env: 'JAN_REQUEST_TIMEOUT_MS', flag: '--request-timeout-ms', default: '30000', defaultDoc: '`30000`',
+    description: 'Default request timeout; routes may set their own, all capped at 60 s.',
+    parse: integer(100, 60_000),
+  }),
+  shutdownTimeoutMs: key({
+    env: 'JAN_SHUTDOWN_TIMEOUT_MS', flag: '--shutdown-timeout-ms', default: '10000', defaultDoc: '`10000`',
+    description: 'How long shutdown waits for in-flight requests before closing connections.',
+    parse: integer(0, 120_000),
+  }),
+} as const;
+
+export type ConfigSchema = typeof configSchema;
+export type Config = { [K in keyof ConfigSchema]: z.output<ConfigSchema[K]['parse']> };

@@ -1,0 +1,98 @@
+/**
+ * An endpoint is a handler plus what the router, the validator and the OpenAPI document need to know about
+ * it. `mountEndpoint` does the shared work for all of them — authenticate, read and validate input, apply the
+ * timeout — so each handler is only "one service call, shape the reply".
+ */
+import type Router from '@koa/router';
+import type { z } from 'zod';
+import { AppError, forbidden, unauthorized } from '../errors/app-error.js';
+import type { Principal } from '../services/auth/principal.js';
+import type { Services } from '../services/create-services.js';
+import { readJsonBody } from './json-body.js';
+import { authenticateRequest } from './middleware/authenticate.js';
+import type { AppContext, AppState } from './types.js';
+import { validate } from './validate.js';
+
+export type Access = 'public' | 'user' | 'admin';
+
+export interface HandlerInput<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  /** Present on every endpoint whose access is not `public`. */
+  principal: Principal;
+  ctx: AppContext;
+}
+
+export interface Endpoint<B = unknown, Q = unknown, P = unknown> {
+  summary: string;
+  tags: string[];
+  access?: Access;
+  body?: z.ZodType<B>;
+  query?: z.ZodType<Q>;
+  params?: z.ZodType<P>;
+  /** Success status (default 200) and the response schema, for OpenAPI. */
+  status?: number;
+  response?: z.ZodType;
+  /** Overrides the configured request timeout (capped at 60 s). */
+  timeoutMs?: number;
+  /** Returns the response body; `undefined` means the handler set `ctx` itself. */
+  handle(input: HandlerInput<B, Q, P>, services: Services): unknown;
+}
+
+export function endpoint<B = undefined, Q = undefined, P = undefined>(spec: Endpoint<B, Q, P>): Endpoint<B, Q, P> {
+  return spec;
+}
+
+export interface EndpointContext {
+  services: Services;
+  bodyLimitBytes: number;
+  defaultTimeoutMs: number;
+}
+
+const MAX_TIMEOUT_MS = 60_000;
+
+async function runEndpoint(ep: Endpoint, ctx: AppContext, env: EndpointContext): Promise<unknown> {
+  const principal = await authenticateRequest(ctx, env.services.authenticator);
+  const access = ep.access ?? 'user';
+  if (access !== 'public' && !principal) {
+    throw unauthorized('Missing or invalid credentials. Send `Authorization: Bearer <API key or token>` or `X-API-Key`.');
+  }
+  if (access === 'admin' && principal?.role !== 'admin') throw forbidden('This endpoint needs an admin credential.');
+  const input = {
+    params: ep.params ? validate(ep.params, ctx.params, 'path') : undefined,
+    query: ep.query ? validate(ep.query, ctx.query, 'query') : undefined,
+    body: ep.body ? validate(ep.body, await readJsonBody(ctx.req, env.bodyLimitBytes), 'body') : undefined,
+    principal: principal!,
+    ctx,
+  };
+  return ep.handle(input, env.services);
+}
+
+/** Rejects after `ms`, aborting the request's signal so that cooperative work stops too. */
+function withTimeout<T>(work: Promise<T>, ms: number, abort: (reason: unknown) => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new AppError(503, 'timeout_error', `The request took longer than ${ms} ms and was stopped.`, {
+        code: 'request_timeout',
+        retryAfter: 1,
+      });
+      abort(error);
+      reject(error);
+    }, ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function mountEndpoint(router: Router<AppState>, method: string, path: string, ep: Endpoint, env: EndpointContext): void {
+  const timeoutMs = Math.min(ep.timeoutMs ?? env.defaultTimeoutMs, MAX_TIMEOUT_MS);
+  router.register(path, [method], async (ctx) => {
+    const appCtx = ctx as unknown as AppContext;
+    const result = await withTimeout(runEndpoint(ep as Endpoint, appCtx, env), timeoutMs, (reason) => appCtx.state.abort(reason));
+    if (result !== undefined) {
+      appCtx.status = ep.status ?? 200;
+      appCtx.body = result;
+    }
+  });
+}

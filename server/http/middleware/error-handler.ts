@@ -1,0 +1,63 @@
+/**
+ * The single place errors become responses: the OpenAI envelope `{"error":{message,type,param,code}}` with
+ * the right status. Unknown errors become a generic 500 (the stack goes to the log only). When an event
+ * stream has already started, the error is sent as one last `data:` frame instead.
+ */
+import type { Logger } from 'pino';
+import { AppError } from '../../errors/app-error.js';
+import type { AppContext, AppMiddleware } from '../types.js';
+
+/** Errors thrown by Koa and its middleware (http-errors) carry `status` and `expose`. */
+interface HttpError extends Error {
+  status?: number;
+  expose?: boolean;
+  headers?: Record<string, string>;
+}
+
+function toAppError(error: unknown): AppError | undefined {
+  if (error instanceof AppError) return error;
+  const http = error as HttpError;
+  if (typeof http?.status !== 'number' || http.status >= 500 || http.status < 400) return undefined;
+  if (http.status === 405 || http.status === 501) {
+    return new AppError(405, 'invalid_request_error', http.message || 'Method not allowed.', {
+      code: 'method_not_allowed',
+      headers: http.headers ?? {},
+    });
+  }
+  return new AppError(http.status, 'invalid_request_error', http.expose ? http.message : 'Bad request.', { code: 'bad_request' });
+}
+
+export function errorEnvelope(error: AppError) {
+  return { error: { message: error.message, type: error.type, param: error.param, code: error.code } };
+}
+
+function send(ctx: AppContext, error: AppError): void {
+  if (ctx.headerSent) {
+    // An SSE stream is under way: the status is out already, so say it in the stream and end it.
+    if (!ctx.res.writableEnded) ctx.res.end(`data: ${JSON.stringify(errorEnvelope(error))}\n\n`);
+    return;
+  }
+  ctx.status = error.status;
+  ctx.set(error.headers);
+  if (error.retryAfter !== undefined) ctx.set('Retry-After', String(error.retryAfter));
+  ctx.body = errorEnvelope(error);
+}
+
+export function errorHandler(logger: Logger): AppMiddleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        throw new AppError(404, 'not_found_error', `Unknown route: ${ctx.method} ${ctx.path}`, { code: 'unknown_route' });
+      }
+    } catch (error) {
+      const appError = toAppError(error);
+      if (appError) {
+        send(ctx, appError);
+        return;
+      }
+      logger.error({ err: error, requestId: ctx.state.requestId, route: ctx._matchedRoute }, 'unhandled error');
+      send(ctx, new AppError(500, 'server_error', 'The server had an error while processing your request.', { code: 'internal_error' }));
+    }
+  };
+}

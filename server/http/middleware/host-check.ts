@@ -1,0 +1,19 @@
+import { isIP } from 'node:net';
+import { forbidden } from '../../errors/app-error.js';
+import type { AppMiddleware } from '../types.js';
+
+/**
+ * Defends against DNS rebinding: a web page can make a browser send requests to 127.0.0.1 under a hostname
+ * the attacker controls. We answer only requests whose Host is an IP literal, `localhost`, or a name the user
+ * allowed (JAN_ALLOWED_HOSTS).
+ */
+export function hostCheck(allowedHosts: readonly string[]): AppMiddleware {
+  const allowed = new Set(allowedHosts.map((h) => h.toLowerCase()));
+  return async (ctx, next) => {
+    const hostname = ctx.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+    const ok =
+      hostname === '' || isIP(hostname) !== 0 || hostname === 'localhost' || hostname.endsWith('.localhost') || allowed.has(hostname);
+    if (!ok) throw forbidden(`Host '${hostname}' is not allowed. Add it to JAN_ALLOWED_HOSTS to serve it.`, 'host_not_allowed');
+    await next();
+  };
+}

@@ -1,0 +1,30 @@
+import type { Metrics } from '../../metrics/create-metrics.js';
+import type { AppMiddleware } from '../types.js';
+
+/**
+ * Counts and times every request by its route *template* (`/v1/conversations/:id`), never the raw URL, so
+ * label sets stay bounded. Time runs until the response is fully written (streams included).
+ */
+export function recordMetrics(metrics: Metrics): AppMiddleware {
+  return async (ctx, next) => {
+    const start = process.hrtime.bigint();
+    metrics.requestsInFlight.inc();
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      metrics.requestsInFlight.dec();
+      const route = ctx._matchedRoute ? String(ctx._matchedRoute) : 'unmatched';
+      const status = String(ctx.status);
+      metrics.requestsTotal.inc({ method: ctx.method, route, status });
+      metrics.requestDuration.observe({ method: ctx.method, route }, Number(process.hrtime.bigint() - start) / 1e9);
+      if (ctx.status >= 400) {
+        const type = (ctx.body as { error?: { type?: string } } | undefined)?.error?.type ?? 'unknown';
+        metrics.errorsTotal.inc({ route, status, type });
+      }
+    };
+    ctx.res.once('finish', finish);
+    ctx.res.once('close', finish);
+    await next();
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Every route of the server, one line each. This table drives the router, the OpenAPI document and the
+ * metrics' route labels; adding an endpoint means adding a line here.
+ */
+import type { Endpoint } from '../endpoint.js';
+import * as auth from './auth.js';
+import * as conversations from './conversations.js';
+import * as dashboard from './dashboard.js';
+import * as health from './health.js';
+import * as items from './items.js';
+import * as metrics from './metrics.js';
+import * as models from './models.js';
+import * as openapi from './openapi.js';
+import * as projects from './projects.js';
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each line has its own input types
+export type Route = readonly [method: Method, path: string, endpoint: Endpoint<any, any, any>];
+
+export const routes: readonly Route[] = [
+  ['GET', '/', dashboard.index],
+  ['GET', '/healthz', health.healthz],
+  ['GET', '/readyz', health.readyz],
+  ['GET', '/v1/health', health.health],
+  ['GET', '/metrics', metrics.exposition],
+  ['GET', '/v1/openapi.json', openapi.document],
+
+  ['POST', '/auth/guest-login', auth.guestLogin],
+  ['POST', '/auth/upgrade', auth.upgrade],
+  ['GET', '/auth/me', auth.me],
+  ['POST', '/auth/api-keys', auth.createKey],
+  ['GET', '/auth/api-keys', auth.listKeys],
+  ['DELETE', '/auth/api-keys/:id', auth.deleteKey],
+
+  ['GET', '/v1/models', models.list],
+  ['GET', '/v1/models/:id', models.get],
+
+  ['GET', '/v1/conversations', conversations.list],
+  ['POST', '/v1/conversations', conversations.create],
+  ['GET', '/v1/conversations/:id', conversations.get],
+  ['PATCH', '/v1/conversations/:id', conversations.update],
+  ['POST', '/v1/conversations/:id', conversations.update],
+  ['DELETE', '/v1/conversations/:id', conversations.remove],
+  ['GET', '/v1/conversations/:id/items', items.list],
+  ['POST', '/v1/conversations/:id/items', items.create],
+  ['GET', '/v1/conversations/:id/items/:item_id', items.get],
+  ['DELETE', '/v1/conversations/:id/items/:item_id', items.remove],
+
+  ['GET', '/v1/projects', projects.list],
+  ['POST', '/v1/projects', projects.create],
+  ['GET', '/v1/projects/:id', projects.get],
+  ['PATCH', '/v1/projects/:id', projects.update],
+  ['DELETE', '/v1/projects/:id', projects.remove],
+];

@@ -1,0 +1,45 @@
+/**
+ * CLI entry (`npm start`): load the config, start the server, print where it is, stop cleanly on
+ * Ctrl-C / SIGTERM (a second signal exits at once).
+ */
+import { ConfigError, loadConfig } from './config/load-config.js';
+import { startServer } from './start-server.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`jan-server: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const server = await startServer(config);
+  process.stdout.write(`Server: ${server.url}\nDashboard: ${server.dashboardUrl}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    process.stderr.write(`jan-server: ${signal}, shutting down (again to force)\n`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`jan-server: shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  const message = (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+    ? `the port is already in use (${(error as Error).message}). Set JAN_PORT or --port, or 0 for a free port.`
+    : String((error as Error).stack ?? error);
+  process.stderr.write(`jan-server: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+/** Wires the services over one store. Called by start-server.ts (the composition root) only. */
+import type { Config } from '../config/schema.js';
+import { isLoopbackHost } from '../config/load-config.js';
+import type { Metrics } from '../metrics/create-metrics.js';
+import type { Store } from '../store/store.js';
+import { ApiKeysService } from './auth/api-keys.js';
+import { Authenticator } from './auth/authenticator.js';
+import { LoginLinks } from './auth/login-links.js';
+import { SessionsService } from './auth/sessions.js';
+import { TokenSigner } from './auth/token-signer.js';
+import { UsersService } from './auth/users.js';
+import { ConversationsService } from './conversations.js';
+import { HealthService } from './health.js';
+import { ItemsService } from './items.js';
+import { ModelsService } from './models.js';
+import { ProjectsService } from './projects.js';
+
+export type Services = ReturnType<typeof createServices>;
+
+/** Guest login is a loopback convenience: off beyond loopback unless switched on explicitly. */
+export function guestLoginEnabled(config: Pick<Config, 'guestLogin' | 'host'>): boolean {
+  return config.guestLogin === 'on' || (config.guestLogin === 'auto' && isLoopbackHost(config.host));
+}
+
+export function createServices(store: Store, config: Config, metrics: Metrics, version: string) {
+  const users = new UsersService(store);
+  const owner = users.ensureOwner();
+  const signer = new TokenSigner(store.settings);
+  const apiKeys = new ApiKeysService(store);
+  const conversations = new ConversationsService(store);
+  return {
+    health: new HealthService(store, version),
+    users,
+    apiKeys,
+    authenticator: new Authenticator({ enabled: config.auth, ownerId: owner.id, adminKey: config.apiKey, apiKeys, signer, users }),
+    sessions: new SessionsService({
+      signer,
+      users,
+      loginLinks: new LoginLinks(),
+      ownerId: owner.id,
+      guestLoginEnabled: guestLoginEnabled(config),
+      tokenTtlSeconds: config.tokenTtlSeconds,
+      sessionTtlSeconds: config.sessionTtlSeconds,
+    }),
+    conversations,
+    items: new ItemsService(store, conversations),
+    projects: new ProjectsService(store),
+    models: new ModelsService(config.modelsDir),
+    /** The metrics registry, for the `/metrics` exposition. */
+    metrics,
+  };
+}

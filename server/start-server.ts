@@ -1,0 +1,103 @@
+/**
+ * The one composition root: opens the store, creates metrics and services, builds the app and listens.
+ * The CLI (`main.ts`), the desktop shell and the tests all start the server through `startServer`.
+ * `close()` stops accepting, lets in-flight requests finish (up to the shutdown timeout), then closes the
+ * database — the reverse order of creation.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { createApp } from './app.js';
+import { redactConfig } from './config/load-config.js';
+import type { Config } from './config/schema.js';
+import { createLogger } from './log/create-logger.js';
+import { createMetrics } from './metrics/create-metrics.js';
+import { createServices, type Services } from './services/create-services.js';
+import { openStore } from './store/store.js';
+import { readVersion } from './version.js';
+
+export interface RunningServer {
+  /** `http://host:port` as a client on this machine reaches it. */
+  url: string;
+  /** The dashboard with a fresh one-time login token. */
+  dashboardUrl: string;
+  port: number;
+  services: Services;
+  close(): Promise<void>;
+}
+
+export interface StartServerOptions {
+  logger?: Logger;
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+export async function startServer(config: Config, options: StartServerOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const version = readVersion();
+  logger.info({ config: redactConfig(config), version }, 'starting');
+
+  // The metrics read the store's state and the store reports its query timings to the metrics; both
+  // closures run only after both exist.
+  const metrics = createMetrics({ databaseOpen: () => store.isOpen });
+  const store = openStore({
+    file: join(config.dataDir, 'jan.sqlite'),
+    onQuery: (operation, seconds) => metrics.dbQueryDuration.observe({ operation }, seconds),
+  });
+  const services = createServices(store, config, metrics, version);
+  const app = createApp({ config, services, logger });
+
+  const server = createServer(app.callback());
+  server.requestTimeout = 0; // our own per-route timeout answers in the API's error format
+  server.headersTimeout = 30_000; // slow-loris guard for the header phase
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    metrics.activeConnections.inc();
+    socket.once('close', () => {
+      sockets.delete(socket);
+      metrics.activeConnections.dec();
+    });
+  });
+  try {
+    await listen(server, config.port, config.host);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${urlHost(config.host)}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      logger.info('shutting down');
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => {
+        logger.warn({ open: sockets.size }, 'shutdown timeout: closing open connections');
+        server.closeAllConnections();
+      }, config.shutdownTimeoutMs);
+      await drained;
+      clearTimeout(timer);
+      store.close();
+      logger.info('stopped');
+    })());
+
+  logger.info({ url }, 'listening');
+  return { url, dashboardUrl: `${url}/?token=${services.sessions.newLoginLinkToken()}`, port, services, close };
+}

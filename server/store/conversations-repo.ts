@@ -1,0 +1,106 @@
+import type Database from 'better-sqlite3';
+import { keysetClauses, toPage, type Page, type PageRequest, type SortOrder } from './page.js';
+import type { QueryTimer } from './query-timer.js';
+
+export interface ConversationRow {
+  seq: number;
+  id: string;
+  user_id: string;
+  project_id: string | null;
+  title: string | null;
+  metadata: string;
+  referrer: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ConversationListRequest extends PageRequest {
+  userId: string;
+  /** Only conversations of this project; undefined lists all of the user's conversations. */
+  projectId?: string | undefined;
+}
+
+const columns = 'seq, id, user_id, project_id, title, metadata, referrer, created_at, updated_at';
+
+export class ConversationsRepo {
+  private readonly insertStmt;
+  private readonly getStmt;
+  private readonly updateStmt;
+  private readonly touchStmt;
+  private readonly deleteStmt;
+  private readonly countStmt;
+  private readonly countInProjectStmt;
+  /** One prepared statement per (order, project filter, cursor) shape, made once. */
+  private readonly listStmts = new Map<string, Database.Statement<Record<string, unknown>, ConversationRow>>();
+
+  constructor(db: Database.Database, private readonly timer: QueryTimer) {
+    this.insertStmt = db.prepare<Omit<ConversationRow, 'seq'>>(
+      `INSERT INTO conversations (id, user_id, project_id, title, metadata, referrer, created_at, updated_at)
+       VALUES (@id, @user_id, @project_id, @title, @metadata, @referrer, @created_at, @updated_at)`,
+    );
+    this.getStmt = db.prepare<[string, string], ConversationRow>(`SELECT ${columns} FROM conversations WHERE user_id = ? AND id = ?`);
+    this.updateStmt = db.prepare<{ seq: number; title: string | null; metadata: string; updated_at: number }>(
+      'UPDATE conversations SET title = @title, metadata = @metadata, updated_at = @updated_at WHERE seq = @seq',
+    );
+    this.touchStmt = db.prepare<[number, number]>('UPDATE conversations SET updated_at = ? WHERE seq = ?');
+    this.deleteStmt = db.prepare<[string, string]>('DELETE FROM conversations WHERE user_id = ? AND id = ?');
+    this.countStmt = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM conversations WHERE user_id = ?');
+    this.countInProjectStmt = db.prepare<[string, string], { n: number }>(
+      'SELECT count(*) AS n FROM conversations WHERE user_id = ? AND project_id = ?',
+    );
+    for (const order of ['asc', 'desc'] as SortOrder[]) {
+      for (const inProject of [false, true]) {
+        for (const hasAfter of [false, true]) {
+          const { where, orderBy } = keysetClauses(order, hasAfter);
+          const project = inProject ? 'AND project_id = @projectId' : '';
+          this.listStmts.set(
+            `${order}:${inProject}:${hasAfter}`,
+            db.prepare(`SELECT ${columns} FROM conversations WHERE user_id = @userId ${project} ${where} ${orderBy} LIMIT @limit`),
+          );
+        }
+      }
+    }
+  }
+
+  /** Inserts and returns the new row's seq. */
+  insert(row: Omit<ConversationRow, 'seq'>): number {
+    return this.timer.run('conversations.insert', () => Number(this.insertStmt.run(row).lastInsertRowid));
+  }
+
+  get(userId: string, id: string): ConversationRow | undefined {
+    return this.timer.run('conversations.get', () => this.getStmt.get(userId, id));
+  }
+
+  list(request: ConversationListRequest): Page<ConversationRow> {
+    return this.timer.run('conversations.list', () => {
+      const stmt = this.listStmts.get(`${request.order}:${request.projectId !== undefined}:${request.after !== undefined}`)!;
+      const rows = stmt.all({
+        userId: request.userId,
+        projectId: request.projectId,
+        afterCreatedAt: request.after?.created_at,
+        afterSeq: request.after?.seq,
+        limit: request.limit + 1,
+      });
+      return toPage(rows, request.limit);
+    });
+  }
+
+  count(userId: string, projectId?: string): number {
+    return this.timer.run('conversations.count', () =>
+      projectId === undefined ? this.countStmt.get(userId)!.n : this.countInProjectStmt.get(userId, projectId)!.n,
+    );
+  }
+
+  update(seq: number, title: string | null, metadata: string, updatedAt: number): void {
+    this.timer.run('conversations.update', () => this.updateStmt.run({ seq, title, metadata, updated_at: updatedAt }));
+  }
+
+  touch(seq: number, updatedAt: number): void {
+    this.timer.run('conversations.touch', () => this.touchStmt.run(updatedAt, seq));
+  }
+
+  /** Deletes the conversation and (by cascade) its items. */
+  delete(userId: string, id: string): boolean {
+    return this.timer.run('conversations.delete', () => this.deleteStmt.run(userId, id).changes === 1);
+  }
+}

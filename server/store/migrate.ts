@@ -1,0 +1,28 @@
+import type Database from 'better-sqlite3';
+import { migration001 } from './migrations/001-initial.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** In order; the database's `user_version` says how many have been applied. */
+export const migrations: readonly Migration[] = [migration001];
+
+/** Applies every migration newer than the database, each in its own transaction. Returns the new version. */
+export function migrate(db: Database.Database, list: readonly Migration[] = migrations): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = list.at(-1)?.version ?? 0;
+  if (current > latest) {
+    throw new Error(`The database is at schema version ${current}, newer than this server (${latest}). Upgrade the app.`);
+  }
+  for (const migration of list) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}

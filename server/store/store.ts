@@ -1,0 +1,93 @@
+/**
+ * Opens the SQLite database and builds one repo per table. The only module that owns the connection;
+ * `close()` must be called once (start-server does it last on shutdown).
+ *
+ * better-sqlite3 is synchronous: a transaction runs start to end on the event loop, so never `await` inside one.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { ApiKeysRepo } from './api-keys-repo.js';
+import { ConversationsRepo } from './conversations-repo.js';
+import { ItemsRepo } from './items-repo.js';
+import { migrate } from './migrate.js';
+import { ProjectsRepo } from './projects-repo.js';
+import { QueryTimer, type QueryObserver } from './query-timer.js';
+import { SettingsRepo } from './settings-repo.js';
+import { UsersRepo } from './users-repo.js';
+
+export interface OpenStoreOptions {
+  /** Path of the database file; its folder is created if missing. */
+  file: string;
+  /** Called with each operation's duration in seconds (for `jan_db_query_duration_seconds`). */
+  onQuery?: QueryObserver;
+}
+
+export interface StoreHealth {
+  ok: boolean;
+  schemaVersion: number;
+  journalMode: string;
+  error?: string;
+}
+
+export class Store {
+  readonly users: UsersRepo;
+  readonly apiKeys: ApiKeysRepo;
+  readonly settings: SettingsRepo;
+  readonly projects: ProjectsRepo;
+  readonly conversations: ConversationsRepo;
+  readonly items: ItemsRepo;
+  readonly schemaVersion: number;
+  private readonly pingStmt;
+
+  constructor(private readonly db: Database.Database, onQuery?: QueryObserver) {
+    this.schemaVersion = migrate(db);
+    const timer = new QueryTimer(onQuery);
+    this.users = new UsersRepo(db, timer);
+    this.apiKeys = new ApiKeysRepo(db, timer);
+    this.settings = new SettingsRepo(db, timer);
+    this.projects = new ProjectsRepo(db, timer);
+    this.conversations = new ConversationsRepo(db, timer);
+    this.items = new ItemsRepo(db, timer);
+    this.pingStmt = db.prepare('SELECT 1');
+  }
+
+  /** Runs `fn` in one transaction (all or nothing). `fn` must be synchronous. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  health(): StoreHealth {
+    try {
+      this.pingStmt.get();
+      return { ok: true, schemaVersion: this.schemaVersion, journalMode: String(this.db.pragma('journal_mode', { simple: true })) };
+    } catch (error) {
+      return { ok: false, schemaVersion: this.schemaVersion, journalMode: 'unknown', error: (error as Error).message };
+    }
+  }
+
+  get isOpen(): boolean {
+    return this.db.open;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+export function openStore(options: OpenStoreOptions): Store {
+  mkdirSync(dirname(options.file), { recursive: true });
+  const db = new Database(options.file);
+  try {
+    // WAL lets readers run beside the writer; NORMAL sync in WAL mode loses no committed transaction when
+    // the process dies (only on power loss can the last ones be lost). foreign_keys is off by default in SQLite.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    return new Store(db, options.onQuery);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Starts a real server (real SQLite file in a fresh temp folder, port 0) for HTTP tests, and a tiny fetch
+ * wrapper that returns status, headers and parsed JSON.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { loadConfig } from '../../server/config/load-config.js';
+import type { Config } from '../../server/config/schema.js';
+import { startServer, type RunningServer } from '../../server/start-server.js';
+
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  config: Config;
+  /** A fresh guest user's access token (each call is a new user). */
+  guestToken(): Promise<string>;
+  /** `fetch` against this server; JSON bodies are sent and parsed for you. */
+  request(path: string, init?: RequestOptions): Promise<TestResponse>;
+}
+
+export interface RequestOptions {
+  method?: string;
+  /** Sent as `Authorization: Bearer …`. */
+  token?: string;
+  /** Serialized as JSON unless it is already a string. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests assert on arbitrary shapes
+  json: any;
+}
+
+export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'jan-test-'));
+  const config = loadConfig({
+    argv: [],
+    env: {},
+    platform: { dataDir, cwd: dataDir },
+    overrides: { port: 0, logLevel: 'silent', apiKey: TEST_ADMIN_KEY, ...overrides },
+  });
+  const server = await startServer(config, { logger: pino({ level: 'silent' }) });
+
+  const request = async (path: string, init: RequestOptions = {}): Promise<TestResponse> => {
+    const headers: Record<string, string> = { ...init.headers };
+    if (init.token) headers.authorization = `Bearer ${init.token}`;
+    let body: string | undefined;
+    if (init.body !== undefined) {
+      body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(server.url + path, { method: init.method ?? 'GET', headers, body });
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: response.headers, text, json };
+  };
+
+  return {
+    ...server,
+    dataDir,
+    config,
+    request,
+    async guestToken() {
+      const response = await request('/auth/guest-login', { method: 'POST', body: {} });
+      if (response.status !== 201) throw new Error(`guest login failed: ${response.status} ${response.text}`);
+      return response.json.access_token as string;
+    },
+    async close() {
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
