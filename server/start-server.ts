@@ -87,12 +87,16 @@ export async function startServer(config: Config, options: StartServerOptions = 
     (closing ??= (async () => {
       logger.info('shutting down');
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections become idle when their last request finishes; close them as they do,
+      // rather than waiting for the keep-alive timeout.
       server.closeIdleConnections();
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
       const timer = setTimeout(() => {
         logger.warn({ open: sockets.size }, 'shutdown timeout: closing open connections');
         server.closeAllConnections();
       }, config.shutdownTimeoutMs);
       await drained;
+      clearInterval(sweep);
       clearTimeout(timer);
       store.close();
       logger.info('stopped');

@@ -17,6 +17,8 @@ export interface TestServer extends RunningServer {
   config: Config;
   /** A fresh guest user's access token (each call is a new user). */
   guestToken(): Promise<string>;
+  /** Stops the server (graceful shutdown) but keeps its data folder; `close()` also removes the folder. */
+  stop(): Promise<void>;
   /** `fetch` against this server; JSON bodies are sent and parsed for you. */
   request(path: string, init?: RequestOptions): Promise<TestResponse>;
 }
@@ -77,6 +79,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
       if (response.status !== 201) throw new Error(`guest login failed: ${response.status} ${response.text}`);
       return response.json.access_token as string;
     },
+    stop: () => server.close(),
     async close() {
       await server.close();
       await rm(dataDir, { recursive: true, force: true });
