@@ -10,10 +10,23 @@ export const ErrorEnvelope = z.object({
   }),
 });
 
-/** OpenAI's metadata: at most 16 string pairs, keys ≤ 64 characters, values ≤ 512. */
+/**
+ * OpenAI's metadata: at most 16 string pairs, keys ≤ 64 characters, values ≤ 512. The key rules are checked
+ * on the whole record (not with a key schema) because zod reports a failing record key only as "Invalid key
+ * in record", with the over-long key itself as the path.
+ */
 export const Metadata = z
-  .record(z.string().max(64, 'metadata keys are at most 64 characters'), z.string().max(512, 'metadata values are at most 512 characters'))
-  .refine((m) => Object.keys(m).length <= 16, 'metadata has at most 16 keys');
+  .record(z.string(), z.string().max(512, 'metadata values are at most 512 characters'))
+  .superRefine((metadata, ctx) => {
+    const keys = Object.keys(metadata);
+    if (keys.length > 16) ctx.addIssue({ code: 'custom', message: `metadata has at most 16 keys (got ${keys.length})` });
+    const long = keys.find((key) => key.length > 64);
+    if (long !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `metadata keys are at most 64 characters ('${long.slice(0, 16)}…' has ${long.length})` });
+    }
+  })
+  // The refinement above is invisible to JSON Schema; state the same limits for the OpenAPI document.
+  .meta({ maxProperties: 16, propertyNames: { type: 'string', maxLength: 64 } });
 
 export const SortOrder = z.enum(['asc', 'desc']);
 

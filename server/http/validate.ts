@@ -14,6 +14,6 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, part: I
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const param = paramName(issue.path);
-  const where = param ? `'${param}'` : `the ${part === 'path' ? 'path' : `request ${part}`}`;
+  const where = param ? `'${param}'` : part === 'path' ? 'path' : `request ${part}`;
   throw badRequest(`Invalid ${where}: ${issue.message}`, param, issue.code === 'invalid_type' ? 'invalid_type' : 'invalid_value');
 }

@@ -40,18 +40,24 @@ export class Authenticator {
 
   async authenticate(credentials: Credentials): Promise<Principal | undefined> {
     if (!this.options.enabled) return { userId: this.options.ownerId, role: 'admin', method: 'none' };
-    const key = credentials.apiKey ?? (credentials.bearer?.startsWith('sk_') ? credentials.bearer : undefined);
+    // OpenAI clients send any key as a bearer, so the configured admin key (free-form, not `sk_…`) is a
+    // key there too, not a token.
+    const bearer = credentials.bearer;
+    const bearerIsKey = bearer !== undefined && (bearer.startsWith('sk_') || this.isAdminKey(bearer));
+    const key = credentials.apiKey ?? (bearerIsKey ? bearer : undefined);
     if (key !== undefined) return this.verifyKey(key);
     if (credentials.bearer) return this.verifyToken(credentials.bearer, 'access', 'jwt');
     if (credentials.session) return this.verifyToken(credentials.session, 'session', 'session');
     return undefined;
   }
 
+  /** Digests have equal length, so the comparison time does not depend on the key. */
+  private isAdminKey(key: string): boolean {
+    return this.adminKeyDigest !== undefined && timingSafeEqual(digest(key), this.adminKeyDigest);
+  }
+
   private verifyKey(key: string): Principal | undefined {
-    // Digests have equal length, so the comparison time does not depend on the key.
-    if (this.adminKeyDigest && timingSafeEqual(digest(key), this.adminKeyDigest)) {
-      return { userId: this.options.ownerId, role: 'admin', method: 'apikey' };
-    }
+    if (this.isAdminKey(key)) return { userId: this.options.ownerId, role: 'admin', method: 'apikey' };
     return this.options.apiKeys.verify(key);
   }
 
