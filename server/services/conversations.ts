@@ -4,7 +4,7 @@ import { badRequest, notFound } from '../errors/app-error.js';
 import type { ConversationRow } from '../store/conversations-repo.js';
 import { newId, nowSeconds } from '../store/ids.js';
 import type { Store } from '../store/store.js';
-import { normalizeItem } from './item-content.js';
+import { newItemRow } from './item-content.js';
 import { listEnvelope } from './list-page.js';
 
 export function conversationFromRow(row: ConversationRow): Conversation {
@@ -47,10 +47,7 @@ export class ConversationsService {
     };
     this.store.transaction(() => {
       const seq = this.store.conversations.insert(row);
-      for (const input of body.items ?? []) {
-        const { type, body: itemBody } = normalizeItem(input);
-        this.store.items.insert({ id: newId('msg'), conversation_seq: seq, type, body: JSON.stringify(itemBody), created_at: now });
-      }
+      for (const input of body.items ?? []) this.store.items.insert(newItemRow(input, seq, now));
     });
     return conversationFromRow({ ...row, seq: 0 });
   }

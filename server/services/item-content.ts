@@ -3,6 +3,7 @@
  * stored rows back into API items.
  */
 import type { Item, ItemInput } from '../api/items.js';
+import { newId } from '../store/ids.js';
 import type { ItemRow } from '../store/items-repo.js';
 
 type Part = Record<string, unknown> & { type: string };
@@ -33,6 +34,21 @@ export function normalizeItem(input: ItemInput): { type: string; body: Record<st
       ? [flattenPart({ type: 'text', text: item.content }, item.role)]
       : item.content.map((part) => flattenPart(part as Part, item.role));
   return { type: 'message', body: { type: 'message', status: item.status ?? 'completed', role: item.role, content } };
+}
+
+/** Item ids carry their kind, as OpenAI's do: `msg_…`, `fc_…` (function call), `fco_…` (its output). */
+const ID_PREFIX = { message: 'msg', function_call: 'fc', function_call_output: 'fco' } as const;
+
+/** A new row for `input` in the conversation with `conversationSeq`. */
+export function newItemRow(input: ItemInput, conversationSeq: number, createdAt: number): Omit<ItemRow, 'seq'> {
+  const { type, body } = normalizeItem(input);
+  return {
+    id: newId(ID_PREFIX[type as keyof typeof ID_PREFIX]),
+    conversation_seq: conversationSeq,
+    type,
+    body: JSON.stringify(body),
+    created_at: createdAt,
+  };
 }
 
 export function itemFromRow(row: ItemRow): Item {

@@ -2,10 +2,10 @@ import type { z } from 'zod';
 import type { Conversation } from '../api/conversations.js';
 import type { Item, ItemsCreateBody, ItemsListQuery } from '../api/items.js';
 import { badRequest, notFound } from '../errors/app-error.js';
-import { newId, nowSeconds } from '../store/ids.js';
+import { nowSeconds } from '../store/ids.js';
 import type { Store } from '../store/store.js';
 import { conversationFromRow, type ConversationsService } from './conversations.js';
-import { itemFromRow, normalizeItem } from './item-content.js';
+import { itemFromRow, newItemRow } from './item-content.js';
 import { listEnvelope } from './list-page.js';
 
 export class ItemsService {
@@ -29,10 +29,7 @@ export class ItemsService {
   add(userId: string, conversationId: string, body: z.infer<typeof ItemsCreateBody>) {
     const conversation = this.conversations.requireRow(userId, conversationId);
     const now = nowSeconds();
-    const rows = body.items.map((input) => {
-      const { type, body: itemBody } = normalizeItem(input);
-      return { id: newId('msg'), conversation_seq: conversation.seq, type, body: JSON.stringify(itemBody), created_at: now };
-    });
+    const rows = body.items.map((input) => newItemRow(input, conversation.seq, now));
     this.store.transaction(() => {
       for (const row of rows) this.store.items.insert(row);
       this.store.conversations.touch(conversation.seq, now);

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type RequestOptions, type TestServer } from '../support/test-server.js';
 
 const MSG_ID = /^msg_[0-9a-f]{48}$/;
+const FC_ID = /^fc_[0-9a-f]{48}$/;
+const FCO_ID = /^fco_[0-9a-f]{48}$/;
 
 const conversationNotFound = (id: string) => ({
   error: { message: `No conversation found with id '${id}'.`, type: 'not_found_error', param: 'conversation_id', code: 'conversation_not_found' },
@@ -53,8 +55,8 @@ describe('conversation items', () => {
         object: 'list',
         data: [
           { id: expect.stringMatching(MSG_ID), type: 'message', status: 'completed', role: 'user', content: [{ type: 'input_text', text: 'What is the weather?' }], created_at },
-          { id: expect.stringMatching(MSG_ID), type: 'function_call', status: 'completed', call_id: 'call_1', name: 'get_weather', arguments: '{"city":"Hanoi"}', created_at },
-          { id: expect.stringMatching(MSG_ID), type: 'function_call_output', status: 'completed', call_id: 'call_1', output: '{"temp":31}', created_at },
+          { id: expect.stringMatching(FC_ID), type: 'function_call', status: 'completed', call_id: 'call_1', name: 'get_weather', arguments: '{"city":"Hanoi"}', created_at },
+          { id: expect.stringMatching(FCO_ID), type: 'function_call_output', status: 'completed', call_id: 'call_1', output: '{"temp":31}', created_at },
           { id: expect.stringMatching(MSG_ID), type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'It is 31°C.', annotations: [] }], created_at },
         ],
         first_id: list.data[0].id,
