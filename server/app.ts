@@ -62,6 +62,8 @@ export function createApp({ config, services, logger }: AppDeps): Koa<AppState> 
       await next();
     })
     .use(router.routes())
-    .use(router.allowedMethods({ throw: true }));
+    // Not `throw: true`: the thrown errors carry no `Allow` header; the error handler turns the status into
+    // the API's 405 and keeps the header the router set.
+    .use(router.allowedMethods());
   return app;
 }

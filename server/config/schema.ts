@@ -31,7 +31,9 @@ const csv = z.string().transform((s) =>
   s.split(',').map((part) => part.trim()).filter((part) => part.length > 0),
 );
 const onOff = z.enum(['on', 'off']).transform((v) => v === 'on');
-const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** Whole decimal numbers only: `Number('')` is 0 (an empty JAN_PORT would mean "any port") and `Number('0x50')` is 80. */
+const integer = (min: number, max: number) =>
+  z.string().trim().regex(/^\d+$/, 'must be a whole decimal number').transform(Number).pipe(z.number().int().min(min).max(max));
 
 function key<T>(spec: ConfigKey<T>): ConfigKey<T> {
   return spec;

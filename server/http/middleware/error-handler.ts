@@ -17,13 +17,15 @@ interface HttpError extends Error {
 function toAppError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
   const http = error as HttpError;
-  if (typeof http?.status !== 'number' || http.status >= 500 || http.status < 400) return undefined;
+  if (typeof http?.status !== 'number') return undefined;
+  // 501 is what the router says for a method it does not know at all (PROPFIND): to the client that is a 405.
   if (http.status === 405 || http.status === 501) {
     return new AppError(405, 'invalid_request_error', http.message || 'Method not allowed.', {
       code: 'method_not_allowed',
       headers: http.headers ?? {},
     });
   }
+  if (http.status >= 500 || http.status < 400) return undefined;
   return new AppError(http.status, 'invalid_request_error', http.expose ? http.message : 'Bad request.', { code: 'bad_request' });
 }
 
@@ -43,13 +45,28 @@ function send(ctx: AppContext, error: AppError): void {
   ctx.body = errorEnvelope(error);
 }
 
+/**
+ * Turns what the router leaves when nothing handled the request into errors: no route (404), or a route
+ * without this method (405, or 501 for a method it does not know; the router has set `Allow` already).
+ */
+function unmatched(ctx: AppContext): void {
+  if (ctx.status === 404) {
+    throw new AppError(404, 'not_found_error', `Unknown route: ${ctx.method} ${ctx.path}`, { code: 'unknown_route' });
+  }
+  if (ctx.status === 405 || ctx.status === 501) {
+    const allow = ctx.response.get('Allow');
+    throw new AppError(405, 'invalid_request_error', `Method ${ctx.method} is not allowed on ${ctx.path}; allowed: ${allow}.`, {
+      code: 'method_not_allowed',
+      headers: { Allow: allow },
+    });
+  }
+}
+
 export function errorHandler(logger: Logger): AppMiddleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) {
-        throw new AppError(404, 'not_found_error', `Unknown route: ${ctx.method} ${ctx.path}`, { code: 'unknown_route' });
-      }
+      if (ctx.body === undefined || ctx.body === null) unmatched(ctx);
     } catch (error) {
       const appError = toAppError(error);
       if (appError) {
