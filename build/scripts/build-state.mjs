@@ -1,11 +1,18 @@
-// Decides whether the server's build output is missing or older than its sources.
-import { readdirSync, statSync } from 'node:fs';
+// Decides whether a build output (the server's dist/, the dashboard's renderer/dist/) is missing or older
+// than its sources. Walks only the source folders, so `npm start` on a built checkout stays fast.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const root = new URL('../..', import.meta.url).pathname;
 export const entry = join(root, 'dist/server/main.js');
 export const stamp = join(root, 'dist/.build-stamp');
 const inputs = ['server', 'package.json', 'tsconfig.json', 'tsconfig.build.json'];
+
+export const rendererDir = join(root, 'renderer');
+export const rendererIndex = join(rendererDir, 'dist/index.html');
+export const rendererStamp = join(rendererDir, 'dist/.build-stamp');
+// server/api is imported for types only, which never change the bundle.
+const rendererInputs = ['renderer/src', 'renderer/index.html', 'renderer/vite.config.ts', 'renderer/tsconfig.json', 'package.json'];
 
 function newestMtime(path) {
   const info = statSync(path);
@@ -15,13 +22,23 @@ function newestMtime(path) {
   return newest;
 }
 
-export function buildIsStale() {
+function isStale(outputs, stampFile, sources) {
   let built;
   try {
-    statSync(entry);
-    built = statSync(stamp).mtimeMs;
+    for (const output of outputs) statSync(output);
+    built = statSync(stampFile).mtimeMs;
   } catch {
     return true;
   }
-  return inputs.some((input) => newestMtime(join(root, input)) > built);
+  return sources.some((input) => existsSync(join(root, input)) && newestMtime(join(root, input)) > built);
+}
+
+export function buildIsStale() {
+  return isStale([entry], stamp, inputs);
+}
+
+/** False when there are no renderer sources at all (an installed copy that ships only the built files). */
+export function rendererIsStale() {
+  if (!existsSync(join(rendererDir, 'src'))) return false;
+  return isStale([rendererIndex], rendererStamp, rendererInputs);
 }

@@ -1,7 +1,42 @@
+import { createReadStream } from 'node:fs';
 import { z } from 'zod';
+import { notFound } from '../../errors/app-error.js';
+import type { Services } from '../../services/create-services.js';
 import { endpoint } from '../endpoint.js';
 import { SESSION_COOKIE } from '../middleware/authenticate.js';
+import type { AppContext } from '../types.js';
+import { DashboardFiles } from './dashboard-files.js';
 import { dashboardPage } from './dashboard-page.js';
+
+/** One file list per server (keyed by its services, like the OpenAPI document). */
+const filesByServer = new WeakMap<Services, DashboardFiles>();
+
+function dashboardFiles(services: Services): DashboardFiles {
+  let files = filesByServer.get(services);
+  if (!files) filesByServer.set(services, (files = new DashboardFiles()));
+  return files;
+}
+
+/**
+ * The React app may only load its own bundle and talk to its own origin. Inline styles set from script
+ * (CSSOM, as React and uPlot do) are not affected by `style-src`.
+ */
+const APP_CSP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob:", "connect-src 'self'",
+  "font-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'",
+].join('; ');
+const PAGE_CSP = "default-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+
+function servePage(ctx: AppContext, services: Services, linkRejected: boolean): void {
+  const app = linkRejected ? undefined : dashboardFiles(services).indexHtml();
+  ctx.type = 'html';
+  ctx.set('Content-Security-Policy', app ? APP_CSP : PAGE_CSP);
+  ctx.set('X-Frame-Options', 'DENY');
+  ctx.set('Referrer-Policy', 'no-referrer');
+  // The built React app when there is one; the minimal page when the renderer is not built, and for a
+  // rejected login link (it has to say why, whatever the app would do).
+  ctx.body = app ?? dashboardPage({ loggedIn: ctx.state.principal !== undefined, linkRejected, version: services.health.version });
+}
 
 /**
  * The dashboard's entry. `/?token=…` (the one-time link printed at start) becomes an HttpOnly, SameSite=Strict
@@ -23,9 +58,31 @@ export const index = endpoint({
       }
       ctx.status = 401;
     }
-    ctx.type = 'html';
-    ctx.set('Content-Security-Policy', "default-src 'self'; style-src 'unsafe-inline'");
-    ctx.body = dashboardPage({ loggedIn: ctx.state.principal !== undefined, linkRejected: query.token !== undefined, version: s.health.version });
+    servePage(ctx, s, query.token !== undefined);
+    return undefined;
+  },
+});
+
+/** The dashboard's built scripts and styles: content-hashed names, so they are cached for a year. */
+export const asset = endpoint({
+  summary: "The dashboard's static files (only those listed in its build manifest).", tags: ['dashboard'],
+  access: 'public', params: z.object({ file: z.string().max(200) }),
+  handle: ({ ctx, params }, s) => {
+    const file = dashboardFiles(s).asset(params.file);
+    if (!file) throw notFound('file', params.file);
+    ctx.type = file.type;
+    ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
+    ctx.body = createReadStream(file.path);
+    return undefined;
+  },
+});
+
+/** Forgets the dashboard session in this browser (the cookie is HttpOnly, so the page cannot do it itself). */
+export const logout = endpoint({
+  summary: 'Log the dashboard out (clears the session cookie).', tags: ['dashboard'], access: 'public', status: 204,
+  handle: ({ ctx }) => {
+    ctx.cookies.set(SESSION_COOKIE, null, { httpOnly: true, sameSite: 'strict', path: '/', overwrite: true });
+    ctx.status = 204;
     return undefined;
   },
 });

@@ -19,6 +19,8 @@ export type Route = readonly [method: Method, path: string, endpoint: Endpoint<a
 
 export const routes: readonly Route[] = [
   ['GET', '/', dashboard.index],
+  ['GET', '/assets/:file', dashboard.asset],
+  ['POST', '/dashboard/logout', dashboard.logout],
   ['GET', '/healthz', health.healthz],
   ['GET', '/readyz', health.readyz],
   ['GET', '/v1/health', health.health],

@@ -1,0 +1,127 @@
+/**
+ * The app: find out who we are (session cookie or API key) and what the server offers, then the shell with
+ * its pages. The Overview is in the first bundle; every other page loads when first opened.
+ */
+import { lazy, Suspense, useState, type ComponentType } from 'react';
+import { ApiError, type Api } from './api/index.js';
+import { Icon, type IconName } from './components/Icon.js';
+import { ApiProvider } from './hooks/api-context.js';
+import { useAsync } from './hooks/use-async.js';
+import { KpiProvider, useKpi } from './hooks/use-kpi.js';
+import { ThemeContext, useTheme, type Theme } from './hooks/use-theme.js';
+import { href, useHashRoute, type PageId } from './lib/hash-route.js';
+import { forgetApiKey, Login, storedApiKey } from './pages/Login.js';
+import { Overview } from './pages/Overview.js';
+
+const pages: Record<PageId, ComponentType<{ arg: string | undefined }>> = {
+  overview: Overview,
+  sla: lazy(() => import('./pages/Sla.js').then((m) => ({ default: m.Sla }))),
+  chat: lazy(() => import('./pages/Chat.js').then((m) => ({ default: m.Chat }))),
+  conversations: lazy(() => import('./pages/Conversations.js').then((m) => ({ default: m.Conversations }))),
+  models: lazy(() => import('./pages/Models.js').then((m) => ({ default: m.Models }))),
+  media: lazy(() => import('./pages/Media.js').then((m) => ({ default: m.Media }))),
+  settings: lazy(() => import('./pages/Settings.js').then((m) => ({ default: m.Settings }))),
+};
+
+const NAV: { page: PageId; label: string; icon: IconName }[] = [
+  { page: 'overview', label: 'Overview', icon: 'overview' },
+  { page: 'sla', label: 'SLA', icon: 'sla' },
+  { page: 'chat', label: 'Chat', icon: 'chat' },
+  { page: 'conversations', label: 'Conversations', icon: 'conversations' },
+  { page: 'models', label: 'Models', icon: 'models' },
+  { page: 'media', label: 'Media', icon: 'media' },
+  { page: 'settings', label: 'Settings', icon: 'settings' },
+];
+
+function LiveDot() {
+  const { live, available } = useKpi();
+  if (!available) return null;
+  return (
+    <span className="row" style={{ gap: 6 }}>
+      <span className="dot" data-live={live} aria-hidden="true" />
+      <span className="label">{live ? 'Live' : 'Reconnecting…'}</span>
+    </span>
+  );
+}
+
+function Shell({ theme, toggleTheme, version, onLogout }: { theme: Theme; toggleTheme(): void; version: string; onLogout(): void }) {
+  const route = useHashRoute();
+  const Page = pages[route.page];
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label="Main">
+        <div className="brand">
+          <div className="brand-mark" aria-hidden="true">J</div>
+          <span>Jan Server<small>v{version}</small></span>
+        </div>
+        <div className="nav">
+          {NAV.map((item) => (
+            <a key={item.page} href={href(item.page)} aria-current={route.page === item.page ? 'page' : undefined} title={item.label}>
+              <Icon name={item.icon} />
+              <span>{item.label}</span>
+            </a>
+          ))}
+        </div>
+        <div className="sidebar-foot">
+          <LiveDot />
+          <button type="button" className="ghost" onClick={toggleTheme} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
+            <Icon name={theme === 'dark' ? 'sun' : 'moon'} />
+            <span className="label">{theme === 'dark' ? 'Light theme' : 'Dark theme'}</span>
+          </button>
+          <button type="button" className="ghost" onClick={onLogout}><span className="label">Log out</span></button>
+        </div>
+      </nav>
+      <main className="main">
+        <Suspense fallback={<div className="page" aria-busy="true">Loading…</div>}>
+          <Page key={route.page} arg={route.arg} />
+        </Suspense>
+      </main>
+    </div>
+  );
+}
+
+export function App({ api }: { api: Api }) {
+  const [theme, toggleTheme] = useTheme();
+  const [attempt, setAttempt] = useState(0);
+  const session = useAsync(async () => {
+    try {
+      const [me, capabilities, health] = await Promise.all([api.me(), api.capabilities(), api.health()]);
+      return { in: true as const, me, capabilities, health };
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 401)) throw error;
+      const rejected = storedApiKey() !== undefined;
+      if (rejected) forgetApiKey();
+      return { in: false as const, rejected };
+    }
+  }, [api, attempt]);
+  const again = () => setAttempt((a) => a + 1);
+
+  let body;
+  if (session.error) {
+    body = (
+      <main className="login">
+        <div className="error-note" role="alert">The server did not answer: {session.error.message}</div>
+        <button type="button" onClick={session.reload} style={{ marginTop: 12 }}>Try again</button>
+      </main>
+    );
+  } else if (!session.data) {
+    body = <main className="login" aria-busy="true" />;
+  } else if (!session.data.in) {
+    body = <Login onLogin={again} rejected={session.data.rejected} />;
+  } else {
+    const { capabilities, health, me } = session.data;
+    const logout = async () => {
+      if (storedApiKey()) forgetApiKey();
+      else await api.logout().catch(() => undefined);
+      again();
+    };
+    body = (
+      <ApiProvider api={api} capabilities={capabilities}>
+        <KpiProvider admin={me.role === 'admin'}>
+          <Shell theme={theme} toggleTheme={toggleTheme} version={health.version} onLogout={() => void logout()} />
+        </KpiProvider>
+      </ApiProvider>
+    );
+  }
+  return <ThemeContext.Provider value={theme}>{body}</ThemeContext.Provider>;
+}

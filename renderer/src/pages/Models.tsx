@@ -1,0 +1,154 @@
+/**
+ * Models: what is installed (with what the GGUF header says), load/unload, delete, and import from a local
+ * path or a URL with a progress bar. Admin actions appear only where the server offers them.
+ */
+import { useState, type FormEvent } from 'react';
+import type { ModelEntry } from '../api/index.js';
+import { Card } from '../components/Card.js';
+import { EmptyState, ErrorNote, Progress } from '../components/Notes.js';
+import { useApi, useCapabilities } from '../hooks/api-context.js';
+import { useAsync } from '../hooks/use-async.js';
+import { bytes, count } from '../lib/format.js';
+import { href } from '../lib/hash-route.js';
+
+function params(n: number | null): string {
+  if (n === null) return '—';
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)}B`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
+  return count(n);
+}
+
+const STATUS_STATE = { loaded: 'ok', loading: 'warn', unloaded: undefined } as const;
+
+function ModelRow({ m, busy, onAction }: { m: ModelEntry; busy: boolean; onAction(action: 'load' | 'unload' | 'remove'): void }) {
+  const has = useCapabilities().has;
+  const [confirming, setConfirming] = useState(false);
+  return (
+    <tr>
+      <td>
+        <div><strong>{m.id}</strong></div>
+        {m.error && <div className="stat-detail" style={{ color: 'var(--bad)', whiteSpace: 'normal' }}>{m.error}</div>}
+      </td>
+      <td><span className="badge" data-state={STATUS_STATE[m.status]}>{m.status}</span></td>
+      <td>{m.architecture ?? '—'}</td>
+      <td className="num">{params(m.parameters)}</td>
+      <td>{m.quantization ?? '—'}</td>
+      <td className="num">{m.context_length === null ? '—' : count(m.context_length)}</td>
+      <td className="num">{bytes(m.size_bytes)}</td>
+      <td className="num">
+        <span className="row" style={{ justifyContent: 'flex-end' }}>
+          {m.status === 'loaded' && has('POST', '/v1/models/{id}/unload') && (
+            <button type="button" disabled={busy} onClick={() => onAction('unload')} aria-label={`Unload ${m.id}`}>Unload</button>
+          )}
+          {m.status !== 'loaded' && has('POST', '/v1/models/{id}/load') && (
+            <button type="button" disabled={busy || m.status === 'loading' || !!m.error} onClick={() => onAction('load')} aria-label={`Load ${m.id}`}>Load</button>
+          )}
+          {m.status === 'loaded' && <a className="button" href={href('chat')}>Chat</a>}
+          {has('DELETE', '/v1/models/{id}') &&
+            (confirming ? (
+              <>
+                <button type="button" className="danger" disabled={busy} onClick={() => onAction('remove')}>Delete file</button>
+                <button type="button" onClick={() => setConfirming(false)}>Keep</button>
+              </>
+            ) : (
+              <button type="button" className="danger" onClick={() => setConfirming(true)} aria-label={`Delete ${m.id}`}>Delete</button>
+            ))}
+        </span>
+      </td>
+    </tr>
+  );
+}
+
+function ImportForm({ onImported }: { onImported(): void }) {
+  const api = useApi();
+  const [source, setSource] = useState('');
+  const [progress, setProgress] = useState<{ received: number; total: number | null }>();
+  const [error, setError] = useState<Error>();
+  const [done, setDone] = useState<string>();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const value = source.trim();
+    setError(undefined);
+    setDone(undefined);
+    setProgress({ received: 0, total: null });
+    try {
+      const from = /^https?:\/\//i.test(value) ? { url: value } : { path: value };
+      const model = await api.models.import(from, (received, total) => setProgress({ received, total }));
+      setDone(model.id);
+      setSource('');
+      onImported();
+    } catch (err) {
+      setError(err as Error);
+    } finally {
+      setProgress(undefined);
+    }
+  };
+  return (
+    <Card title="Import a model" hint="a .gguf file from this machine or the web">
+      <form className="row" onSubmit={submit} style={{ alignItems: 'flex-end' }}>
+        <label style={{ flex: 1 }}>
+          Path on the server's machine, or an http(s) URL
+          <input value={source} onChange={(e) => setSource(e.target.value)} placeholder="/home/me/Downloads/model.Q4_K_M.gguf or https://…/model.gguf" disabled={!!progress} />
+        </label>
+        <button type="submit" className="primary" disabled={!source.trim() || !!progress}>Import</button>
+      </form>
+      {progress && (
+        <div>
+          <Progress label="Import progress" value={progress.total ? progress.received / progress.total : 0} />
+          <div className="stat-detail">{bytes(progress.received)}{progress.total ? ` of ${bytes(progress.total)}` : ''} copied</div>
+        </div>
+      )}
+      {done && <div className="note" role="status">Imported <strong>{done}</strong>.</div>}
+      <ErrorNote error={error} prefix="Import failed" />
+    </Card>
+  );
+}
+
+export function Models() {
+  const api = useApi();
+  const canImport = useCapabilities().has('POST', '/v1/models/import');
+  const models = useAsync(() => api.models.list(), [api]);
+  const [busy, setBusy] = useState<string>();
+  const [error, setError] = useState<Error>();
+  const act = async (id: string, action: 'load' | 'unload' | 'remove') => {
+    setBusy(id);
+    setError(undefined);
+    try {
+      await api.models[action](id);
+    } catch (err) {
+      setError(err as Error);
+    } finally {
+      setBusy(undefined);
+      models.reload();
+    }
+  };
+  const list = models.data?.data ?? [];
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <h1>Models</h1>
+          <p>GGUF models served through <code>/v1/chat/completions</code> and friends. A model also loads on first use.</p>
+        </div>
+      </div>
+      <ErrorNote error={models.error ?? error} />
+      <Card title="Installed" hint={models.data ? `${list.length} model${list.length === 1 ? '' : 's'}` : undefined}>
+        {models.data && list.length === 0 ? (
+          <EmptyState title="No model yet">
+            Drop a <code>.gguf</code> file into the server's models folder (<code>./models</code> where the server was started, or <code>JAN_MODELS_DIR</code>){canImport ? ', or import one below' : ''}. It shows up here without a restart.
+          </EmptyState>
+        ) : (
+          <div className="table-wrap">
+            <table aria-label="Installed models">
+              <thead>
+                <tr><th>Model</th><th>Status</th><th>Architecture</th><th className="num">Parameters</th><th>Quantization</th><th className="num">Context</th><th className="num">Size</th><th className="num">Actions</th></tr>
+              </thead>
+              <tbody>{list.map((m) => <ModelRow key={m.id} m={m} busy={busy === m.id} onAction={(a) => void act(m.id, a)} />)}</tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+      {canImport && <ImportForm onImported={models.reload} />}
+    </div>
+  );
+}

@@ -1,0 +1,183 @@
+/**
+ * Settings: API keys (create — the secret is shown once —, copy, revoke) and the server's configuration.
+ * Settings the server cannot change at run time yet are shown as such, with the variable that sets them.
+ */
+import { useState, type FormEvent } from 'react';
+import type { ApiKeyCreated, ApiKeyInfo } from '../api/index.js';
+import { Card } from '../components/Card.js';
+import { EmptyState, ErrorNote, Unavailable } from '../components/Notes.js';
+import { useApi, useCapabilities } from '../hooks/api-context.js';
+import { useAsync } from '../hooks/use-async.js';
+import { when } from '../lib/format.js';
+
+function NewKey({ created, onDone }: { created: ApiKeyCreated; onDone(): void }) {
+  const [copied, setCopied] = useState(false);
+  const copy = async () => {
+    await navigator.clipboard?.writeText(created.key);
+    setCopied(true);
+  };
+  return (
+    <div className="note" role="status" aria-label="New API key">
+      <strong>Copy the key “{created.name}” now: it is not shown again.</strong>
+      <div className="secret" style={{ marginTop: 8 }}>
+        <code data-testid="new-key" style={{ flex: 1 }}>{created.key}</code>
+        <button type="button" onClick={() => void copy()}>{copied ? 'Copied' : 'Copy'}</button>
+        <button type="button" onClick={onDone}>Done</button>
+      </div>
+      <div className="stat-detail" style={{ marginTop: 6, whiteSpace: 'normal' }}>
+        Use it as <code>Authorization: Bearer {created.prefix}…</code> with any OpenAI client and base URL <code>{window.location.origin}/v1</code>.
+      </div>
+    </div>
+  );
+}
+
+function KeyRow({ k, onRevoke }: { k: ApiKeyInfo; onRevoke(): void }) {
+  const [confirming, setConfirming] = useState(false);
+  return (
+    <tr>
+      <td>{k.name}</td>
+      <td className="mono">{k.prefix}…{k.suffix}</td>
+      <td>{when(k.created_at)}</td>
+      <td>{k.last_used_at ? when(k.last_used_at) : 'never'}</td>
+      <td>{k.expires_at ? when(k.expires_at) : 'never'}</td>
+      <td className="num">
+        {confirming ? (
+          <span className="row" style={{ justifyContent: 'flex-end' }}>
+            <button type="button" className="danger" onClick={onRevoke}>Revoke now</button>
+            <button type="button" onClick={() => setConfirming(false)}>Keep</button>
+          </span>
+        ) : (
+          <button type="button" className="danger" onClick={() => setConfirming(true)} aria-label={`Revoke ${k.name}`}>Revoke</button>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function ApiKeys() {
+  const api = useApi();
+  const keys = useAsync(() => api.keys.list(), [api]);
+  const [name, setName] = useState('');
+  const [days, setDays] = useState('');
+  const [created, setCreated] = useState<ApiKeyCreated>();
+  const [error, setError] = useState<Error>();
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(undefined);
+    try {
+      setCreated(await api.keys.create(name.trim(), days ? Number(days) : undefined));
+      setName('');
+      setDays('');
+      keys.reload();
+    } catch (err) {
+      setError(err as Error);
+    }
+  };
+  const revoke = (id: string) => api.keys.revoke(id).then(keys.reload, (err: Error) => setError(err));
+  return (
+    <Card title="API keys" hint="for apps and SDKs; hashed on the server" span={12}>
+      <form className="row" onSubmit={create} style={{ alignItems: 'flex-end' }}>
+        <label style={{ flex: 1, maxWidth: 320 }}>
+          Name
+          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. my-script" maxLength={120} required />
+        </label>
+        <label style={{ width: 150 }}>
+          Expires after (days)
+          <input type="number" min={1} max={3650} value={days} onChange={(e) => setDays(e.target.value)} placeholder="never" />
+        </label>
+        <button type="submit" className="primary" disabled={!name.trim()}>Create key</button>
+      </form>
+      {created && <NewKey created={created} onDone={() => setCreated(undefined)} />}
+      <ErrorNote error={keys.error ?? error} />
+      {keys.data && keys.data.items.length === 0 ? (
+        <EmptyState title="No API keys yet">Create one to let an app call <code>{window.location.origin}/v1</code>.</EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table aria-label="API keys">
+            <thead><tr><th>Name</th><th>Key</th><th>Created</th><th>Last used</th><th>Expires</th><th className="num">Actions</th></tr></thead>
+            <tbody>{(keys.data?.items ?? []).map((k) => <KeyRow key={k.id} k={k} onRevoke={() => void revoke(k.id)} />)}</tbody>
+          </table>
+        </div>
+      )}
+    </Card>
+  );
+}
+
+function LanAccess() {
+  const api = useApi();
+  const lan = useAsync(() => api.lan.get(), [api]);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<Error>();
+  const toggle = async (enabled: boolean) => {
+    setSaving(true);
+    setError(undefined);
+    try {
+      await api.lan.set(enabled);
+    } catch (err) {
+      setError(err as Error);
+    } finally {
+      setSaving(false);
+      lan.reload();
+    }
+  };
+  const status = lan.data;
+  return (
+    <Card title="LAN access" hint="let other machines on your network use this server" span={12}>
+      <label className="inline">
+        <input type="checkbox" role="switch" checked={status?.enabled ?? false} disabled={!status || saving} onChange={(e) => void toggle(e.target.checked)} />
+        {status?.enabled ? 'On: reachable from the local network (API keys required)' : 'Off: this machine only'}
+      </label>
+      <ErrorNote error={lan.error ?? error} />
+      {status && (
+        <table>
+          <tbody>
+            <tr><th scope="row" style={{ width: 160 }}>This machine</th><td className="mono">{status.local_url}</td></tr>
+            <tr>
+              <th scope="row">From the LAN</th>
+              <td className="mono" style={{ whiteSpace: 'normal' }}>{status.lan_urls.length > 0 ? status.lan_urls.join('  ·  ') : '—'}</td>
+            </tr>
+            <tr><th scope="row">Listening on</th><td className="mono">{status.host}:{status.port}</td></tr>
+            <tr><th scope="row">Guest login</th><td>{status.guest_login ? 'on' : 'off'}</td></tr>
+          </tbody>
+        </table>
+      )}
+      {status?.enabled && <div className="stat-detail" style={{ whiteSpace: 'normal' }}>Give each teammate an API key (above) to use with the LAN address.</div>}
+    </Card>
+  );
+}
+
+const CONFIG_ROWS = [
+  { what: 'Limits', how: <>request timeout <code>JAN_REQUEST_TIMEOUT_MS</code>, body size <code>JAN_BODY_LIMIT_BYTES</code>, upload size <code>JAN_MEDIA_MAX_UPLOAD_BYTES</code></> },
+  { what: 'Data folder', how: <><code>JAN_DATA_DIR</code> (the database and uploaded files); models in <code>JAN_MODELS_DIR</code></> },
+  { what: 'Retention', how: <>unfinished uploads are kept <code>JAN_UPLOAD_RESUME_HOURS</code> hours</> },
+];
+
+export function Settings() {
+  const api = useApi();
+  const me = useAsync(() => api.me(), [api]);
+  const hasLan = useCapabilities().has('GET', '/v1/admin/lan') && me.data?.role === 'admin';
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <h1>Settings</h1>
+          <p>{me.data ? `Signed in as ${me.data.name} (${me.data.role}, via ${me.data.auth_method})` : ' '}</p>
+        </div>
+      </div>
+      <div className="grid">
+        <ApiKeys />
+        {hasLan ? <LanAccess /> : <Card title="LAN access" span={12}><Unavailable what="Switching LAN access from here">Start the server with <code>JAN_HOST=0.0.0.0</code> instead.</Unavailable></Card>}
+        <Card title="Server" hint="set when the server starts" span={12}>
+          <Unavailable what="Changing these from the dashboard">Until then they are set with environment variables or flags (see the README) and take effect on restart.</Unavailable>
+          <table>
+            <tbody>
+              {CONFIG_ROWS.map((r) => (
+                <tr key={r.what}><th scope="row" style={{ width: 160 }}>{r.what}</th><td style={{ whiteSpace: 'normal' }}>{r.how}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </Card>
+      </div>
+    </div>
+  );
+}
