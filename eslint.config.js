@@ -6,8 +6,8 @@ import tseslint from 'typescript-eslint';
 const layerRules = [
   {
     files: ['server/http/**/*.ts'],
-    message: 'Routes and middleware reach data through services, never the store or the runtime directly.',
-    patterns: ['**/store/**', '**/runtime/**', 'better-sqlite3', 'node-llama-cpp'],
+    message: 'Routes and middleware reach data through services, never the store, the runtime, OCR or media storage directly.',
+    patterns: ['**/store/**', '**/runtime/**', '**/ocr/**', '**/media/**', 'better-sqlite3', 'node-llama-cpp'],
   },
   {
     files: ['server/services/**/*.ts'],
@@ -18,6 +18,11 @@ const layerRules = [
     files: ['server/store/**/*.ts'],
     message: 'The store is the bottom layer.',
     patterns: ['**/services/**', '**/http/**', '**/runtime/**', 'koa', '@koa/*', 'node-llama-cpp'],
+  },
+  {
+    files: ['server/media/**/*.ts', 'server/ocr/**/*.ts'],
+    message: 'Media storage and OCR are bottom layers beside the store.',
+    patterns: ['**/services/**', '**/http/**', '**/runtime/**', '**/store/**', 'koa', '@koa/*', 'node-llama-cpp'],
   },
   {
     files: ['server/api/**/*.ts'],

@@ -13,6 +13,7 @@ import { redactConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
 import { createLogger } from './log/create-logger.js';
 import { createMetrics } from './metrics/create-metrics.js';
+import { createOcr } from './ocr/create-ocr.js';
 import { createServices, type Services } from './services/create-services.js';
 import { openStore } from './store/store.js';
 import { readVersion } from './version.js';
@@ -58,7 +59,15 @@ export async function startServer(config: Config, options: StartServerOptions = 
     file: join(config.dataDir, 'jan.sqlite'),
     onQuery: (operation, seconds) => metrics.dbQueryDuration.observe({ operation }, seconds),
   });
-  const services = createServices(store, config, metrics, version);
+  // OCR workers and the PDF reader start on first use; created here so that close() can stop them.
+  const ocr = createOcr({
+    dataDir: config.dataDir,
+    workers: config.ocrWorkers,
+    queueLimit: config.ocrQueueLimit,
+    onQueueDepth: (depth) => metrics.ocrQueueDepth.set(depth),
+    onWorkerError: (message) => logger.warn({ message }, 'OCR worker reported an error'),
+  });
+  const services = createServices(store, config, metrics, version, ocr);
   const app = createApp({ config, services, logger });
 
   const server = createServer(app.callback());
@@ -76,6 +85,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
   try {
     await listen(server, config.port, config.host);
   } catch (error) {
+    services.mediaUploads.close();
+    await ocr.close();
     store.close();
     throw error;
   }
@@ -98,6 +109,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
       await drained;
       clearInterval(sweep);
       clearTimeout(timer);
+      services.mediaUploads.close();
+      await ocr.close();
       store.close();
       logger.info('stopped');
     })());

@@ -7,6 +7,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 /** Buckets spanning the guide's targets, from health (5 ms p50) to chat (10 s p99). */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const QUERY_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5];
+/** Uploads and OCR: from a small file (50 ms) to a long PDF or a large resumable upload (10 min). */
+const SLOW_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60, 120, 300, 600];
 
 export interface MetricsOptions {
   /** Reports whether the database connection is open (for the connection gauges). */
@@ -18,6 +20,10 @@ export function createMetrics(options: MetricsOptions = {}) {
   collectDefaultMetrics({ register: registry, prefix: 'jan_' });
   const registers = [registry];
   const databaseOpen = options.databaseOpen ?? (() => false);
+  const cacheLookups = new Counter({
+    name: 'jan_cache_lookups_total', help: 'Cache lookups, by cache and result (hit, miss).',
+    labelNames: ['cache', 'result'] as const, registers,
+  });
   return {
     registry,
     requestsTotal: new Counter({
@@ -47,6 +53,39 @@ export function createMetrics(options: MetricsOptions = {}) {
     dbConnectionsIdle: new Gauge({
       name: 'jan_db_connections_idle', help: 'Open database connections not running a query.', registers,
       collect() { this.set(databaseOpen() ? 1 : 0); },
+    }),
+    // Media and OCR
+    uploadBytes: new Counter({
+      name: 'jan_upload_bytes_total', help: 'Bytes of files stored, by how they came (upload, tus, data_url, remote_url, presigned).',
+      labelNames: ['source'] as const, registers,
+    }),
+    uploadDuration: new Histogram({
+      name: 'jan_upload_duration_seconds', help: 'Time to receive and store one file, by how it came (tus: from creation to the last byte).',
+      labelNames: ['source'] as const, buckets: SLOW_BUCKETS, registers,
+    }),
+    mediaStorageBytes: new Gauge({ name: 'jan_media_storage_bytes', help: 'Bytes of media on disk (identical content counted once).', registers }),
+    ocrDuration: new Histogram({
+      name: 'jan_ocr_duration_seconds', help: 'Time to extract the text of one file (cache misses only), by kind (image, pdf, text).',
+      labelNames: ['kind'] as const, buckets: SLOW_BUCKETS, registers,
+    }),
+    ocrPages: new Counter({
+      name: 'jan_ocr_pages_total', help: 'Pages whose text was extracted, by source (text-layer, ocr).',
+      labelNames: ['source'] as const, registers,
+    }),
+    ocrQueueDepth: new Gauge({ name: 'jan_ocr_queue_depth', help: 'Pages waiting for an OCR worker.', registers }),
+    cacheLookups,
+    cacheHitRatio: new Gauge({
+      name: 'jan_cache_hit_ratio', help: 'Hits over lookups since start, by cache (e.g. ocr).', labelNames: ['cache'] as const, registers,
+      async collect() {
+        const totals = new Map<string, { hit: number; all: number }>();
+        for (const { labels, value } of (await cacheLookups.get()).values) {
+          const entry = totals.get(String(labels.cache)) ?? { hit: 0, all: 0 };
+          entry.all += value;
+          if (labels.result === 'hit') entry.hit += value;
+          totals.set(String(labels.cache), entry);
+        }
+        for (const [cache, { hit, all }] of totals) this.set({ cache }, all === 0 ? 0 : hit / all);
+      },
     }),
   };
 }

@@ -2,6 +2,7 @@
 import type { Config } from '../config/schema.js';
 import { isLoopbackHost } from '../config/load-config.js';
 import type { Metrics } from '../metrics/create-metrics.js';
+import type { OcrRuntime } from '../ocr/create-ocr.js';
 import type { Store } from '../store/store.js';
 import { ApiKeysService } from './auth/api-keys.js';
 import { Authenticator } from './auth/authenticator.js';
@@ -12,6 +13,7 @@ import { UsersService } from './auth/users.js';
 import { ConversationsService } from './conversations.js';
 import { HealthService } from './health.js';
 import { ItemsService } from './items.js';
+import { createMediaServices } from './media-services.js';
 import { ModelsService } from './models.js';
 import { ProjectsService } from './projects.js';
 
@@ -22,7 +24,7 @@ export function guestLoginEnabled(config: Pick<Config, 'guestLogin' | 'host'>): 
   return config.guestLogin === 'on' || (config.guestLogin === 'auto' && isLoopbackHost(config.host));
 }
 
-export function createServices(store: Store, config: Config, metrics: Metrics, version: string) {
+export function createServices(store: Store, config: Config, metrics: Metrics, version: string, ocr: OcrRuntime) {
   const users = new UsersService(store);
   const owner = users.ensureOwner();
   const signer = new TokenSigner(store.settings);
@@ -45,6 +47,7 @@ export function createServices(store: Store, config: Config, metrics: Metrics, v
     conversations,
     items: new ItemsService(store, conversations),
     projects: new ProjectsService(store),
+    ...createMediaServices(store, config, metrics, ocr),
     models: new ModelsService(config.modelsDir),
     /** The metrics registry, for the `/metrics` exposition. */
     metrics,

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { migration001 } from './migrations/001-initial.js';
+import { migration002 } from './migrations/002-media.js';
 
 export interface Migration {
   version: number;
@@ -8,7 +9,7 @@ export interface Migration {
 }
 
 /** In order; the database's `user_version` says how many have been applied. */
-export const migrations: readonly Migration[] = [migration001];
+export const migrations: readonly Migration[] = [migration001, migration002];
 
 /** Applies every migration newer than the database, each in its own transaction. Returns the new version. */
 export function migrate(db: Database.Database, list: readonly Migration[] = migrations): number {

@@ -10,6 +10,9 @@ import Database from 'better-sqlite3';
 import { ApiKeysRepo } from './api-keys-repo.js';
 import { ConversationsRepo } from './conversations-repo.js';
 import { ItemsRepo } from './items-repo.js';
+import { MediaFilesRepo } from './media-files-repo.js';
+import { MediaOcrRepo } from './media-ocr-repo.js';
+import { MediaUploadSlotsRepo } from './media-upload-slots-repo.js';
 import { migrate } from './migrate.js';
 import { ProjectsRepo } from './projects-repo.js';
 import { QueryTimer, type QueryObserver } from './query-timer.js';
@@ -37,6 +40,9 @@ export class Store {
   readonly projects: ProjectsRepo;
   readonly conversations: ConversationsRepo;
   readonly items: ItemsRepo;
+  readonly mediaFiles: MediaFilesRepo;
+  readonly mediaOcr: MediaOcrRepo;
+  readonly mediaUploadSlots: MediaUploadSlotsRepo;
   readonly schemaVersion: number;
   private readonly pingStmt;
 
@@ -49,6 +55,9 @@ export class Store {
     this.projects = new ProjectsRepo(db, timer);
     this.conversations = new ConversationsRepo(db, timer);
     this.items = new ItemsRepo(db, timer);
+    this.mediaFiles = new MediaFilesRepo(db, timer);
+    this.mediaOcr = new MediaOcrRepo(db, timer);
+    this.mediaUploadSlots = new MediaUploadSlotsRepo(db, timer);
     this.pingStmt = db.prepare('SELECT 1');
   }
 

@@ -8,6 +8,9 @@ import * as conversations from './conversations.js';
 import * as dashboard from './dashboard.js';
 import * as health from './health.js';
 import * as items from './items.js';
+import * as media from './media.js';
+import * as mediaJan from './media-jan.js';
+import * as mediaTus from './media-tus.js';
 import * as metrics from './metrics.js';
 import * as models from './models.js';
 import * as openapi from './openapi.js';
@@ -53,4 +56,24 @@ export const routes: readonly Route[] = [
   ['GET', '/v1/projects/:id', projects.get],
   ['PATCH', '/v1/projects/:id', projects.update],
   ['DELETE', '/v1/projects/:id', projects.remove],
+
+  ['POST', '/v1/media/upload', media.upload],
+  ['GET', '/v1/media/files', media.list],
+  ['GET', '/v1/media/files/:id', media.get],
+  ['GET', '/v1/media/files/:id/content', media.content],
+  ['DELETE', '/v1/media/files/:id', media.remove],
+  ['POST', '/v1/media/files/:id/extract-text', media.extractText],
+  ['POST', '/v1/media/uploads', mediaTus.tus],
+  ['GET', '/v1/media/uploads/:id', mediaTus.tus], // HEAD (the router answers HEAD with the GET route)
+  ['PATCH', '/v1/media/uploads/:id', mediaTus.tus],
+  ['DELETE', '/v1/media/uploads/:id', mediaTus.tus],
+  ['GET', '/v1/media/signed/:id', media.signedDownload],
+  ['PUT', '/v1/media/signed/:id', media.signedUpload],
+
+  ['GET', '/media/healthz', health.healthz],
+  ['POST', '/media/v1/media', mediaJan.ingest],
+  ['POST', '/media/v1/media/prepare-upload', mediaJan.prepareUpload],
+  ['POST', '/media/v1/media/resolve', mediaJan.resolve],
+  ['GET', '/media/v1/media/:id', mediaJan.download],
+  ['GET', '/media/v1/media/:id/presign', mediaJan.presign],
 ];

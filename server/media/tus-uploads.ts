@@ -1,0 +1,154 @@
+/**
+ * Resumable uploads with the tus protocol (@tus/server + @tus/file-store). Partial uploads live in their own
+ * folder with a JSON info file each, so they survive a restart and can be resumed until they expire; an
+ * hourly sweep deletes expired ones.
+ *
+ * Ownership: the upload's owner is written into its metadata on creation (whatever the client sent), and
+ * every later request for it (HEAD, PATCH, DELETE) must come from the same user, or it is told the upload
+ * does not exist. When the last byte arrives, `onFinished` turns the file into a media file; the tus copy is
+ * removed once the response is out (the tus handlers still read it until then).
+ *
+ * Lifecycle: `close()` stops the sweep timer. Requests are cut after `requestTimeoutMs` (the client resumes).
+ */
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, linkSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
+import { FileStore } from '@tus/file-store';
+import { Server } from '@tus/server';
+import type { Upload } from '@tus/utils';
+
+export interface FinishedUpload {
+  /** A path the callee may move or delete (a hard link to the tus file). */
+  path: string;
+  filename: string | undefined;
+  bytes: number;
+  /** When the upload was created, for the upload-duration metric. */
+  createdAt: Date | undefined;
+}
+
+export interface TusUploadsOptions {
+  directory: string;
+  /** URL path the uploads are served under, e.g. `/v1/media/uploads`. */
+  path: string;
+  maxBytes: number;
+  expirationMs: number;
+  requestTimeoutMs: number;
+  allowOrigin(origin: string): boolean;
+  /** Response headers of ours that browsers may read (besides tus's own). */
+  exposedHeaders?: string[];
+  /** Makes the finished upload a media file; returns extra response headers. What it throws becomes `TusResult.error`. */
+  onFinished(userId: string, upload: FinishedUpload): Promise<Record<string, string>>;
+}
+
+export interface TusResult {
+  response: Response;
+  /** The error behind a 4xx/5xx response, when one was thrown (our own, or tus's `{status_code, body}`). */
+  error?: unknown;
+}
+
+const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+
+export class TusUploads {
+  private readonly server: Server;
+  private readonly store: FileStore;
+  private readonly owners = new WeakMap<Request, string>();
+  private readonly errors = new WeakMap<Request, unknown>();
+  private readonly finished = new WeakMap<Request, string>();
+  private readonly sweepTimer: NodeJS.Timeout;
+
+  constructor(private readonly options: TusUploadsOptions) {
+    this.store = new FileStore({ directory: options.directory, expirationPeriodInMilliseconds: options.expirationMs });
+    this.server = new Server({
+      path: options.path,
+      datastore: this.store,
+      maxSize: options.maxBytes,
+      respectForwardedHeaders: false,
+      allowedOrigins: (origin) => options.allowOrigin(origin),
+      exposedHeaders: options.exposedHeaders ?? [],
+      namingFunction: () => randomBytes(16).toString('hex'),
+      onUploadCreate: async (req, upload) => ({ metadata: { ...upload.metadata, owner: this.owners.get(req) ?? null } }),
+      onIncomingRequest: async (req, id) => {
+        if (req.method !== 'POST') await this.checkOwner(req, id);
+      },
+      onUploadFinish: (req, upload) => this.finish(req, upload),
+      onResponseError: (req, error) => {
+        this.errors.set(req, error);
+        return undefined;
+      },
+    });
+    this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS).unref();
+  }
+
+  /** Handles one tus request (POST, HEAD, PATCH, DELETE, OPTIONS) for `userId`. */
+  async handle(req: IncomingMessage, userId: string): Promise<TusResult> {
+    const timer = setTimeout(() => req.destroy(new Error('upload request timed out')), this.options.requestTimeoutMs);
+    try {
+      const request = toWebRequest(req);
+      this.owners.set(request, userId);
+      const response = await this.server.handleWeb(request);
+      const finishedId = this.finished.get(request);
+      if (finishedId) await this.forget(finishedId);
+      return { response, error: this.errors.get(request) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Deletes unfinished uploads older than the expiration period; returns how many. */
+  sweep(): Promise<number> {
+    return this.server.cleanUpExpiredUploads().catch(() => 0);
+  }
+
+  close(): void {
+    clearInterval(this.sweepTimer);
+  }
+
+  private async checkOwner(req: Request, id: string): Promise<void> {
+    const upload = await this.store.getUpload(id); // throws tus's 404 when unknown
+    if (upload.metadata?.owner !== this.owners.get(req)) throw { status_code: 404, body: 'The file for this url was not found\n' };
+  }
+
+  private async finish(req: Request, upload: Upload) {
+    this.finished.set(req, upload.id);
+    const owner = upload.metadata?.owner;
+    if (!owner) throw { status_code: 404, body: 'The file for this url was not found\n' };
+    const source = join(this.options.directory, upload.id);
+    const path = join(this.options.directory, `${upload.id}.done`);
+    try {
+      linkSync(source, path);
+    } catch {
+      copyFileSync(source, path);
+    }
+    const filename = upload.metadata?.filename ?? upload.metadata?.name ?? undefined;
+    const createdAt = upload.creation_date ? new Date(upload.creation_date) : undefined;
+    try {
+      return { headers: await this.options.onFinished(owner, { path, filename, bytes: upload.offset, createdAt }) };
+    } finally {
+      rmSync(path, { force: true }); // gone already when it became a media file
+    }
+  }
+
+  private async forget(id: string): Promise<void> {
+    await this.store.remove(id).catch(() => undefined);
+    await this.store.configstore.delete(id).catch(() => undefined);
+  }
+}
+
+/** The web Request @tus/server's `handleWeb` takes, streaming the Node request's body. */
+function toWebRequest(req: IncomingMessage): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || name.startsWith(':')) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+  const method = req.method ?? 'GET';
+  const hasBody = method === 'POST' || method === 'PATCH';
+  return new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
+    method,
+    headers,
+    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : null,
+    duplex: 'half',
+  } as RequestInit);
+}

@@ -1,0 +1,44 @@
+/**
+ * Builds the OCR side of the server: the tesseract.js pool (with the installed language data linked into
+ * `<dataDir>/ocr/lang`) and the PDF reader. Nothing starts until the first extraction. `close()` stops both.
+ */
+import { join } from 'node:path';
+import type { OcrEngine } from './ocr-engine.js';
+import { PdfReader } from './pdf-reader.js';
+import { findInstalledLanguages, prepareLangPath } from './tesseract-languages.js';
+import { TesseractPool } from './tesseract-pool.js';
+
+export interface OcrRuntime {
+  engine: OcrEngine;
+  pdf: PdfReader;
+  close(): Promise<void>;
+}
+
+export interface CreateOcrOptions {
+  dataDir: string;
+  workers: number;
+  queueLimit: number;
+  onQueueDepth?: (depth: number) => void;
+  onWorkerError?: (message: string) => void;
+}
+
+export function createOcr(options: CreateOcrOptions): OcrRuntime {
+  const languages = findInstalledLanguages();
+  const engine = new TesseractPool({
+    size: options.workers,
+    langPath: prepareLangPath(join(options.dataDir, 'ocr', 'lang'), languages),
+    installedLanguages: languages.map((language) => language.code),
+    queueLimit: options.queueLimit,
+    ...(options.onQueueDepth && { onQueueDepth: options.onQueueDepth }),
+    ...(options.onWorkerError && { onWorkerError: options.onWorkerError }),
+  });
+  const pdf = new PdfReader();
+  return {
+    engine,
+    pdf,
+    async close() {
+      await pdf.close();
+      await engine.close();
+    },
+  };
+}
