@@ -1,0 +1,93 @@
+/**
+ * Media and OCR benchmark (issue 4, item 7): `npx tsx test/load/media-ocr-bench.ts [--quick] [--large-mb N]`.
+ *
+ * Builds the server if needed and runs it as a child process (default config: 2 OCR workers) on a temp data
+ * folder, then measures, beside the guide's targets (server/metrics/sla-targets.ts):
+ *  1. extract-text on a receipt-sized image and on a full A4 page at 150 dpi, one request at a time (p50/p95);
+ *  2. extract-text throughput (RPS) with 4 requests in flight, on receipts (the pool runs 2 at once);
+ *  3. extract-text answered from the OCR cache;
+ *  4. upload latency and MB/s for small multipart files (100 KB, 5 MB) and one large tus upload (200 MB).
+ * Every OCR request is on new content, so only (3) touches the cache. Results also go to test/load/results/.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { slaTargetFor } from '../../server/metrics/sla-targets.js';
+import { ensureBuild } from './lib/ensure-build.js';
+import { writeJson } from './lib/report.js';
+import { startServerChild, type ServerChild } from './lib/server-child.js';
+import { a4Png, extract, measureMultipart, measureOcr, measureTus, receiptPng, stats, upload, type Client } from './suites/media-ocr.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const apiKey = `bench-media-${process.pid}-0123456789`;
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'large-mb': { type: 'string', default: '200' } } });
+const quick = values.quick;
+const n = (full: number, small: number) => (quick ? small : full);
+
+const fmt = (value: number) => (Number.isFinite(value) ? value.toFixed(value >= 100 ? 0 : 1) : '-');
+
+async function main(): Promise<void> {
+  await ensureBuild(root);
+  const dataDir = mkdtempSync(join(tmpdir(), 'jan-bench-media-'));
+  let server: ServerChild | undefined;
+  try {
+    server = await startServerChild({ root, dataDir, apiKey });
+    const client: Client = { url: server.url, apiKey };
+    process.stderr.write(`bench: server ${server.url}; warming up the OCR workers\n`);
+    // Start both workers (the first request on each pays ~1-2 s of loading) before measuring.
+    await Promise.all([0, 1].map(async (i) => extract(client, await upload(client, receiptPng(900_000 + i), 'warm.png'))));
+
+    process.stderr.write('bench: OCR, one request at a time\n');
+    const receipt = await measureOcr(client, Array.from({ length: n(20, 5) }, (_, i) => receiptPng(i)), 1);
+    const a4 = await measureOcr(client, Array.from({ length: n(8, 3) }, (_, i) => a4Png(i)), 1);
+    process.stderr.write('bench: OCR throughput, 4 in flight\n');
+    const pooled = await measureOcr(client, Array.from({ length: n(24, 8) }, (_, i) => receiptPng(1000 + i)), 4);
+    const cachedId = await upload(client, receiptPng(5000), 'cached.png');
+    await extract(client, cachedId);
+    const cachedSamples: number[] = [];
+    for (let i = 0; i < n(50, 10); i++) {
+      const start = process.hrtime.bigint();
+      await extract(client, cachedId);
+      cachedSamples.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    const cached = stats(cachedSamples);
+
+    process.stderr.write('bench: uploads\n');
+    const small = await measureMultipart(client, 100 * 1024, n(50, 10));
+    const medium = await measureMultipart(client, 5 * 1024 * 1024, n(10, 3));
+    const large = await measureTus(client, Number(values['large-mb']) * 1024 * 1024, 32 * 1024 * 1024);
+
+    const ocrTarget = slaTargetFor('POST', '/v1/media/files/:id/extract-text')!;
+    const uploadTarget = slaTargetFor('POST', '/v1/media/upload')!;
+    const rows = [
+      ['extract-text, receipt 576 px (1 at a time)', receipt.count, receipt.p50, receipt.p95, `${fmt(receipt.rps)} RPS`, `p50 ${ocrTarget.latencyMs!.p50} / p95 ${ocrTarget.latencyMs!.p95} ms`],
+      ['extract-text, A4 page 150 dpi (1 at a time)', a4.count, a4.p50, a4.p95, `${fmt(a4.rps)} RPS`, `p50 ${ocrTarget.latencyMs!.p50} / p95 ${ocrTarget.latencyMs!.p95} ms`],
+      ['extract-text, receipt (4 in flight, pool of 2)', pooled.count, pooled.p50, pooled.p95, `${fmt(pooled.rps)} RPS`, `${ocrTarget.throughputRps.min} RPS`],
+      ['extract-text, cache hit', cached.count, cached.p50, cached.p95, '', ''],
+      ['upload 100 KB multipart', small.count, small.p50, small.p95, `${fmt(small.mbPerSec)} MB/s`, `p50 ${uploadTarget.latencyMs!.p50} ms`],
+      ['upload 5 MB multipart', medium.count, medium.p50, medium.p95, `${fmt(medium.mbPerSec)} MB/s`, `p50 ${uploadTarget.latencyMs!.p50} ms`],
+      [`upload ${values['large-mb']} MB tus (32 MB chunks)`, 1, large.seconds * 1000, large.seconds * 1000, `${fmt(large.mbPerSec)} MB/s`, '5 min per request'],
+    ] as const;
+    const header = ['scenario', 'n', 'p50 ms', 'p95 ms', 'throughput', 'guide target'];
+    const table = [header, ...rows.map((r) => [r[0], String(r[1]), fmt(r[2]), fmt(r[3]), r[4], r[5]])];
+    const widths = header.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
+    process.stdout.write(`\n${table.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')).join('\n')}\n`);
+    process.stdout.write(`\n${cpus().length} cores (${cpus()[0]?.model}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+    const file = join(root, 'test/load/results', `media-ocr-${new Date().toISOString().replace(/:/g, '-')}.json`);
+    writeJson(file, { suite: 'media-ocr', quick, receipt, a4, pooled, cached, small, medium, large, machine: { cpus: cpus().length, load: loadavg() } });
+    process.stdout.write(`Saved ${file}\n`);
+  } finally {
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);
