@@ -40,5 +40,7 @@ export const JanPresignResult = z.object({
   expires_in: z.number().int().describe('Seconds.'),
 });
 
-export const JanResolveBody = z.object({ payload: z.unknown() });
-export const JanResolveResult = z.object({ payload: z.unknown() });
+/** Any JSON object (e.g. a chat completion request); placeholders may be anywhere inside it. */
+const Payload = z.record(z.string(), z.unknown());
+export const JanResolveBody = z.object({ payload: Payload });
+export const JanResolveResult = z.object({ payload: Payload });

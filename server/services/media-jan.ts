@@ -86,7 +86,7 @@ export class JanMediaService {
   }
 
   /** Replaces every string `data:<type>;jan_<id>` naming one of your files with a signed URL. */
-  resolve(userId: string, payload: unknown, baseUrl: string): { payload: unknown } {
+  resolve(userId: string, payload: Record<string, unknown>, baseUrl: string): { payload: Record<string, unknown> } {
     const walk = (value: unknown, depth: number): unknown => {
       if (depth > MAX_DEPTH) throw badRequest(`The payload is nested deeper than ${MAX_DEPTH} levels.`, 'payload');
       if (typeof value === 'string') {
@@ -101,7 +101,7 @@ export class JanMediaService {
       }
       return value;
     };
-    return { payload: walk(payload, 0) };
+    return { payload: walk(payload, 0) as Record<string, unknown> };
   }
 
   signedUrl(id: string, baseUrl: string): string {

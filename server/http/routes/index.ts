@@ -63,10 +63,10 @@ export const routes: readonly Route[] = [
   ['GET', '/v1/media/files/:id/content', media.content],
   ['DELETE', '/v1/media/files/:id', media.remove],
   ['POST', '/v1/media/files/:id/extract-text', media.extractText],
-  ['POST', '/v1/media/uploads', mediaTus.tus],
-  ['GET', '/v1/media/uploads/:id', mediaTus.tus], // HEAD (the router answers HEAD with the GET route)
-  ['PATCH', '/v1/media/uploads/:id', mediaTus.tus],
-  ['DELETE', '/v1/media/uploads/:id', mediaTus.tus],
+  ['POST', '/v1/media/uploads', mediaTus.create],
+  ['GET', '/v1/media/uploads/:id', mediaTus.resource], // for HEAD (the router answers HEAD with the GET route)
+  ['PATCH', '/v1/media/uploads/:id', mediaTus.resource],
+  ['DELETE', '/v1/media/uploads/:id', mediaTus.resource],
   ['GET', '/v1/media/signed/:id', media.signedDownload],
   ['PUT', '/v1/media/signed/:id', media.signedUpload],
 

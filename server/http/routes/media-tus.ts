@@ -6,8 +6,11 @@
  */
 import type { ServerResponse } from 'node:http';
 import { AppError, type ErrorType } from '../../errors/app-error.js';
+import { MediaPathId } from '../../api/media.js';
+import type { Services } from '../../services/create-services.js';
 import { endpoint } from '../endpoint.js';
 import { errorEnvelope } from '../middleware/error-handler.js';
+import type { AppContext } from '../types.js';
 
 const tags = ['media'];
 
@@ -48,27 +51,35 @@ async function writeResponse(res: ServerResponse, response: Response, cause: unk
   res.end(body);
 }
 
-export const tus = endpoint({
+function handleTus(ctx: AppContext, userId: string, services: Services): undefined {
+  if (ctx.method === 'GET') {
+    throw new AppError(405, 'invalid_request_error', "Use HEAD to read an upload's offset; download finished files from /v1/media/files/{id}/content.", {
+      code: 'method_not_allowed',
+      headers: { Allow: 'HEAD, PATCH, DELETE' },
+    });
+  }
+  // From here the tus handler owns the response; Koa must not write one, and must not take it for a 404.
+  ctx.respond = false;
+  ctx.status = 200;
+  const res = ctx.res;
+  services.mediaUploads
+    .handle(ctx.req, userId)
+    .then(({ response, error }) => writeResponse(res, response, error))
+    .catch((error: unknown) => writeResponse(res, new Response(null, { status: 500 }), error))
+    .catch(() => res.destroy());
+  return undefined;
+}
+
+export const create = endpoint({
   summary:
-    'Resumable upload (tus 1.0.0): POST creates (Upload-Length, Upload-Metadata `filename`), HEAD reports Upload-Offset, PATCH appends, ' +
-    'DELETE cancels. Unfinished uploads can be resumed for JAN_UPLOAD_RESUME_HOURS. The last PATCH answers `Media-File-Id`.',
-  tags,
-  handle: ({ principal, ctx }, s) => {
-    if (ctx.method === 'GET') {
-      throw new AppError(405, 'invalid_request_error', 'Use HEAD to read an upload\'s offset; download finished files from /v1/media/files/{id}/content.', {
-        code: 'method_not_allowed',
-        headers: { Allow: 'HEAD, PATCH, DELETE' },
-      });
-    }
-    // From here the tus handler owns the response; Koa must not write one, and must not take it for a 404.
-    ctx.respond = false;
-    ctx.status = 200;
-    const res = ctx.res;
-    s.mediaUploads
-      .handle(ctx.req, principal.userId)
-      .then(({ response, error }) => writeResponse(res, response, error))
-      .catch((error: unknown) => writeResponse(res, new Response(null, { status: 500 }), error))
-      .catch(() => res.destroy());
-    return undefined;
-  },
+    'Start a resumable upload (tus 1.0.0: `Upload-Length`, `Upload-Metadata` with `filename`); the `Location` it answers ' +
+    'takes HEAD (offset), PATCH (bytes) and DELETE. Unfinished uploads can be resumed for JAN_UPLOAD_RESUME_HOURS.',
+  tags, status: 201,
+  handle: ({ principal, ctx }, s) => handleTus(ctx, principal.userId, s),
+});
+
+export const resource = endpoint({
+  summary: 'One resumable upload: HEAD gives `Upload-Offset`, PATCH appends (the last one answers `Media-File-Id`), DELETE cancels.',
+  tags, params: MediaPathId, status: 204,
+  handle: ({ principal, ctx }, s) => handleTus(ctx, principal.userId, s),
 });
