@@ -57,7 +57,10 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const metrics = createMetrics({ databaseOpen: () => store.isOpen });
   const store = openStore({
     file: join(config.dataDir, 'jan.sqlite'),
-    onQuery: (operation, seconds) => metrics.dbQueryDuration.observe({ operation }, seconds),
+    onQuery: (operation, seconds) => {
+      metrics.dbQueryDuration.observe({ operation }, seconds);
+      metrics.live.observeQuery(operation, seconds);
+    },
   });
   // OCR workers and the PDF reader start on first use; created here so that close() can stop them.
   const ocr = createOcr({
@@ -85,6 +88,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   try {
     await listen(server, config.port, config.host);
   } catch (error) {
+    services.kpi.close();
     services.mediaUploads.close();
     await ocr.close();
     store.close();
@@ -97,6 +101,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const close = () =>
     (closing ??= (async () => {
       logger.info('shutting down');
+      services.kpi.endStreams(); // dashboards' KPI streams would otherwise hold the drain until its timeout
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections become idle when their last request finishes; close them as they do,
       // rather than waiting for the keep-alive timeout.
@@ -109,6 +114,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       await drained;
       clearInterval(sweep);
       clearTimeout(timer);
+      services.kpi.close(); // writes the last rollups, so before the store closes
       services.mediaUploads.close();
       await ocr.close();
       store.close();

@@ -43,9 +43,11 @@ export const KpiSnapshot = z.object({
   at: z.number().int(),
   window: KpiWindow,
   uptime_seconds: z.number().nonnegative(),
+  /** All requests but the dashboard's own (`/v1/admin/…`, listed in `routes` nevertheless). */
   totals: LatencySummary.extend({
     /** Share of requests in the window that were not 5xx. */
     availability: ratio.nullable(),
+    /** Share of requests in the window answered with a 5xx (the guide's "error rate"; 4xx are counted apart). */
     error_rate: ratio.nullable(),
   }),
   routes: z.array(RouteKpi),
@@ -57,7 +59,10 @@ export const KpiSnapshot = z.object({
   llm: z.object({
     ttft_p50_ms: ms.nullable(),
     ttft_p95_ms: ms.nullable(),
+    /** Mean generation speed of the window's requests (after their first token). */
     tokens_per_second: z.number().nonnegative().nullable(),
+    /** Tokens generated per second by the whole server over the window (throughput). */
+    generated_tokens_per_second: z.number().nonnegative().nullable(),
     active_streams: z.number().int().nonnegative(),
     queue_depth: z.number().int().nonnegative(),
     loaded_models: z.array(z.string()),
@@ -73,8 +78,11 @@ export const KpiSnapshot = z.object({
     slow_queries: z.array(z.object({ operation: z.string(), ms, at: z.number().int() })),
   }),
   resources: z.object({
+    /** This process's CPU time as a share of all cores (100 = every core busy). */
     cpu_percent: z.number().nonnegative().nullable(),
     cpu_count: z.number().int().positive(),
+    /** The system's 1-minute load average (null on Windows); compare with cpu_count. */
+    load_average_1m: z.number().nonnegative().nullable(),
     memory_rss_bytes: z.number().int().nonnegative(),
     memory_total_bytes: z.number().int().nonnegative(),
     memory_free_bytes: z.number().int().nonnegative(),
@@ -105,14 +113,55 @@ export const SlaEndpoint = z.object({
 export const SlaReport = z.object({
   window: KpiWindow,
   endpoints: z.array(SlaEndpoint),
-  /** The guide's monthly availability target (0.995) and what this month so far achieved. */
+  /**
+   * The guide's monthly availability target (0.995) and what this calendar month (local time) achieved so
+   * far: the share of requests not answered with a 5xx.
+   */
   availability: z.object({
     target: ratio,
     month_to_date: ratio.nullable(),
+    /**
+     * Share of the month's error budget (0.5 % of its requests may fail with a 5xx) still unspent:
+     * 1 untouched, 0 used up, negative overspent; null before the month's first request.
+     */
     error_budget_remaining: z.number().nullable(),
   }),
-  /** From the hourly rollups kept in SQLite. */
+  /**
+   * From the hourly rollups kept in SQLite: the last 30 days with traffic (local calendar days, `YYYY-MM-DD`),
+   * oldest first, with the most requests answered in any one second.
+   */
   daily_peak_rps: z.array(z.object({ day: z.string(), peak_rps: z.number().nonnegative() })),
+  /** The slowest routes of the last 24 hours by p95 (merged hourly histograms), slowest first, at most 5. */
   top_slow_endpoints: z.array(z.object({ method: z.string(), route: z.string(), p95_ms: ms, requests: z.number().int() })),
 });
 export type SlaReport = z.infer<typeof SlaReport>;
+
+/** `?window=` of the snapshot, stream and SLA endpoints. */
+export const KpiWindowQuery = z.object({ window: KpiWindow.default('1m') });
+
+/** `?hours=` of the history endpoint: the last N clock hours, the current one included (up to 31 days). */
+export const MetricsHistoryQuery = z.object({ hours: z.coerce.number().int().min(1).max(744).default(24) });
+
+/** One clock hour of one route from the rollups kept in SQLite; method and route `*` are all requests. */
+export const MetricsHistoryRow = z.object({
+  /** Unix milliseconds of the hour's start (UTC hours). */
+  hour_start: z.number().int(),
+  method: z.string(),
+  route: z.string(),
+  count: z.number().int().nonnegative(),
+  errors_4xx: z.number().int().nonnegative(),
+  errors_5xx: z.number().int().nonnegative(),
+  mean_ms: ms.nullable(),
+  max_ms: ms.nullable(),
+  p50_ms: ms.nullable(),
+  p95_ms: ms.nullable(),
+  p99_ms: ms.nullable(),
+  /** Most requests in any one second of the hour. */
+  peak_rps: z.number().nonnegative(),
+});
+
+export const MetricsHistory = z.object({
+  hours: z.number().int().positive(),
+  rows: z.array(MetricsHistoryRow),
+});
+export type MetricsHistory = z.infer<typeof MetricsHistory>;

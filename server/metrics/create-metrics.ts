@@ -3,6 +3,7 @@
  * exists so far. Created in start-server.ts and passed down.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { LiveWindows } from './live-windows.js';
 
 /** Buckets spanning the guide's targets, from health (5 ms p50) to chat (10 s p99). */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -26,6 +27,8 @@ export function createMetrics(options: MetricsOptions = {}) {
   });
   return {
     registry,
+    /** The dashboard's sliding windows, fed where the registry is (request middleware, store observer). */
+    live: new LiveWindows(),
     requestsTotal: new Counter({
       name: 'jan_requests_total', help: 'HTTP requests answered, by route template.',
       labelNames: ['method', 'route', 'status'] as const, registers,

@@ -13,6 +13,7 @@ import { UsersService } from './auth/users.js';
 import { ConversationsService } from './conversations.js';
 import { HealthService } from './health.js';
 import { ItemsService } from './items.js';
+import { createKpiServices } from './kpi-services.js';
 import { createMediaServices } from './media-services.js';
 import { ModelsService } from './models.js';
 import { ProjectsService } from './projects.js';
@@ -49,6 +50,7 @@ export function createServices(store: Store, config: Config, metrics: Metrics, v
     projects: new ProjectsService(store),
     ...createMediaServices(store, config, metrics, ocr),
     models: new ModelsService(config.modelsDir),
+    ...createKpiServices(store, config, metrics),
     /** The metrics registry, for the `/metrics` exposition. */
     metrics,
   };

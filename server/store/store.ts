@@ -13,6 +13,7 @@ import { ItemsRepo } from './items-repo.js';
 import { MediaFilesRepo } from './media-files-repo.js';
 import { MediaOcrRepo } from './media-ocr-repo.js';
 import { MediaUploadSlotsRepo } from './media-upload-slots-repo.js';
+import { MetricsRollupsRepo } from './metrics-rollups-repo.js';
 import { migrate } from './migrate.js';
 import { ProjectsRepo } from './projects-repo.js';
 import { QueryTimer, type QueryObserver } from './query-timer.js';
@@ -43,6 +44,7 @@ export class Store {
   readonly mediaFiles: MediaFilesRepo;
   readonly mediaOcr: MediaOcrRepo;
   readonly mediaUploadSlots: MediaUploadSlotsRepo;
+  readonly metricsRollups: MetricsRollupsRepo;
   readonly schemaVersion: number;
   private readonly pingStmt;
 
@@ -58,6 +60,7 @@ export class Store {
     this.mediaFiles = new MediaFilesRepo(db, timer);
     this.mediaOcr = new MediaOcrRepo(db, timer);
     this.mediaUploadSlots = new MediaUploadSlotsRepo(db, timer);
+    this.metricsRollups = new MetricsRollupsRepo(db, timer);
     this.pingStmt = db.prepare('SELECT 1');
   }
 
@@ -73,6 +76,11 @@ export class Store {
     } catch (error) {
       return { ok: false, schemaVersion: this.schemaVersion, journalMode: 'unknown', error: (error as Error).message };
     }
+  }
+
+  /** Path of the database file. */
+  get file(): string {
+    return this.db.name;
   }
 
   get isOpen(): boolean {

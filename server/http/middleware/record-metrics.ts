@@ -3,7 +3,8 @@ import type { AppMiddleware } from '../types.js';
 
 /**
  * Counts and times every request by its route *template* (`/v1/conversations/:id`), never the raw URL, so
- * label sets stay bounded. Time runs until the response is fully written (streams included).
+ * label sets stay bounded. Time runs until the response is fully written (streams included). The same
+ * observation feeds the registry and the dashboard's live windows.
  */
 export function recordMetrics(metrics: Metrics): AppMiddleware {
   return async (ctx, next) => {
@@ -17,7 +18,9 @@ export function recordMetrics(metrics: Metrics): AppMiddleware {
       const route = ctx._matchedRoute ? String(ctx._matchedRoute) : 'unmatched';
       const status = String(ctx.status);
       metrics.requestsTotal.inc({ method: ctx.method, route, status });
-      metrics.requestDuration.observe({ method: ctx.method, route }, Number(process.hrtime.bigint() - start) / 1e9);
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      metrics.requestDuration.observe({ method: ctx.method, route }, seconds);
+      metrics.live.observeRequest(ctx.method, route, ctx.status, seconds);
       if (ctx.status >= 400) {
         const type = (ctx.body as { error?: { type?: string } } | undefined)?.error?.type ?? 'unknown';
         metrics.errorsTotal.inc({ route, status, type });

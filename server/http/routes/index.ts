@@ -3,6 +3,7 @@
  * metrics' route labels; adding an endpoint means adding a line here.
  */
 import type { Endpoint } from '../endpoint.js';
+import * as adminMetrics from './admin-metrics.js';
 import * as auth from './auth.js';
 import * as conversations from './conversations.js';
 import * as dashboard from './dashboard.js';
@@ -36,6 +37,11 @@ export const routes: readonly Route[] = [
   ['POST', '/auth/api-keys', auth.createKey],
   ['GET', '/auth/api-keys', auth.listKeys],
   ['DELETE', '/auth/api-keys/:id', auth.deleteKey],
+
+  ['GET', '/v1/admin/metrics/snapshot', adminMetrics.snapshot],
+  ['GET', '/v1/admin/metrics/stream', adminMetrics.stream],
+  ['GET', '/v1/admin/metrics/history', adminMetrics.history],
+  ['GET', '/v1/admin/sla', adminMetrics.sla],
 
   ['GET', '/v1/models', models.list],
   ['GET', '/v1/models/:id', models.get],

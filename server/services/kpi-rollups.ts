@@ -1,0 +1,167 @@
+/**
+ * Hourly request rollups: writes what the live windows saw in the current clock hour to SQLite every
+ * minute and on close, and the previous hour one last time once it has ended. A restart within an hour
+ * loses nothing already written: the stored rows of the hour the server starts in are merged (histograms
+ * included, so percentiles stay exact) with what this run observes.
+ *
+ * Lifecycle: the constructor starts an unref'd timer; `close()` clears it and writes once more (call it
+ * before the store closes). Write errors are logged, never thrown from the timer.
+ */
+import type { Logger } from 'pino';
+import { decodeSparse, EMPTY_SPARSE, encodeSparse, HISTOGRAM_LAYOUT, percentilesMicros, toSparse, type SparseCounts } from '../metrics/live-histogram.js';
+import { Accumulator, type SlotStats } from '../metrics/live-series.js';
+import type { HourFigures, LiveWindows } from '../metrics/live-windows.js';
+import type { MetricsRollupRow, MetricsRollupsRepo } from '../store/metrics-rollups-repo.js';
+
+export const HOUR_MS = 3_600_000;
+export const hourOf = (ms: number) => Math.floor(ms / HOUR_MS) * HOUR_MS;
+
+/** One hour of one route, with its histogram when it can be merged further. */
+export interface HourRollup {
+  hourStart: number;
+  method: string;
+  route: string;
+  count: number;
+  errors4xx: number;
+  errors5xx: number;
+  sumMs: number;
+  maxMs: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  peakRps: number;
+  counts: SparseCounts | null;
+}
+
+export interface KpiRollupsOptions {
+  intervalMs?: number;
+  logger?: Pick<Logger, 'warn'>;
+}
+
+const keyOf = (method: string, route: string) => `${method} ${route}`;
+
+/** A stored row back as a rollup; its histogram only if it has this build's layout. */
+export function fromRow(row: MetricsRollupRow): HourRollup {
+  let counts: SparseCounts | null = null;
+  if (row.histogram && row.histogram_layout === HISTOGRAM_LAYOUT) {
+    try {
+      counts = decodeSparse(row.histogram);
+    } catch {
+      counts = null;
+    }
+  }
+  return {
+    hourStart: row.hour_start * 1000, method: row.method, route: row.route, count: row.count,
+    errors4xx: row.errors_4xx, errors5xx: row.errors_5xx, sumMs: row.sum_ms, maxMs: row.max_ms,
+    p50Ms: row.p50_ms, p95Ms: row.p95_ms, p99Ms: row.p99_ms, peakRps: row.max_rps, counts,
+  };
+}
+
+function toRow(rollup: HourRollup, now: number): MetricsRollupRow {
+  return {
+    hour_start: rollup.hourStart / 1000, method: rollup.method, route: rollup.route, count: rollup.count,
+    errors_4xx: rollup.errors4xx, errors_5xx: rollup.errors5xx, sum_ms: rollup.sumMs, max_ms: rollup.maxMs,
+    p50_ms: rollup.p50Ms, p95_ms: rollup.p95Ms, p99_ms: rollup.p99Ms, max_rps: rollup.peakRps,
+    histogram: rollup.counts ? encodeSparse(rollup.counts) : null,
+    histogram_layout: rollup.counts ? HISTOGRAM_LAYOUT : null,
+    updated_at: Math.floor(now / 1000),
+  };
+}
+
+/**
+ * Merges rollups of the same hour and route (e.g. two runs of the server, or 24 hours into one day):
+ * counts add up, percentiles come from the merged histogram (or, if one has none, from the busier part).
+ */
+export function mergeRollups(parts: readonly HourRollup[], scratch = new Accumulator()): HourRollup {
+  const first = parts[0]!;
+  scratch.reset();
+  const exact = parts.every((p) => p.counts !== null);
+  for (const part of parts) {
+    const stats: SlotStats = {
+      count: part.count, sumMicros: part.sumMs * 1000, maxMicros: part.maxMs * 1000, errors4xx: part.errors4xx,
+      errors5xx: part.errors5xx, peakPerSecond: part.peakRps, statuses: new Map(),
+    };
+    scratch.addSlot({ stats, counts: part.counts ?? EMPTY_SPARSE });
+  }
+  const s = scratch.stats;
+  const busiest = [...parts].sort((a, b) => b.count - a.count)[0]!;
+  const [p50, p95, p99] = exact ? percentilesMicros(scratch.histogram, [50, 95, 99]).map((v) => (v === null ? null : v / 1000)) : [busiest.p50Ms, busiest.p95Ms, busiest.p99Ms];
+  return {
+    hourStart: first.hourStart, method: first.method, route: first.route, count: s.count, errors4xx: s.errors4xx,
+    errors5xx: s.errors5xx, sumMs: s.sumMicros / 1000, maxMs: s.maxMicros / 1000, p50Ms: p50 ?? null, p95Ms: p95 ?? null,
+    p99Ms: p99 ?? null, peakRps: s.peakPerSecond, counts: exact ? toSparse(scratch.histogram) : null,
+  };
+}
+
+/** This run's figures; percentiles are filled in by `mergeRollups` from the counts. */
+function fromFigures(hourStart: number, figures: HourFigures): HourRollup {
+  const { stats } = figures;
+  return {
+    hourStart, method: figures.method, route: figures.route, count: stats.count, errors4xx: stats.errors4xx,
+    errors5xx: stats.errors5xx, sumMs: stats.sumMicros / 1000, maxMs: stats.maxMicros / 1000,
+    p50Ms: null, p95Ms: null, p99Ms: null, peakRps: stats.peakPerSecond, counts: figures.counts,
+  };
+}
+
+export class KpiRollups {
+  private readonly base = new Map<string, HourRollup>();
+  private readonly baseHour: number;
+  private lastWritten: number;
+  private readonly timer: NodeJS.Timeout;
+  private readonly scratch = new Accumulator();
+
+  constructor(
+    private readonly repo: MetricsRollupsRepo,
+    private readonly live: LiveWindows,
+    private readonly options: KpiRollupsOptions = {},
+  ) {
+    this.baseHour = hourOf(live.now());
+    this.lastWritten = this.baseHour;
+    for (const row of repo.hour(this.baseHour / 1000)) this.base.set(keyOf(row.method, row.route), fromRow(row));
+    this.timer = setInterval(() => this.flushLogged(), options.intervalMs ?? 60_000);
+    this.timer.unref();
+  }
+
+  /** One hour's rollups as far as known now: stored rows of an earlier run merged with this run's figures. */
+  hourRollups(hourStart: number): HourRollup[] {
+    const rows = new Map<string, HourRollup[]>();
+    if (hourStart === this.baseHour) for (const [key, rollup] of this.base) rows.set(key, [rollup]);
+    for (const figures of this.live.hourFigures(hourStart)) {
+      const key = keyOf(figures.method, figures.route);
+      rows.set(key, [...(rows.get(key) ?? []), fromFigures(hourStart, figures)]);
+    }
+    return [...rows.values()].map((parts) => mergeRollups(parts, this.scratch));
+  }
+
+  /** The hour whose rows are still changing; earlier hours are final in the store once `flush()` has run in a later hour. */
+  currentHour(): number {
+    return hourOf(this.live.now());
+  }
+
+  /** Writes the current hour, and the previous one a last time if it ended since the last write. */
+  flush(): void {
+    const hour = this.currentHour();
+    const now = this.live.now();
+    if (this.lastWritten < hour) this.repo.upsert(this.hourRollups(this.lastWritten).map((r) => toRow(r, now)));
+    this.repo.upsert(this.hourRollups(hour).map((r) => toRow(r, now)));
+    this.lastWritten = hour;
+  }
+
+  /** Makes the store hold every finished hour (a no-op unless an hour ended since the last write). */
+  settle(): void {
+    if (this.lastWritten < this.currentHour()) this.flush();
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.flush();
+  }
+
+  private flushLogged(): void {
+    try {
+      this.flush();
+    } catch (error) {
+      this.options.logger?.warn({ err: error }, 'could not write the metrics rollups');
+    }
+  }
+}
