@@ -115,7 +115,7 @@ export class TextExtractionService {
       throw unprocessable('The image could not be read: it is corrupt or truncated.', 'invalid_image');
     }
     if (pixels > MAX_IMAGE_PIXELS) throw unprocessable(`The image has ${pixels} pixels; at most ${MAX_IMAGE_PIXELS} are read.`, 'image_too_large');
-    const result = await this.recognize(image, langs);
+    const result = await this.ocr.recognize(image, langs);
     return { page: 1, text: result.text.trim(), confidence: round3(result.confidence), source: 'ocr' };
   }
 
@@ -128,7 +128,7 @@ export class TextExtractionService {
           pages.push(Promise.resolve({ page, text, confidence: 1, source: 'text-layer' }));
           return;
         }
-        const ocr = this.recognize(image, langs).then((r): Page => ({ page, text: r.text.trim(), confidence: round3(r.confidence), source: 'ocr' }));
+        const ocr = this.ocr.recognize(image, langs).then((r): Page => ({ page, text: r.text.trim(), confidence: round3(r.confidence), source: 'ocr' }));
         ocr.catch(() => undefined); // awaited below; this only stops an early failure from going unhandled
         pages.push(ocr);
       });
@@ -137,10 +137,6 @@ export class TextExtractionService {
       throw error;
     }
     return Promise.all(pages);
-  }
-
-  private recognize(image: Uint8Array, langs: string[]) {
-    return this.ocr.recognize(image, langs);
   }
 }
 
