@@ -39,7 +39,7 @@ export function createApp({ config, services, logger }: AppDeps): Koa<AppState> 
     .use(recordMetrics(services.metrics))
     .use(requestContext())
     .use(errorHandler(logger))
-    .use(hostCheck(config.allowedHosts))
+    .use(hostCheck(config.allowedHosts, () => services.lan.allowedHostnames()))
     .use(
       cors({
         origin: (ctx) => (allowedOrigins.has(ctx.get('Origin')) ? ctx.get('Origin') : ''),

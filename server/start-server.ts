@@ -4,13 +4,12 @@
  * `close()` stops accepting, lets in-flight requests finish (up to the shutdown timeout), then closes the
  * database — the reverse order of creation.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { redactConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
+import { Listeners } from './listeners.js';
 import { createLogger } from './log/create-logger.js';
 import { createMetrics } from './metrics/create-metrics.js';
 import { createOcr } from './ocr/create-ocr.js';
@@ -35,16 +34,6 @@ export interface StartServerOptions {
 function urlHost(host: string): string {
   if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }
 
 export async function startServer(config: Config, options: StartServerOptions = {}): Promise<RunningServer> {
@@ -73,20 +62,18 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const services = createServices(store, config, metrics, version, ocr);
   const app = createApp({ config, services, logger });
 
-  const server = createServer(app.callback());
-  server.requestTimeout = 0; // our own per-route timeout answers in the API's error format
-  server.headersTimeout = 30_000; // slow-loris guard for the header phase
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    metrics.activeConnections.inc();
-    socket.once('close', () => {
-      sockets.delete(socket);
-      metrics.activeConnections.dec();
-    });
+  // The listening sockets; the LAN switch (services.lan) rebinds them without dropping accepted requests.
+  const listeners = new Listeners({
+    handler: app.callback(),
+    drainTimeoutMs: config.shutdownTimeoutMs,
+    logger,
+    onConnection: (socket) => {
+      metrics.activeConnections.inc();
+      socket.once('close', () => metrics.activeConnections.dec());
+    },
   });
   try {
-    await listen(server, config.port, config.host);
+    await listeners.listen(config.port, config.host);
   } catch (error) {
     services.kpi.close();
     services.mediaUploads.close();
@@ -94,7 +81,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
     store.close();
     throw error;
   }
-  const port = (server.address() as AddressInfo).port;
+  services.lan.attach(listeners);
+  const port = listeners.port;
   const url = `http://${urlHost(config.host)}:${port}`;
 
   let closing: Promise<void> | undefined;
@@ -102,18 +90,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     (closing ??= (async () => {
       logger.info('shutting down');
       services.kpi.endStreams(); // dashboards' KPI streams would otherwise hold the drain until its timeout
-      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Keep-alive connections become idle when their last request finishes; close them as they do,
-      // rather than waiting for the keep-alive timeout.
-      server.closeIdleConnections();
-      const sweep = setInterval(() => server.closeIdleConnections(), 50);
-      const timer = setTimeout(() => {
-        logger.warn({ open: sockets.size }, 'shutdown timeout: closing open connections');
-        server.closeAllConnections();
-      }, config.shutdownTimeoutMs);
-      await drained;
-      clearInterval(sweep);
-      clearTimeout(timer);
+      await listeners.close(); // in-flight requests finish (up to the shutdown timeout)
       services.kpi.close(); // writes the last rollups, so before the store closes
       services.mediaUploads.close();
       await ocr.close();

@@ -1,6 +1,5 @@
 /** Wires the services over one store. Called by start-server.ts (the composition root) only. */
 import type { Config } from '../config/schema.js';
-import { isLoopbackHost } from '../config/load-config.js';
 import type { Metrics } from '../metrics/create-metrics.js';
 import type { OcrRuntime } from '../ocr/create-ocr.js';
 import type { Store } from '../store/store.js';
@@ -14,16 +13,12 @@ import { ConversationsService } from './conversations.js';
 import { HealthService } from './health.js';
 import { ItemsService } from './items.js';
 import { createKpiServices } from './kpi-services.js';
+import { LanAccessService } from './lan-access.js';
 import { createMediaServices } from './media-services.js';
 import { ModelsService } from './models.js';
 import { ProjectsService } from './projects.js';
 
 export type Services = ReturnType<typeof createServices>;
-
-/** Guest login is a loopback convenience: off beyond loopback unless switched on explicitly. */
-export function guestLoginEnabled(config: Pick<Config, 'guestLogin' | 'host'>): boolean {
-  return config.guestLogin === 'on' || (config.guestLogin === 'auto' && isLoopbackHost(config.host));
-}
 
 export function createServices(store: Store, config: Config, metrics: Metrics, version: string, ocr: OcrRuntime) {
   const users = new UsersService(store);
@@ -31,6 +26,7 @@ export function createServices(store: Store, config: Config, metrics: Metrics, v
   const signer = new TokenSigner(store.settings);
   const apiKeys = new ApiKeysService(store);
   const conversations = new ConversationsService(store);
+  const lan = new LanAccessService(config);
   return {
     health: new HealthService(store, version),
     users,
@@ -41,13 +37,17 @@ export function createServices(store: Store, config: Config, metrics: Metrics, v
       users,
       loginLinks: new LoginLinks(),
       ownerId: owner.id,
-      guestLoginEnabled: guestLoginEnabled(config),
+      // Read on every guest login: it follows the LAN switch (off beyond loopback unless switched on).
+      get guestLoginEnabled() {
+        return lan.guestLoginEnabled;
+      },
       tokenTtlSeconds: config.tokenTtlSeconds,
       sessionTtlSeconds: config.sessionTtlSeconds,
     }),
     conversations,
     items: new ItemsService(store, conversations),
     projects: new ProjectsService(store),
+    lan,
     ...createMediaServices(store, config, metrics, ocr),
     models: new ModelsService(config.modelsDir),
     ...createKpiServices(store, config, metrics),

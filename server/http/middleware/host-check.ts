@@ -4,15 +4,17 @@ import type { AppMiddleware } from '../types.js';
 
 /**
  * Defends against DNS rebinding: a web page can make a browser send requests to 127.0.0.1 under a hostname
- * the attacker controls. We answer only requests whose Host is an IP literal, `localhost`, or a name the user
- * allowed (JAN_ALLOWED_HOSTS).
+ * the attacker controls. We answer only requests whose Host is an IP literal, `localhost`, a name the user
+ * allowed (JAN_ALLOWED_HOSTS), or one of `currentHosts()`: names that follow the binding (the machine's own
+ * names while LAN access is on, see services/lan-access.ts), read per request.
  */
-export function hostCheck(allowedHosts: readonly string[]): AppMiddleware {
+export function hostCheck(allowedHosts: readonly string[], currentHosts: () => readonly string[] = () => []): AppMiddleware {
   const allowed = new Set(allowedHosts.map((h) => h.toLowerCase()));
   return async (ctx, next) => {
     const hostname = ctx.hostname.toLowerCase().replace(/^\[|\]$/g, '');
     const ok =
-      hostname === '' || isIP(hostname) !== 0 || hostname === 'localhost' || hostname.endsWith('.localhost') || allowed.has(hostname);
+      hostname === '' || isIP(hostname) !== 0 || hostname === 'localhost' || hostname.endsWith('.localhost') || allowed.has(hostname) ||
+      currentHosts().includes(hostname);
     if (!ok) throw forbidden(`Host '${hostname}' is not allowed. Add it to JAN_ALLOWED_HOSTS to serve it.`, 'host_not_allowed');
     await next();
   };

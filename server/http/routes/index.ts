@@ -3,6 +3,7 @@
  * metrics' route labels; adding an endpoint means adding a line here.
  */
 import type { Endpoint } from '../endpoint.js';
+import * as adminLan from './admin-lan.js';
 import * as adminMetrics from './admin-metrics.js';
 import * as auth from './auth.js';
 import * as conversations from './conversations.js';
@@ -38,6 +39,8 @@ export const routes: readonly Route[] = [
   ['GET', '/auth/api-keys', auth.listKeys],
   ['DELETE', '/auth/api-keys/:id', auth.deleteKey],
 
+  ['GET', '/v1/admin/lan', adminLan.get],
+  ['POST', '/v1/admin/lan', adminLan.update],
   ['GET', '/v1/admin/metrics/snapshot', adminMetrics.snapshot],
   ['GET', '/v1/admin/metrics/stream', adminMetrics.stream],
   ['GET', '/v1/admin/metrics/history', adminMetrics.history],

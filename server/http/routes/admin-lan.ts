@@ -1,0 +1,15 @@
+import { LanStatus, LanUpdateBody } from '../../api/lan.js';
+import { endpoint } from '../endpoint.js';
+
+const tags = ['admin'];
+
+export const get = endpoint({
+  summary: 'Whether the server is reachable from the LAN, and at which URLs.', tags, access: 'admin', response: LanStatus,
+  handle: (_, s) => s.lan.status(),
+});
+
+export const update = endpoint({
+  summary: 'Switch LAN access: on listens on all interfaces (needs authentication), off on loopback only. Requests in flight finish.',
+  tags, access: 'admin', body: LanUpdateBody, response: LanStatus,
+  handle: ({ body }, s) => s.lan.setEnabled(body.enabled),
+});
