@@ -29,6 +29,11 @@ const layerRules = [
     message: 'api/ holds zod schemas only.',
     patterns: ['**/services/**', '**/http/**', '**/store/**', '**/runtime/**', 'koa', '@koa/*', 'node-llama-cpp'],
   },
+  {
+    files: ['electron/**/*.ts', 'electron/**/*.cts'],
+    message: 'The desktop shell stays thin: it reaches the server through startServer, its config and api/ types (and over HTTP), never its internals.',
+    patterns: ['**/server/*/**', '!**/server/config/**', '!**/server/api/**', 'better-sqlite3', 'node-llama-cpp', 'koa', '@koa/*'],
+  },
 ];
 
 export default tseslint.config(
