@@ -24,6 +24,11 @@ export interface EndpointResult {
   measurement: Measurement;
   /** CPU use over the measured run, as a share of one core (1 = one core busy all the time). */
   serverCpuCores: number | null;
+  /**
+   * Server CPU time per response in microseconds. Unlike RPS it hardly changes when other processes share
+   * the cores, so 1e6 / this is the RPS one fully available core would give.
+   */
+  serverCpuUsPerRequest: number | null;
   benchCpuCores: number;
   loadAverage1m: number;
   throughputGoal: Verdict | null;
@@ -43,6 +48,7 @@ export function judge(scenario: Scenario, measurement: Measurement, cpu: { serve
     target,
     measurement,
     serverCpuCores: cpu.server,
+    serverCpuUsPerRequest: cpu.server === null || measurement.responses === 0 ? null : (cpu.server * measurement.elapsedSec * 1e6) / measurement.responses,
     benchCpuCores: cpu.bench,
     loadAverage1m: cpu.load,
     throughputGoal: target ? { met: !failed && throughputRatio >= THROUGHPUT_FACTOR, ratio: throughputRatio } : null,
@@ -75,16 +81,18 @@ function row(r: EndpointResult): string[] {
     verdictText(r.throughputGoal),
     verdictText(r.latencyGoal),
     r.serverCpuCores === null ? '?' : `${Math.round(r.serverCpuCores * 100)}%`,
+    r.serverCpuUsPerRequest === null ? '?' : num(r.serverCpuUsPerRequest),
+    r.serverCpuUsPerRequest === null ? '?' : num(1e6 / r.serverCpuUsPerRequest),
   ];
 }
 
-const HEADER = ['endpoint', 'RPS', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'guide RPS', 'guide p50/95/99', `RPS >= ${THROUGHPUT_FACTOR}x guide`, 'p99 < guide p50', 'srv CPU'];
+const HEADER = ['endpoint', 'RPS', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'guide RPS', 'guide p50/95/99', `RPS >= ${THROUGHPUT_FACTOR}x guide`, 'p99 < guide p50', 'srv CPU', 'CPU us/req', 'RPS/core'];
 
 /** A plain-text table; numbers right-aligned. */
 export function formatTable(results: EndpointResult[]): string {
   const rows = [HEADER, ...results.map(row)];
   const widths = HEADER.map((_, i) => Math.max(...rows.map((cells) => cells[i]!.length)));
-  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 || i >= 8 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 || i === 8 || i === 9 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
   return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
