@@ -56,7 +56,9 @@ export function Chat({ arg }: { arg: string | undefined }) {
   const onCreated = useCallback((id: string) => window.location.replace(href('chat', id)), []);
   const chat = useChat(api, arg, onCreated);
   const end = useRef<HTMLDivElement>(null);
-  useEffect(() => end.current?.scrollIntoView?.({ block: 'end' }), [chat.turns]);
+  useEffect(() => {
+    end.current?.scrollIntoView?.({ block: 'end' });
+  }, [chat.turns]);
 
   const pick = (id: string) => {
     setModel(id);

@@ -22,6 +22,6 @@ export function launchChromium(): Promise<Browser> {
 export function watchProblems(page: Page): string[] {
   const problems: string[] = [];
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message} ${e.stack ?? ''}`));
   return problems;
 }

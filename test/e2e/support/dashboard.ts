@@ -2,7 +2,7 @@
  * Opens the built dashboard of a running test server in Chromium, logged in the way a user is: by opening
  * the one-time link the server prints. Each call is a fresh browser context (its own cookies).
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import type { TestServer } from '../../support/test-server.js';
 import { watchProblems } from './browser.js';
 
@@ -42,4 +42,16 @@ export async function openDashboard(browser: Browser, server: TestServer, option
 export async function goTo(page: Page, route: string, heading: string): Promise<void> {
   await page.evaluate(`window.location.hash = ${JSON.stringify(`#/${route}`)}`);
   await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+}
+
+/** Polls a locator's text until it equals `expected` (the live pages update once a second). */
+export async function waitForText(locator: Locator, expected: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: string | null = null;
+  while (Date.now() < deadline) {
+    last = await locator.textContent({ timeout: timeoutMs }).catch(() => null);
+    if (last === expected) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`expected text ${JSON.stringify(expected)}, last seen ${JSON.stringify(last)}`);
 }

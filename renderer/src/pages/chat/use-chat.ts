@@ -39,7 +39,10 @@ export function useChat(api: Api, conversationId: string | undefined, onCreated:
 
   useEffect(() => {
     setError(undefined);
-    if (!conversationId) return setTurns([]);
+    if (!conversationId) {
+      setTurns([]);
+      return;
+    }
     if (conversationId === created.current) return;
     let stale = false;
     setLoading(true);

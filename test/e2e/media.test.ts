@@ -1,0 +1,50 @@
+/** The Media page in Chromium: a resumable (tus) upload with progress, then text extraction shown on the page. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { textPdf } from '../support/media-fixtures.js';
+import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../support/test-server.js';
+import { hasChromium, launchChromium, SKIP_REASON } from './support/browser.js';
+import { goTo, openDashboard } from './support/dashboard.js';
+
+if (!hasChromium) console.warn(SKIP_REASON);
+
+describe.skipIf(!hasChromium)('media page (Chromium)', () => {
+  let server: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('uploads a PDF through tus, lists it, and shows its extracted text', async () => {
+    const pdf = join(server.dataDir, 'invoice.pdf');
+    writeFileSync(pdf, textPdf([['Invoice 2041', 'Total due: 317 EUR'], ['Thank you']]));
+    const { page, context, problems } = await openDashboard(browser, server);
+    await goTo(page, 'media', 'Media');
+    await page.getByText('No files yet').waitFor();
+
+    const uploads: string[] = [];
+    page.on('request', (r) => r.url().includes('/v1/media/uploads') && uploads.push(r.method()));
+    await page.locator('input[type=file]').setInputFiles(pdf);
+    const row = page.getByRole('table', { name: 'Files' }).getByRole('row').filter({ hasText: 'invoice.pdf' });
+    await row.waitFor();
+    expect(uploads.slice(0, 2)).toEqual(['POST', 'PATCH']); // created, then the bytes, per the tus protocol
+    expect(await row.textContent()).toContain('application/pdf');
+
+    await page.getByRole('button', { name: 'Extract text from invoice.pdf' }).click();
+    const text = page.getByTestId('extracted-text');
+    await text.waitFor({ timeout: 30_000 });
+    expect((await text.textContent())!.replace(/\s+/g, ' ')).toContain('Invoice 2041 Total due: 317 EUR');
+    expect(await page.getByLabel('Extracted text').textContent()).toContain('2 pages');
+
+    const files = await server.request('/v1/media/files', { token: TEST_ADMIN_KEY });
+    expect(files.json.data.map((f: { filename: string }) => f.filename)).toEqual(['invoice.pdf']);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
