@@ -13,6 +13,8 @@ import { Listeners } from './listeners.js';
 import { createLogger } from './log/create-logger.js';
 import { createMetrics } from './metrics/create-metrics.js';
 import { createOcr } from './ocr/create-ocr.js';
+import type { InferenceRuntime } from './runtime/inference-runtime.js';
+import { defaultThreads, LlamaRuntime } from './runtime/llama-runtime.js';
 import { createServices, type Services } from './services/create-services.js';
 import { openStore } from './store/store.js';
 import { readVersion } from './version.js';
@@ -29,6 +31,8 @@ export interface RunningServer {
 
 export interface StartServerOptions {
   logger?: Logger;
+  /** The inference runtime (tests pass a scripted one); default: node-llama-cpp, loaded on first use. */
+  runtime?: InferenceRuntime;
 }
 
 function urlHost(host: string): string {
@@ -59,7 +63,10 @@ export async function startServer(config: Config, options: StartServerOptions = 
     onQueueDepth: (depth) => metrics.ocrQueueDepth.set(depth),
     onWorkerError: (message) => logger.warn({ message }, 'OCR worker reported an error'),
   });
-  const services = createServices(store, config, metrics, version, ocr);
+  // node-llama-cpp itself is loaded when the first model is, never at start.
+  const threads = config.threads === 'auto' ? defaultThreads() : config.threads;
+  const runtime = options.runtime ?? new LlamaRuntime({ threads, gpu: config.gpu, logger });
+  const services = createServices(store, config, metrics, version, ocr, { runtime, threads, logger });
   const app = createApp({ config, services, logger });
 
   // The listening sockets; the LAN switch (services.lan) rebinds them without dropping accepted requests.
@@ -76,6 +83,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
     await listeners.listen(config.port, config.host);
   } catch (error) {
     services.kpi.close();
+    await services.models.close();
+    await runtime.close();
     services.mediaUploads.close();
     await ocr.close();
     store.close();
@@ -92,6 +101,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
       services.kpi.endStreams(); // dashboards' KPI streams would otherwise hold the drain until its timeout
       await listeners.close(); // in-flight requests finish (up to the shutdown timeout)
       services.kpi.close(); // writes the last rollups, so before the store closes
+      await services.models.close();
+      await runtime.close();
       services.mediaUploads.close();
       await ocr.close();
       store.close();

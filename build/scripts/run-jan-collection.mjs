@@ -2,12 +2,14 @@
 // Runs one of Jan Server's Newman collections against a fresh server of ours and checks the result against
 // test/jan/expected-failures.json: every step must pass except the listed ones (which say why).
 //
-//   npm run test:jan -- <collection.json> [--folder NAME]... [--guest-token-var NAME]...
+//   npm run test:jan -- <collection.json> [--folder NAME]... [--guest-token-var NAME]... [--with-test-model]
 //
 // The server runs from the build (built first if stale) on a free port with a temp data folder.
 // --guest-token-var sets a Newman environment variable to a fresh guest token (for steps that expect a
 // Keycloak user token we cannot have offline).
-import { spawn } from 'node:child_process';
+// --with-test-model writes the designed test model (test/support/gguf/designed-model.ts, which always answers
+// "Hey world") into the server's models folder, so the chat steps have a model to run.
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -17,14 +19,15 @@ import { buildIsStale, entry, root } from './build-state.mjs';
 const newman = createRequire(import.meta.url)('newman');
 
 function parseArgs(argv) {
-  const args = { collection: undefined, folders: [], guestVars: [] };
+  const args = { collection: undefined, folders: [], guestVars: [], withTestModel: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--folder') args.folders.push(argv[++i]);
     else if (argv[i] === '--guest-token-var') args.guestVars.push(argv[++i]);
+    else if (argv[i] === '--with-test-model') args.withTestModel = true;
     else if (!args.collection) args.collection = argv[i];
     else throw new Error(`unexpected argument ${argv[i]}`);
   }
-  if (!args.collection) throw new Error('usage: run-jan-collection <collection.json> [--folder NAME]... [--guest-token-var NAME]...');
+  if (!args.collection) throw new Error('usage: run-jan-collection <collection.json> [--folder NAME]... [--guest-token-var NAME]... [--with-test-model]');
   return args;
 }
 
@@ -59,6 +62,10 @@ const args = parseArgs(process.argv.slice(2));
 if (buildIsStale()) (await import('./build.mjs')).build();
 const expected = JSON.parse(readFileSync(join(root, 'test/jan/expected-failures.json'), 'utf8'))[basename(args.collection)] ?? {};
 const dataDir = mkdtempSync(join(tmpdir(), 'jan-newman-'));
+if (args.withTestModel) {
+  const out = join(dataDir, 'models', 'designed.gguf');
+  execFileSync(process.execPath, ['--import', 'tsx', join(root, 'test/support/gguf/make-model.ts'), 'designed', '--out', out], { cwd: root, stdio: 'inherit' });
+}
 const { child, url } = await startServer(dataDir);
 let exitCode = 1;
 try {

@@ -158,6 +158,47 @@ export const configSchema = {
     description: 'Pages waiting for an OCR worker before new extractions get 503 with `Retry-After`.',
     parse: integer(1, 100_000),
   }),
+  // Local inference
+  threads: key({
+    env: 'JAN_THREADS', flag: '--threads', default: 'auto', defaultDoc: '`auto` (half the CPU cores, at least 1)',
+    description: 'CPU threads for model evaluation. More threads than free cores makes generation many times slower.',
+    parse: z.union([z.literal('auto'), integer(1, 256)]),
+  }),
+  gpu: key({
+    env: 'JAN_GPU', flag: '--gpu', default: 'auto', defaultDoc: '`auto`',
+    description: '`auto` uses a GPU when its prebuilt llama.cpp binary is installed (Metal, CUDA, Vulkan); `off` is CPU only.',
+    parse: z.enum(['auto', 'off']),
+  }),
+  parallel: key({
+    env: 'JAN_PARALLEL', flag: '--parallel', default: '4', defaultDoc: '`4`',
+    description: 'Requests one loaded model generates for at once (parallel sequences, each with its own KV cache).',
+    parse: integer(1, 64),
+  }),
+  maxQueue: key({
+    env: 'JAN_MAX_QUEUE', flag: '--max-queue', default: '100', defaultDoc: '`100`',
+    description: 'Inference requests waiting for a free sequence, per model; more get 503 with `Retry-After`.',
+    parse: integer(0, 1000),
+  }),
+  contextSize: key({
+    env: 'JAN_CONTEXT_SIZE', flag: '--context-size', default: '4096', defaultDoc: '`4096`',
+    description: 'Tokens of context per sequence (prompt plus reply), capped at what the model was trained for.',
+    parse: integer(256, 1_048_576),
+  }),
+  maxLoadedModels: key({
+    env: 'JAN_MAX_LOADED_MODELS', flag: '--max-loaded-models', default: '1', defaultDoc: '`1`',
+    description: 'Models kept in memory at once; loading another unloads the least recently used idle one.',
+    parse: integer(1, 16),
+  }),
+  modelIdleTtlSeconds: key({
+    env: 'JAN_MODEL_IDLE_TTL_SECONDS', flag: '--model-idle-ttl-seconds', default: '900', defaultDoc: '`900`',
+    description: 'A loaded model unused this long is unloaded (`0` keeps it loaded).',
+    parse: integer(0, 7 * 24 * 3600),
+  }),
+  modelImportHosts: key({
+    env: 'JAN_MODEL_IMPORT_HOSTS', flag: '--model-import-hosts', default: 'public', defaultDoc: '`public`',
+    description: '`POST /v1/models/import` from a URL: `public` downloads only from public addresses, `any` also from loopback and private networks, `off` refuses URLs.',
+    parse: z.enum(['public', 'any', 'off']),
+  }),
 } as const;
 
 export type ConfigSchema = typeof configSchema;

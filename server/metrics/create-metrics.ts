@@ -10,6 +10,10 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 const QUERY_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5];
 /** Uploads and OCR: from a small file (50 ms) to a long PDF or a large resumable upload (10 min). */
 const SLOW_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60, 120, 300, 600];
+/** Time to first token: the guide's chat targets are in seconds; a warm small model answers in tens of ms. */
+const TTFT_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60];
+/** Tokens per second of one generation, from a large CPU-bound model to a tiny one. */
+const SPEED_BUCKETS = [1, 2, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500, 1000];
 
 export interface MetricsOptions {
   /** Reports whether the database connection is open (for the connection gauges). */
@@ -90,6 +94,32 @@ export function createMetrics(options: MetricsOptions = {}) {
         for (const [cache, { hit, all }] of totals) this.set({ cache }, all === 0 ? 0 : hit / all);
       },
     }),
+    // Local inference (the prompt cache's hits and misses are counted in tokens in jan_cache_lookups_total{cache="prompt"})
+    requestQueueDepth: new Gauge({ name: 'jan_request_queue_depth', help: 'Inference requests waiting for a free sequence of their model.', registers }),
+    inferenceSlotsBusy: new Gauge({ name: 'jan_inference_slots_busy', help: 'Sequences (slots) generating now, over all loaded models.', registers }),
+    activeStreams: new Gauge({ name: 'jan_active_streams', help: 'Server-sent event streams open now.', registers }),
+    timeToFirstToken: new Histogram({
+      name: 'jan_time_to_first_token_seconds', help: 'From the request to its first generated token (queue and model load included), by model.',
+      labelNames: ['model'] as const, buckets: TTFT_BUCKETS, registers,
+    }),
+    tokensPerSecond: new Histogram({
+      name: 'jan_generation_tokens_per_second', help: 'Generation speed of each request after its first token, by model.',
+      labelNames: ['model'] as const, buckets: SPEED_BUCKETS, registers,
+    }),
+    promptTokens: new Counter({ name: 'jan_prompt_tokens_total', help: 'Prompt tokens of inference requests (cached or evaluated), by model.', labelNames: ['model'] as const, registers }),
+    promptCachedTokens: new Counter({
+      name: 'jan_prompt_cached_tokens_total', help: 'Prompt tokens reused from a sequence\'s KV cache instead of evaluated, by model.',
+      labelNames: ['model'] as const, registers,
+    }),
+    generatedTokens: new Counter({ name: 'jan_generated_tokens_total', help: 'Tokens generated, by model.', labelNames: ['model'] as const, registers }),
+    generations: new Counter({
+      name: 'jan_generations_total', help: 'Finished generations, by model and finish reason (stop, length, tool_calls, aborted, error).',
+      labelNames: ['model', 'finish_reason'] as const, registers,
+    }),
+    modelLoadDuration: new Histogram({
+      name: 'jan_model_load_duration_seconds', help: 'Time to load a model into memory, by model.', labelNames: ['model'] as const, buckets: SLOW_BUCKETS, registers,
+    }),
+    modelsLoaded: new Gauge({ name: 'jan_models_loaded', help: 'Models in memory now.', registers }),
   };
 }
 

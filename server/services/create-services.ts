@@ -11,21 +11,22 @@ import { TokenSigner } from './auth/token-signer.js';
 import { UsersService } from './auth/users.js';
 import { ConversationsService } from './conversations.js';
 import { HealthService } from './health.js';
+import { createInferenceServices, type InferenceDeps } from './inference-services.js';
 import { ItemsService } from './items.js';
 import { createKpiServices } from './kpi-services.js';
 import { LanAccessService } from './lan-access.js';
 import { createMediaServices } from './media-services.js';
-import { ModelsService } from './models.js';
 import { ProjectsService } from './projects.js';
 
 export type Services = ReturnType<typeof createServices>;
 
-export function createServices(store: Store, config: Config, metrics: Metrics, version: string, ocr: OcrRuntime) {
+export function createServices(store: Store, config: Config, metrics: Metrics, version: string, ocr: OcrRuntime, inference: InferenceDeps) {
   const users = new UsersService(store);
   const owner = users.ensureOwner();
   const signer = new TokenSigner(store.settings);
   const apiKeys = new ApiKeysService(store);
   const conversations = new ConversationsService(store);
+  const items = new ItemsService(store, conversations);
   const lan = new LanAccessService(config);
   return {
     health: new HealthService(store, version),
@@ -45,11 +46,11 @@ export function createServices(store: Store, config: Config, metrics: Metrics, v
       sessionTtlSeconds: config.sessionTtlSeconds,
     }),
     conversations,
-    items: new ItemsService(store, conversations),
+    items,
     projects: new ProjectsService(store),
     lan,
     ...createMediaServices(store, config, metrics, ocr),
-    models: new ModelsService(config.modelsDir),
+    ...createInferenceServices(store, config, metrics, inference, { conversations, items }),
     ...createKpiServices(store, config, metrics),
     /** The metrics registry, for the `/metrics` exposition. */
     metrics,

@@ -13,6 +13,7 @@ import { ItemsRepo } from './items-repo.js';
 import { MediaFilesRepo } from './media-files-repo.js';
 import { MediaOcrRepo } from './media-ocr-repo.js';
 import { MediaUploadSlotsRepo } from './media-upload-slots-repo.js';
+import { ResponsesRepo } from './responses-repo.js';
 import { MetricsRollupsRepo } from './metrics-rollups-repo.js';
 import { migrate } from './migrate.js';
 import { ProjectsRepo } from './projects-repo.js';
@@ -44,6 +45,7 @@ export class Store {
   readonly mediaFiles: MediaFilesRepo;
   readonly mediaOcr: MediaOcrRepo;
   readonly mediaUploadSlots: MediaUploadSlotsRepo;
+  readonly responses: ResponsesRepo;
   readonly metricsRollups: MetricsRollupsRepo;
   readonly schemaVersion: number;
   private readonly pingStmt;
@@ -60,6 +62,7 @@ export class Store {
     this.mediaFiles = new MediaFilesRepo(db, timer);
     this.mediaOcr = new MediaOcrRepo(db, timer);
     this.mediaUploadSlots = new MediaUploadSlotsRepo(db, timer);
+    this.responses = new ResponsesRepo(db, timer);
     this.metricsRollups = new MetricsRollupsRepo(db, timer);
     this.pingStmt = db.prepare('SELECT 1');
   }

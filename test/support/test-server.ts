@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig } from '../../server/config/load-config.js';
 import type { Config } from '../../server/config/schema.js';
-import { startServer, type RunningServer } from '../../server/start-server.js';
+import { startServer, type RunningServer, type StartServerOptions } from '../../server/start-server.js';
 
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 
@@ -40,7 +40,8 @@ export interface TestResponse {
   json: any;
 }
 
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+/** `options.runtime` replaces node-llama-cpp (e.g. with test/support/scripted-runtime.ts). */
+export async function startTestServer(overrides: Partial<Config> = {}, options: Pick<StartServerOptions, 'runtime'> = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'jan-test-'));
   const config = loadConfig({
     argv: [],
@@ -48,7 +49,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     platform: { dataDir, cwd: dataDir },
     overrides: { port: 0, logLevel: 'silent', apiKey: TEST_ADMIN_KEY, ...overrides },
   });
-  const server = await startServer(config, { logger: pino({ level: 'silent' }) });
+  const server = await startServer(config, { logger: pino({ level: 'silent' }), ...options });
 
   const request = async (path: string, init: RequestOptions = {}): Promise<TestResponse> => {
     const headers: Record<string, string> = { ...init.headers };

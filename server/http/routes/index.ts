@@ -6,8 +6,11 @@ import type { Endpoint } from '../endpoint.js';
 import * as adminLan from './admin-lan.js';
 import * as adminMetrics from './admin-metrics.js';
 import * as auth from './auth.js';
+import * as chat from './chat.js';
+import * as completions from './completions.js';
 import * as conversations from './conversations.js';
 import * as dashboard from './dashboard.js';
+import * as embeddings from './embeddings.js';
 import * as health from './health.js';
 import * as items from './items.js';
 import * as media from './media.js';
@@ -17,6 +20,7 @@ import * as metrics from './metrics.js';
 import * as models from './models.js';
 import * as openapi from './openapi.js';
 import * as projects from './projects.js';
+import * as responses from './responses.js';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each line has its own input types
@@ -48,6 +52,19 @@ export const routes: readonly Route[] = [
 
   ['GET', '/v1/models', models.list],
   ['GET', '/v1/models/:id', models.get],
+  ['GET', '/v1/models/catalogs/:id', models.get],
+  ['DELETE', '/v1/models/:id', models.remove],
+  ['POST', '/v1/models/import', models.importModel],
+  ['POST', '/v1/models/:id/load', models.load],
+  ['POST', '/v1/models/:id/unload', models.unload],
+
+  ['POST', '/v1/chat/completions', chat.create],
+  ['POST', '/v1/completions', completions.create],
+  ['POST', '/v1/embeddings', embeddings.create],
+  ['POST', '/v1/responses', responses.create],
+  ['GET', '/v1/responses/:id', responses.get],
+  ['DELETE', '/v1/responses/:id', responses.remove],
+  ['GET', '/v1/responses/:id/input_items', responses.inputItems],
 
   ['GET', '/v1/conversations', conversations.list],
   ['POST', '/v1/conversations', conversations.create],

@@ -15,6 +15,8 @@ export interface ServerChildOptions {
   apiKey: string;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
+  /** Extra JAN_* settings for the server (e.g. JAN_THREADS for the inference bench). */
+  env?: Record<string, string>;
   startTimeoutMs?: number;
 }
 
@@ -39,6 +41,7 @@ function childEnv(options: ServerChildOptions): NodeJS.ProcessEnv {
     JAN_PORT: '0',
     JAN_API_KEY: options.apiKey,
     JAN_LOG_LEVEL: 'warn',
+    ...options.env,
   };
 }
 

@@ -1,0 +1,266 @@
+/**
+ * A model loaded in node-llama-cpp: the weights, one context with `slots` sequences, a LlamaChat per
+ * sequence (LlamaChat, not LlamaChatSession: the session adds a long default system prompt), and an
+ * embedding context created on first use.
+ *
+ * This module imports node-llama-cpp at load time; `llama-runtime.ts` imports it lazily so that the server
+ * starts without loading the native library.
+ *
+ * Lifecycle: the scheduler guarantees one generation per slot at a time; `dispose()` is called by the models
+ * service once no slot is in use.
+ */
+import {
+  LlamaChat, LlamaCompletion, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaEmbeddingContext,
+  type LlamaGrammar, type LlamaModel, type Token,
+} from 'node-llama-cpp';
+import {
+  PromptError, type ChatPrompt, type EmbeddingResult, type FinishReason, type GenerateOptions, type GenerationResult,
+  type LoadedModel, type LoadOptions, type OutputFormat, type PreparedPrompt,
+} from './inference-runtime.js';
+import { readForcedCall, toLlamaChatInput, type LlamaChatInput } from './llama-chat-history.js';
+import { toGrammarSchema } from './llama-json-schema.js';
+
+interface ChatPrepared extends PreparedPrompt {
+  kind: 'chat';
+  tokens: Token[];
+  input: LlamaChatInput;
+}
+
+interface CompletionPrepared extends PreparedPrompt {
+  kind: 'completion';
+  tokens: Token[];
+  text: string;
+}
+
+type Prepared = ChatPrepared | CompletionPrepared;
+
+const GRAMMAR_CACHE_SIZE = 32;
+
+function finishReasonOf(stopReason: string): FinishReason {
+  if (stopReason === 'maxTokens') return 'length';
+  if (stopReason === 'functionCalls') return 'tool_calls';
+  if (stopReason === 'abort') return 'aborted';
+  return 'stop';
+}
+
+function unitLength(vector: readonly number[]): number[] {
+  const norm = Math.hypot(...vector);
+  return norm === 0 ? [...vector] : vector.map((x) => x / norm);
+}
+
+export class LlamaLoadedModel implements LoadedModel {
+  private readonly chats: LlamaChat[];
+  private readonly completions: LlamaCompletion[];
+  private embedding: Promise<LlamaEmbeddingContext> | undefined;
+  private embedQueue: Promise<unknown> = Promise.resolve();
+  private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
+
+  private constructor(
+    private readonly llama: Llama,
+    private readonly model: LlamaModel,
+    private readonly context: LlamaContext,
+    private readonly sequences: LlamaContextSequence[],
+    private readonly threads: number,
+  ) {
+    this.chats = sequences.map((contextSequence) => new LlamaChat({ contextSequence }));
+    this.completions = sequences.map((contextSequence) => new LlamaCompletion({ contextSequence }));
+  }
+
+  static async load(llama: Llama, path: string, options: LoadOptions): Promise<LlamaLoadedModel> {
+    const model = await llama.loadModel({ modelPath: path });
+    try {
+      const contextSize = Math.max(256, Math.min(options.contextSize, model.trainContextSize));
+      const context = await model.createContext({ sequences: options.slots, contextSize, threads: options.threads });
+      const sequences = Array.from({ length: options.slots }, () => context.getSequence());
+      return new LlamaLoadedModel(llama, model, context, sequences, options.threads);
+    } catch (error) {
+      await model.dispose();
+      throw error;
+    }
+  }
+
+  get slotCount(): number {
+    return this.sequences.length;
+  }
+
+  get contextSize(): number {
+    return this.context.contextSize;
+  }
+
+  async prepareChat(prompt: ChatPrompt): Promise<PreparedPrompt> {
+    const input = toLlamaChatInput(prompt);
+    const chatWrapper = this.chats[0]!.chatWrapper;
+    const history = input.history.at(-1)?.type === 'model' ? input.history : [...input.history, { type: 'model' as const, response: [] }];
+    // The same rendering LlamaChat does before it evaluates, so the token count and the cache match are exact.
+    const { contextText } = chatWrapper.generateContextState({
+      chatHistory: history,
+      availableFunctions: input.functions,
+      documentFunctionParams: true,
+    });
+    const tokens = contextText.tokenize(this.model.tokenizer);
+    this.checkFits(tokens.length);
+    const prepared: ChatPrepared = { kind: 'chat', tokenCount: tokens.length, tokens, input };
+    return prepared;
+  }
+
+  async prepareCompletion(text: string): Promise<PreparedPrompt> {
+    // As LlamaCompletion tokenizes a string prompt: BOS (when the model wants one) and the text.
+    const bos = this.model.tokens.shouldPrependBosToken ? this.model.tokens.bos : null;
+    const body = this.model.tokenize(text, false, bos !== null ? 'trimLeadingSpace' : undefined);
+    const tokens = bos !== null ? [bos, ...body] : body;
+    if (tokens.length === 0) throw new PromptError('The prompt is empty.', 'invalid_prompt', 'prompt');
+    this.checkFits(tokens.length);
+    const prepared: CompletionPrepared = { kind: 'completion', tokenCount: tokens.length, tokens, text };
+    return prepared;
+  }
+
+  private checkFits(promptTokens: number): void {
+    if (promptTokens >= this.contextSize) {
+      throw new PromptError(
+        `The prompt is ${promptTokens} tokens; this model's context holds ${this.contextSize} (including the reply). Shorten the messages.`,
+        'context_length_exceeded',
+        'messages',
+      );
+    }
+  }
+
+  cachedPrefix(slot: number, prompt: PreparedPrompt): number {
+    const { tokens } = prompt as Prepared;
+    // At least one prompt token is always evaluated again, to get the logits of the next token.
+    return Math.min(this.sequences[slot]!.compareContextTokens(tokens).firstDifferentIndex, tokens.length - 1);
+  }
+
+  async generate(slot: number, prompt: PreparedPrompt, options: GenerateOptions): Promise<GenerationResult> {
+    const prepared = prompt as Prepared;
+    const sequence = this.sequences[slot]!;
+    const cachedTokens = this.cachedPrefix(slot, prepared);
+    const outputBefore = sequence.tokenMeter.usedOutputTokens;
+    // Never past the end of the context: no context shift mid-reply, and `length` when it is full.
+    const maxTokens = Math.max(1, Math.min(options.maxTokens, this.contextSize - prepared.tokenCount));
+    const run = prepared.kind === 'chat'
+      ? await this.runChat(slot, prepared, options, maxTokens)
+      : await this.runCompletion(slot, prepared, options, maxTokens);
+    return {
+      ...run,
+      promptTokens: prepared.tokenCount,
+      cachedTokens,
+      completionTokens: sequence.tokenMeter.usedOutputTokens - outputBefore,
+    };
+  }
+
+  private samplingOptions(options: GenerateOptions, maxTokens: number) {
+    const penalties = options.frequencyPenalty || options.presencePenalty || (options.repeatPenalty ?? 1) !== 1;
+    return {
+      maxTokens,
+      temperature: options.temperature ?? 0,
+      ...(options.topP !== undefined && { topP: options.topP }),
+      ...(options.topK !== undefined && { topK: options.topK }),
+      ...(options.minP !== undefined && { minP: options.minP }),
+      ...(options.seed !== undefined && { seed: options.seed }),
+      ...(options.stop?.length && { customStopTriggers: options.stop }),
+      // OpenAI semantics: no repetition penalty unless asked for (node-llama-cpp applies one by default).
+      repeatPenalty: penalties
+        ? { penalty: options.repeatPenalty ?? 1, frequencyPenalty: options.frequencyPenalty ?? 0, presencePenalty: options.presencePenalty ?? 0 }
+        : (false as const),
+      signal: options.signal,
+      stopOnAbortSignal: true,
+    };
+  }
+
+  private async runChat(slot: number, prepared: ChatPrepared, options: GenerateOptions, maxTokens: number) {
+    const { input } = prepared;
+    const forced = input.forced;
+    const grammar = forced ? await this.grammarFor({ type: 'json_schema', schema: forced.schema }) : await this.grammarFor(options.format);
+    const onTextChunk = forced ? undefined : (text: string) => text !== '' && options.onText?.(text);
+    const response = await abortable(options.signal, () =>
+      this.chats[slot]!.generateResponse(input.history, {
+        ...this.samplingOptions(options, maxTokens),
+        ...(grammar ? { grammar } : input.functions ? { functions: input.functions, documentFunctionParams: true } : {}),
+        onTextChunk,
+      }),
+    );
+    if (!response) return { text: '', finishReason: 'aborted' as const, toolCalls: [] };
+    let finishReason = finishReasonOf(response.metadata.stopReason);
+    const toolCalls = (response.functionCalls ?? []).map((call) => ({ name: call.functionName, arguments: JSON.stringify(call.params ?? {}) }));
+    if (forced && finishReason === 'stop') {
+      const call = readForcedCall(forced, response.response);
+      if (call) toolCalls.push(call);
+      finishReason = 'tool_calls';
+      return { text: '', finishReason, toolCalls };
+    }
+    return { text: response.response, finishReason, toolCalls };
+  }
+
+  private async runCompletion(slot: number, prepared: CompletionPrepared, options: GenerateOptions, maxTokens: number) {
+    const grammar = await this.grammarFor(options.format);
+    const response = await abortable(options.signal, () =>
+      this.completions[slot]!.generateCompletionWithMeta(prepared.text, {
+        ...this.samplingOptions(options, maxTokens),
+        ...(grammar && { grammar }),
+        onTextChunk: (text: string) => text !== '' && options.onText?.(text),
+      }),
+    );
+    if (!response) return { text: '', finishReason: 'aborted' as const, toolCalls: [] };
+    return { text: response.response, finishReason: finishReasonOf(response.metadata.stopReason), toolCalls: [] };
+  }
+
+  private grammarFor(format: OutputFormat | undefined): Promise<LlamaGrammar | undefined> {
+    if (!format || format.type === 'text') return Promise.resolve(undefined);
+    const key = format.type === 'json_object' ? 'json' : JSON.stringify(format.schema);
+    let grammar = this.grammars.get(key);
+    if (!grammar) {
+      grammar = format.type === 'json_object'
+        ? this.llama.getGrammarFor('json')
+        : this.llama.createGrammarForJsonSchema(toGrammarSchema(format.schema) as never);
+      if (this.grammars.size >= GRAMMAR_CACHE_SIZE) this.grammars.delete(this.grammars.keys().next().value!);
+      this.grammars.set(key, grammar);
+      grammar.catch(() => this.grammars.delete(key));
+    }
+    return grammar;
+  }
+
+  embed(inputs: string[], signal?: AbortSignal): Promise<EmbeddingResult> {
+    const run = this.embedQueue.then(() => this.embedNow(inputs, signal));
+    this.embedQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async embedNow(inputs: string[], signal?: AbortSignal): Promise<EmbeddingResult> {
+    this.embedding ??= this.model.createEmbeddingContext({ contextSize: this.contextSize, threads: this.threads });
+    const context = await this.embedding;
+    const vectors: number[][] = [];
+    let promptTokens = 0;
+    for (const [index, text] of inputs.entries()) {
+      signal?.throwIfAborted();
+      const tokens = this.model.tokenize(text);
+      if (tokens.length >= this.contextSize) {
+        throw new PromptError(`input[${index}] is ${tokens.length} tokens; the limit is ${this.contextSize - 1}.`, 'context_length_exceeded', 'input');
+      }
+      promptTokens += tokens.length;
+      vectors.push(unitLength((await context.getEmbeddingFor(tokens)).vector));
+    }
+    return { vectors, promptTokens };
+  }
+
+  async dispose(): Promise<void> {
+    for (const chat of this.chats) chat.dispose({ disposeSequence: true });
+    for (const completion of this.completions) completion.dispose({ disposeSequence: false });
+    if (this.embedding) await (await this.embedding.catch(() => undefined))?.dispose();
+    await this.context.dispose();
+    await this.model.dispose();
+  }
+}
+
+/**
+ * Runs a generation that may be aborted. With `stopOnAbortSignal` node-llama-cpp returns the partial result
+ * when the abort comes mid-generation, but throws the signal's reason when it comes before the first token:
+ * both end as `undefined` (aborted) here.
+ */
+async function abortable<T>(signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await run();
+  } catch (error) {
+    if (signal?.aborted) return undefined;
+    throw error;
+  }
+}
