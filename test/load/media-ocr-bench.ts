@@ -87,7 +87,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n${(error as { cause?: unknown }).cause ?? ""}\n`);
     process.exit(1);
   },
 );
