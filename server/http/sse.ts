@@ -54,7 +54,7 @@ export function streamEvents(ctx: AppContext, produce: SseProducer, options: Sse
       await produce(send);
       if (options.done && !ctx.state.signal.aborted) send(options.done);
     } catch (error) {
-      if (ctx.state.signal.aborted && !(error instanceof AppError)) return; // the client is gone
+      if (ctx.state.signal.aborted && (!(error instanceof AppError) || error.status === 499)) return; // the client is gone
       const appError = error instanceof AppError
         ? error
         : new AppError(500, 'server_error', 'The server had an error while generating the response.', { code: 'internal_error' });

@@ -7,6 +7,7 @@
 import type { ChatCompletionBody } from '../api/chat.js';
 import type { GenerationResult, ToolSpec } from '../runtime/inference-runtime.js';
 import { ConversationLink, type ConversationContext } from './inference-conversation.js';
+import { abortReason } from './inference-errors.js';
 import { generatedId, nowSeconds } from './inference-ids.js';
 import { chatMessagesToTurns, contentText, itemsToTurns, titleFrom, turnItems, type ToolCallWithId } from './inference-messages.js';
 import { maxTokens, outputFormat, samplingOptions, toolUse } from './inference-options.js';
@@ -89,7 +90,7 @@ export class ChatService {
   async complete(userId: string, body: ChatCompletionBody, signal: AbortSignal) {
     const started = await this.start(userId, body, signal);
     const result = await started.job.generate(started.options);
-    if (result.finishReason === 'aborted') throw signal.reason;
+    if (result.finishReason === 'aborted') throw abortReason(signal);
     const calls = withIds(result);
     const conversation = this.record(userId, body, started, result.text, calls);
     return {

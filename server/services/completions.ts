@@ -6,6 +6,7 @@ import type { CompletionBody } from '../api/completions.js';
 import { badRequest } from '../errors/app-error.js';
 import type { GenerationResult } from '../runtime/inference-runtime.js';
 import type { SseProducer } from './chat.js';
+import { abortReason } from './inference-errors.js';
 import { generatedId, nowSeconds } from './inference-ids.js';
 import { maxTokens, samplingOptions } from './inference-options.js';
 import type { InferenceJob, InferenceRunner } from './inference-runner.js';
@@ -57,7 +58,7 @@ export class CompletionsService {
       const job = await this.begin(body, prompt, signal);
       model = job.modelId;
       const result = await job.generate(options);
-      if (result.finishReason === 'aborted') throw signal.reason;
+      if (result.finishReason === 'aborted') throw abortReason(signal);
       results.push(result);
     }
     return {

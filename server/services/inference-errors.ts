@@ -25,3 +25,14 @@ export function toInferenceError(error: unknown): unknown {
   if (error instanceof ModelLoadError) return new AppError(500, 'server_error', error.message, { code: 'model_load_failed' });
   return error;
 }
+
+/**
+ * Why an aborted request stopped: the timeout's own error (503), or — the client went away — a 499 (nginx's
+ * "client closed request"), so a departed client counts as neither a server error nor an unhandled one.
+ */
+export function abortReason(signal: AbortSignal): unknown {
+  if (signal.reason instanceof AppError) return signal.reason;
+  return new AppError(499, 'invalid_request_error', 'The client closed the connection before the response was complete.', {
+    code: 'client_closed_request',
+  });
+}

@@ -10,7 +10,7 @@
  */
 import type { Metrics } from '../metrics/create-metrics.js';
 import type { EmbeddingResult, GenerateOptions, GenerationResult, LoadedModel, PreparedPrompt } from '../runtime/inference-runtime.js';
-import { toInferenceError } from './inference-errors.js';
+import { abortReason, toInferenceError } from './inference-errors.js';
 import type { ModelsService } from './models.js';
 
 export interface InferenceJob {
@@ -63,7 +63,7 @@ export class InferenceRunner {
       };
     } catch (error) {
       lease.release();
-      throw toInferenceError(error);
+      throw signal.aborted ? abortReason(signal) : toInferenceError(error);
     }
   }
 
@@ -116,7 +116,7 @@ export class InferenceRunner {
         slot.release();
       }
     } catch (error) {
-      throw toInferenceError(error);
+      throw signal.aborted ? abortReason(signal) : toInferenceError(error);
     } finally {
       lease.release();
     }

@@ -14,6 +14,7 @@ import type { Store } from '../store/store.js';
 import type { SseProducer } from './chat.js';
 import { normalizeItem } from './item-content.js';
 import type { ConversationContext, ConversationLink } from './inference-conversation.js';
+import { abortReason } from './inference-errors.js';
 import { generatedId, nowSeconds } from './inference-ids.js';
 import { itemsToTurns, replyItems, titleFrom, TurnBuilder, type ToolCallWithId } from './inference-messages.js';
 import { maxTokens, outputFormat, samplingOptions, toolUse } from './inference-options.js';
@@ -138,7 +139,7 @@ export class ResponsesService {
   async create(userId: string, body: ResponseCreateBody, signal: AbortSignal) {
     const started = await this.start(userId, body, signal);
     const result = await started.job.generate(started.options);
-    if (result.finishReason === 'aborted') throw signal.reason;
+    if (result.finishReason === 'aborted') throw abortReason(signal);
     return this.finish(userId, started, result, outputItems(result, newId('msg'), callsOf(result)));
   }
 

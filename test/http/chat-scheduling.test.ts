@@ -6,8 +6,8 @@ import { scrape } from '../support/prometheus-scrape.js';
 import { TEST_ADMIN_KEY } from '../support/test-server.js';
 
 /** Polls /metrics until `name` reads `value` (the server's own view of its queue and slots). */
-async function until(server: ScriptedServer, name: string, value: number): Promise<void> {
-  while ((await scrape(server.url)).value(name) !== value) await new Promise((resolve) => setTimeout(resolve, 5));
+async function until(server: ScriptedServer, name: string, value: number, labels?: Record<string, string>): Promise<void> {
+  while ((await scrape(server.url)).value(name, labels) !== value) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 describe('slots, queue and cancellation (scripted runtime)', () => {
@@ -77,6 +77,10 @@ describe('slots, queue and cancellation (scripted runtime)', () => {
     expect((await first).status).toBe(200);
     expect((await third).status).toBe(200);
     expect(server.runtime.generations.map((g) => g.prompt.text)).toEqual(['user: one\nassistant: ', 'user: three\nassistant: ']);
+    // The departed client is a 499 (client closed request), not a server error.
+    const route = { method: 'POST', route: '/v1/chat/completions' };
+    await until(server, 'jan_requests_total', 1, { ...route, status: '499' });
+    expect((await scrape(server.url)).value('jan_requests_total', { ...route, status: '500' })).toBe(0);
   });
 
   it('sends a follow-up turn to the slot holding its prefix and reports the reused tokens', async () => {

@@ -6,6 +6,8 @@ import type { AppMiddleware } from '../types.js';
  * label sets stay bounded. Time runs until the response is fully written (streams included). The same
  * observation feeds the registry and the dashboard's live windows.
  */
+const CLIENT_CLOSED_REQUEST = 499;
+
 export function recordMetrics(metrics: Metrics): AppMiddleware {
   return async (ctx, next) => {
     const start = process.hrtime.bigint();
@@ -16,12 +18,15 @@ export function recordMetrics(metrics: Metrics): AppMiddleware {
       done = true;
       metrics.requestsInFlight.dec();
       const route = ctx._matchedRoute ? String(ctx._matchedRoute) : 'unmatched';
-      const status = String(ctx.status);
+      // A client that left before any response was sent: 499 ("client closed request", as nginx logs it),
+      // not Koa's default 404 and not an error of ours.
+      const code = ctx.res.headersSent ? ctx.status : CLIENT_CLOSED_REQUEST;
+      const status = String(code);
       metrics.requestsTotal.inc({ method: ctx.method, route, status });
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       metrics.requestDuration.observe({ method: ctx.method, route }, seconds);
-      metrics.live.observeRequest(ctx.method, route, ctx.status, seconds);
-      if (ctx.status >= 400) {
+      metrics.live.observeRequest(ctx.method, route, code, seconds);
+      if (code >= 400 && code !== CLIENT_CLOSED_REQUEST) {
         const type = (ctx.body as { error?: { type?: string } } | undefined)?.error?.type ?? 'unknown';
         metrics.errorsTotal.inc({ route, status, type });
       }
