@@ -21,7 +21,9 @@ export interface CatalogEntry {
   error: string | null;
 }
 
-/** Ids become URL path segments and file names: keep them to a safe alphabet. */
+/** Any file name can be listed (ids are URL path segments: no slashes, no control characters). */
+const LISTED_ID = /^[^/\\\p{Cc}.][^/\\\p{Cc}]{0,199}$/u;
+/** Imported files are named by us: a conservative alphabet. */
 export const MODEL_ID = /^[\w][\w.+-]{0,199}$/;
 
 export class ModelCatalog {
@@ -53,7 +55,7 @@ export class ModelCatalog {
     const entries: CatalogEntry[] = [];
     for (const path of paths) {
       const id = path.slice(path.lastIndexOf('/') + 1).replace(GGUF, '');
-      if (seen.has(id) || !MODEL_ID.test(id)) continue;
+      if (seen.has(id) || !LISTED_ID.test(id)) continue;
       const file = await stat(path).catch(() => undefined);
       if (!file?.isFile()) continue;
       seen.add(id);
@@ -63,7 +65,7 @@ export class ModelCatalog {
   }
 
   async find(id: string): Promise<CatalogEntry | undefined> {
-    if (!MODEL_ID.test(id)) return undefined;
+    if (!LISTED_ID.test(id)) return undefined;
     return (await this.list()).find((entry) => entry.id === id);
   }
 

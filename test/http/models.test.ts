@@ -35,6 +35,14 @@ describe('models (scripted runtime)', () => {
     expectError(await server.request('/v1/models/zzz', { token }), 404, { type: 'not_found_error', param: 'id', code: 'model_not_found' });
   });
 
+  it('lists any file name (spaces included) and finds it by that id', async () => {
+    server = await startScriptedServer(['My Model v2']);
+    expect((await server.request('/v1/models', { token })).json.data.map((m: { id: string }) => m.id)).toEqual(['My Model v2']);
+    expect((await server.request('/v1/models/My%20Model%20v2', { token })).json.id).toBe('My Model v2');
+    const chat = await server.request('/v1/chat/completions', { method: 'POST', token, body: { model: 'My Model v2', messages: [{ role: 'user', content: 'x' }] } });
+    expect(chat.json.model).toBe('My Model v2');
+  });
+
   it('loads on first use with the configured slots and context; load/unload by hand', async () => {
     server = await startScriptedServer(['m'], { parallel: 3, contextSize: 2048 });
     const s = server as ScriptedServer;
