@@ -17,6 +17,8 @@ const NORMALIZE_ALPHA = 15;
 /** The weaker polarity is at least this share of the stronger: the text is `mixed`. */
 const MIXED_RATIO = 0.5;
 const NEUTRAL_BAND = 0.1;
+/** Detector scores this close are a tie, decided by stop words. */
+const NEAR_TIE = 0.05;
 
 const KEYWORD_LANGUAGES = new Set(keywordExtractor.supported_language_codes);
 const round3 = (value: number) => Math.round(value * 1000) / 1000;
@@ -41,12 +43,26 @@ type LexiconSentiment = Pick<SentimentResult, 'sentiment' | 'score' | 'confidenc
 export class LexiconEngine {
   private readonly sentimentAnalyzer = new Sentiment();
   private detector: Promise<Detector> | undefined;
+  private readonly stopWords = new Map<string, Set<string>>();
 
   async language(text: string): Promise<DetectedLanguage> {
     this.detector ??= import('eld/small').then((module) => module.eld);
-    const result = (await this.detector).detect(text.slice(0, LANGUAGE_SAMPLE_CHARS));
+    const sample = text.slice(0, LANGUAGE_SAMPLE_CHARS);
+    const result = (await this.detector).detect(sample);
     if (!result.language || !result.isReliable()) return { code: 'und', score: 0 };
-    return { code: result.language, score: round3(result.getScores()[result.language] ?? 0) };
+    const [first, second] = Object.entries(result.getScores()).sort((a, b) => b[1] - a[1]);
+    let best = first ?? [result.language, 0];
+    // Proper names sway n-grams ("Marie Curie … Paris" scores Romanian a hair above English); in a near tie
+    // the language whose stop words the text uses more wins.
+    if (second && best[1] - second[1] < NEAR_TIE && this.stopWordHits(sample, second[0]) > this.stopWordHits(sample, best[0])) best = second;
+    return { code: best[0], score: round3(best[1]) };
+  }
+
+  private stopWordHits(text: string, language: string): number {
+    if (!KEYWORD_LANGUAGES.has(language)) return -1;
+    let words = this.stopWords.get(language);
+    if (!words) this.stopWords.set(language, (words = new Set(keywordExtractor.getStopwords({ language: language as 'en' }))));
+    return (text.toLowerCase().match(/\p{L}+/gu) ?? []).filter((word) => words.has(word)).length;
   }
 
   /**

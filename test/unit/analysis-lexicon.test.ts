@@ -17,6 +17,10 @@ describe('LexiconEngine', () => {
     expect(language.score).toBeLessThanOrEqual(1);
   });
 
+  it('decides a near tie of the n-gram scores by stop words (names sway n-grams)', async () => {
+    expect((await lexicon.language('Marie Curie studied radioactivity in Paris with Pierre Curie.')).code).toBe('en');
+  });
+
   it('answers `und` when the detector is not sure', async () => {
     expect(await lexicon.language('12345 !!!')).toEqual({ code: 'und', score: 0 });
     expect(await lexicon.language('hi')).toEqual({ code: 'und', score: 0 });
