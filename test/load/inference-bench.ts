@@ -66,7 +66,10 @@ async function singleStream(dataDir: string, modelPath: string) {
   await withServer(dataDir, 1, async (server) => {
     for (let i = 0; i < rounds; i++) {
       directRuns.push(await direct.run(maxTokens, contextSize));
-      httpRuns.push(await streamRun(server.url, apiKey, MODEL, maxTokens));
+      const cpuBefore = server.cpuSeconds();
+      const run = await streamRun(server.url, apiKey, MODEL, maxTokens);
+      const cpuAfter = server.cpuSeconds();
+      httpRuns.push({ ...run, ...(cpuBefore !== undefined && cpuAfter !== undefined && { cpuSeconds: cpuAfter - cpuBefore }) });
       process.stderr.write(`bench: round ${i + 1}/${rounds}: direct ${fmt(directRuns.at(-1)!.tokensPerSecond)} tok/s, http ${fmt(httpRuns.at(-1)!.tokensPerSecond)} tok/s\n`);
     }
   });
@@ -94,6 +97,11 @@ async function main(): Promise<void> {
     });
     const directTps = median(directRuns.map((r) => r.tokensPerSecond));
     const httpTps = median(httpRuns.map((r) => r.tokensPerSecond));
+    // Tokens per CPU-second of the generating process: the overhead comparison that other load on the
+    // machine does not distort (wall-clock speed varies with whatever else runs).
+    const perCpu = (runs: RunResult[]) => median(runs.filter((r) => r.cpuSeconds).map((r) => r.tokens / r.cpuSeconds!));
+    const directCpu = perCpu(directRuns);
+    const httpCpu = perCpu(httpRuns);
     const ttftP50 = median(httpRuns.map((r) => r.ttftMs));
     const totalP50 = median(httpRuns.map((r) => r.totalMs));
     const lines = [
@@ -101,6 +109,7 @@ async function main(): Promise<void> {
       `Single stream (${maxTokens} tokens, median of ${rounds}):`,
       `  node-llama-cpp direct   ${fmt(directTps)} tok/s`,
       `  HTTP streaming          ${fmt(httpTps)} tok/s   ratio ${fmt(httpTps / directTps, 3)} (goal >= 0.95)`,
+      `  per CPU-second          direct ${fmt(directCpu)} tok, HTTP ${fmt(httpCpu)} tok   ratio ${fmt(httpCpu / directCpu, 3)} (whole request, prompt included)`,
       `  time to first token p50 ${fmt(ttftP50, 0)} ms      guide TTFB 500-1,000 ms`,
       `  whole response p50      ${fmt(totalP50, 0)} ms      guide 5-30 s (streaming), p50 2 s (non-streaming)`,
       'Concurrent streams (aggregate):',
@@ -113,7 +122,11 @@ async function main(): Promise<void> {
       suite: 'inference', startedAt: startedAt.toISOString(), command: ['npx tsx test/load/inference-bench.ts', ...process.argv.slice(2)].join(' '),
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, loadAverage: loadavg() },
       model: { params: model.params, bytes: model.bytes, shape: model.shape }, threads, maxTokens, rounds, contextSize,
-      single: { directTokensPerSecond: directTps, httpTokensPerSecond: httpTps, ratio: httpTps / directTps, ttftP50Ms: ttftP50, directRuns, httpRuns },
+      single: {
+        directTokensPerSecond: directTps, httpTokensPerSecond: httpTps, ratio: httpTps / directTps,
+        directTokensPerCpuSecond: directCpu, httpTokensPerCpuSecond: httpCpu, cpuRatio: httpCpu / directCpu,
+        ttftP50Ms: ttftP50, directRuns, httpRuns,
+      },
       concurrent,
     });
     process.stdout.write(`Saved ${file}\n`);

@@ -16,6 +16,8 @@ export interface RunResult {
   /** Tokens per second after the first token: (tokens - 1) / (last - first). */
   tokensPerSecond: number;
   totalMs: number;
+  /** CPU seconds the generating process used for the whole request (set by the caller for HTTP runs). */
+  cpuSeconds?: number;
 }
 
 let counter = 0;
@@ -40,6 +42,7 @@ export class DirectModel {
       const sequence = context.getSequence();
       const chat = new LlamaChat({ contextSequence: sequence });
       const started = performance.now();
+      const cpuBefore = process.cpuUsage();
       let first: number | undefined;
       let last = started;
       await chat.generateResponse([{ type: 'user', text: freshPrompt() }], {
@@ -50,9 +53,10 @@ export class DirectModel {
           first ??= last;
         },
       });
+      const cpu = process.cpuUsage(cpuBefore);
       const tokens = sequence.tokenMeter.usedOutputTokens;
       chat.dispose();
-      return result(started, first ?? last, last, tokens);
+      return { ...result(started, first ?? last, last, tokens), cpuSeconds: (cpu.user + cpu.system) / 1e6 };
     } finally {
       await context.dispose();
     }
