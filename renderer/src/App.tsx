@@ -5,6 +5,7 @@
 import { lazy, Suspense, useState, type ComponentType } from 'react';
 import { ApiError, type Api } from './api/index.js';
 import { Icon, type IconName } from './components/Icon.js';
+import { PageBoundary } from './components/PageBoundary.js';
 import { ApiProvider } from './hooks/api-context.js';
 import { useAsync } from './hooks/use-async.js';
 import { KpiProvider, useKpi } from './hooks/use-kpi.js';
@@ -72,9 +73,11 @@ function Shell({ theme, toggleTheme, version, onLogout }: { theme: Theme; toggle
         </div>
       </nav>
       <main className="main">
-        <Suspense fallback={<div className="page" aria-busy="true">Loading…</div>}>
-          <Page key={route.page} arg={route.arg} />
-        </Suspense>
+        <PageBoundary key={route.page}>
+          <Suspense fallback={<div className="page" aria-busy="true">Loading…</div>}>
+            <Page arg={route.arg} />
+          </Suspense>
+        </PageBoundary>
       </main>
     </div>
   );

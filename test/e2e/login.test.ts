@@ -31,6 +31,14 @@ describe.skipIf(!hasChromium)('dashboard login (Chromium)', () => {
     // The bundle runs under the strict CSP: no blocked script or style, no uncaught error.
     expect(problems).toEqual([]);
 
+    // Keyboard: Tab walks the navigation in order, then the theme switch; every stop has a name.
+    const names: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press('Tab');
+      names.push(await page.evaluate('document.activeElement.getAttribute("aria-label") ?? document.activeElement.textContent'));
+    }
+    expect(names).toEqual(['Overview', 'SLA', 'Chat', 'Conversations', 'Models', 'Media', 'Settings', 'Switch to dark theme']);
+
     const again = await (await browser.newContext()).newPage();
     const response = await again.goto(server.dashboardUrl);
     expect(response?.status()).toBe(401);

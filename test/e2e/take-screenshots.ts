@@ -83,6 +83,7 @@ for (const theme of THEMES) {
         await open.page.getByRole('button', { name: 'Extract text from invoice-2041.pdf' }).click();
         await open.page.getByTestId('extracted-text').waitFor({ timeout: 60_000 });
       }
+      await open.page.mouse.move(100, 420); // an empty spot of the sidebar: no hover highlight in the shot
       await open.page.waitForTimeout(1500);
       const file = join(outDir, `${name}-${width}x${height}-${theme}.png`);
       writeFileSync(file, await open.page.screenshot());

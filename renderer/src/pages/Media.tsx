@@ -75,7 +75,7 @@ function Uploader({ onUploaded }: { onUploaded(id: string): void }) {
 function ExtractedText({ result }: { result: ExtractTextResult }) {
   return (
     <div className="card" style={{ background: 'var(--surface-2)' }} aria-label="Extracted text">
-      <div className="stat-detail">
+      <div className="stat-detail" data-testid="extract-summary">
         {result.pages.length} page{result.pages.length === 1 ? '' : 's'} · confidence {percent(result.confidence, 0)} · {result.language} ·{' '}
         {result.cached ? 'from cache' : `${result.duration_ms} ms`} · {result.pages.map((p) => p.source).filter((s, i, a) => a.indexOf(s) === i).join(', ')}
       </div>
