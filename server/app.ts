@@ -12,6 +12,7 @@ import type { Config } from './config/schema.js';
 import { mountEndpoint } from './http/endpoint.js';
 import { errorHandler } from './http/middleware/error-handler.js';
 import { hostCheck } from './http/middleware/host-check.js';
+import { limits } from './http/middleware/limits.js';
 import { recordMetrics } from './http/middleware/record-metrics.js';
 import { requestContext } from './http/middleware/request-context.js';
 import { routes } from './http/routes/index.js';
@@ -43,10 +44,15 @@ export function createApp({ config, services, logger }: AppDeps): Koa<AppState> 
     .use(
       cors({
         origin: (ctx) => (allowedOrigins.has(ctx.get('Origin')) ? ctx.get('Origin') : ''),
-        exposeHeaders: ['X-Request-Id', 'X-Auth-Method', 'X-Principal-Id', 'Retry-After'],
+        exposeHeaders: [
+          'X-Request-Id', 'X-Auth-Method', 'X-Principal-Id', 'Retry-After', 'ETag',
+          'x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests',
+        ],
         maxAge: 600,
       }),
     )
+    // Rate and queue limits (429/503 with Retry-After); health checks and /metrics pass untouched.
+    .use(limits(services.limits))
     .use(
       compress({
         threshold: 1024,

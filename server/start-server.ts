@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
+import { connectionGuard } from './http/middleware/limits-connections.js';
 import { redactConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
 import { Listeners } from './listeners.js';
@@ -15,6 +16,7 @@ import { createMetrics } from './metrics/create-metrics.js';
 import { createOcr } from './ocr/create-ocr.js';
 import type { InferenceRuntime } from './runtime/inference-runtime.js';
 import { defaultThreads, LlamaRuntime } from './runtime/llama-runtime.js';
+import { claimDataDir } from './services/backup-pid-file.js';
 import { createServices, type Services } from './services/create-services.js';
 import { openStore } from './store/store.js';
 import { readVersion } from './version.js';
@@ -50,6 +52,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const metrics = createMetrics({ databaseOpen: () => store.isOpen });
   const store = openStore({
     file: join(config.dataDir, 'jan.sqlite'),
+    synchronous: config.dbSynchronous,
     onQuery: (operation, seconds) => {
       metrics.dbQueryDuration.observe({ operation }, seconds);
       metrics.live.observeQuery(operation, seconds);
@@ -70,11 +73,14 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const app = createApp({ config, services, logger });
 
   // The listening sockets; the LAN switch (services.lan) rebinds them without dropping accepted requests.
+  // Connection limits: counted here, below Koa; requests on connections over the hard limit get a 503.
+  const guard = connectionGuard(services.limits);
   const listeners = new Listeners({
-    handler: app.callback(),
+    handler: guard.wrap(app.callback()),
     drainTimeoutMs: config.shutdownTimeoutMs,
     logger,
     onConnection: (socket) => {
+      guard.onConnection(socket);
       metrics.activeConnections.inc();
       socket.once('close', () => metrics.activeConnections.dec());
     },
@@ -91,6 +97,9 @@ export async function startServer(config: Config, options: StartServerOptions = 
     throw error;
   }
   services.lan.attach(listeners);
+  // The restore command refuses to run while this names a live process.
+  const releaseDataDir = claimDataDir(config.dataDir);
+  services.jobs.start(); // maintenance and backups on their schedules
   const port = listeners.port;
   const url = `http://${urlHost(config.host)}:${port}`;
 
@@ -100,12 +109,14 @@ export async function startServer(config: Config, options: StartServerOptions = 
       logger.info('shutting down');
       services.kpi.endStreams(); // dashboards' KPI streams would otherwise hold the drain until its timeout
       await listeners.close(); // in-flight requests finish (up to the shutdown timeout)
+      await services.jobs.close(); // a running maintenance job stops at its next step
       services.kpi.close(); // writes the last rollups, so before the store closes
       await services.models.close();
       await runtime.close();
       services.mediaUploads.close();
       await ocr.close();
       store.close();
+      releaseDataDir();
       logger.info('stopped');
     })());
 

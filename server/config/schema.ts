@@ -199,6 +199,103 @@ export const configSchema = {
     description: '`POST /v1/models/import` from a URL: `public` downloads only from public addresses, `any` also from loopback and private networks, `off` refuses URLs.',
     parse: z.enum(['public', 'any', 'off']),
   }),
+  // Response API (sentiment, summary, content analysis)
+  analysisModel: key({
+    env: 'JAN_ANALYSIS_MODEL', flag: '--analysis-model', default: '', defaultDoc: 'none (a loaded model, else the first installed one)',
+    description: 'Model id the analysis endpoints (`/v1/response/*`) use when a request names none. With no model installed, sentiment and content analysis use the lexicon engine.',
+    parse: z.string().trim().max(200),
+  }),
+  analysisCacheBytes: key({
+    env: 'JAN_ANALYSIS_CACHE_BYTES', flag: '--analysis-cache-bytes', default: String(16 * 1024 * 1024), defaultDoc: '`16777216` (16 MiB)',
+    description: 'Memory for cached analysis results (by input, options and model); `0` turns the cache off.',
+    parse: integer(0, 16 * 1024 ** 3),
+  }),
+  analysisMaxChunks: key({
+    env: 'JAN_ANALYSIS_MAX_CHUNKS', flag: '--analysis-max-chunks', default: '8', defaultDoc: '`8`',
+    description: 'Most context-sized chunks of one input a model reads for an analysis; the rest is skipped and the answer says `truncated`.',
+    parse: integer(1, 256),
+  }),
+  // Limits, response cache, data lifecycle, backups
+  rateSoftLimit: key({
+    env: 'JAN_RATE_SOFT_LIMIT', flag: '--rate-soft-limit', default: '1000', defaultDoc: '`1000`',
+    description: 'Requests per second over the whole server above which requests are still served but counted and `/v1/health` says `degraded`.',
+    parse: integer(1, 1_000_000),
+  }),
+  rateHardLimit: key({
+    env: 'JAN_RATE_HARD_LIMIT', flag: '--rate-hard-limit', default: '5000', defaultDoc: '`5000`',
+    description: 'Requests per second over the whole server (token bucket, one second of burst); more get 429 with `Retry-After`. Health checks and `/metrics` are never limited.',
+    parse: integer(1, 1_000_000),
+  }),
+  clientRateLimit: key({
+    env: 'JAN_CLIENT_RATE_LIMIT', flag: '--client-rate-limit', default: '5000', defaultDoc: '`5000`',
+    description: 'Requests per second per client: per credential sent (API key, token, session), else per client address; more get 429.',
+    parse: integer(1, 1_000_000),
+  }),
+  connectionsSoftLimit: key({
+    env: 'JAN_CONNECTIONS_SOFT_LIMIT', flag: '--connections-soft-limit', default: '500', defaultDoc: '`500`',
+    description: 'Open TCP connections above which `/v1/health` says `degraded`.',
+    parse: integer(1, 1_000_000),
+  }),
+  connectionsHardLimit: key({
+    env: 'JAN_CONNECTIONS_HARD_LIMIT', flag: '--connections-hard-limit', default: '2000', defaultDoc: '`2000`',
+    description: 'Open TCP connections; requests on connections beyond it get 503 with `Retry-After` and the connection is closed (health checks are still answered).',
+    parse: integer(1, 1_000_000),
+  }),
+  streamsSoftLimit: key({
+    env: 'JAN_STREAMS_SOFT_LIMIT', flag: '--streams-soft-limit', default: '100', defaultDoc: '`100`',
+    description: 'Open streamed responses (`"stream": true`) above which `/v1/health` says `degraded`.',
+    parse: integer(1, 1_000_000),
+  }),
+  streamsHardLimit: key({
+    env: 'JAN_STREAMS_HARD_LIMIT', flag: '--streams-hard-limit', default: '500', defaultDoc: '`500`',
+    description: 'Open streamed responses; new stream requests beyond it get 503 with `Retry-After`.',
+    parse: integer(1, 1_000_000),
+  }),
+  queueDepthLimit: key({
+    env: 'JAN_QUEUE_DEPTH_LIMIT', flag: '--queue-depth-limit', default: '1000', defaultDoc: '`1000`',
+    description: 'Requests accepted and not yet answered; more get 503 with `Retry-After`.',
+    parse: integer(1, 1_000_000),
+  }),
+  responseCacheBytes: key({
+    env: 'JAN_RESPONSE_CACHE_BYTES', flag: '--response-cache-bytes', default: String(64 * 1024 * 1024), defaultDoc: '`67108864` (64 MiB)',
+    description: 'Memory for cached responses of the hot reads (conversation list and get, items list); `0` turns the cache off.',
+    parse: integer(0, 16 * 1024 ** 3),
+  }),
+  archiveAfterDays: key({
+    env: 'JAN_ARCHIVE_AFTER_DAYS', flag: '--archive-after-days', default: '90', defaultDoc: '`90`',
+    description: 'Conversations unchanged this long move to compressed files in `archive/` of the data folder (restored when opened); `0` turns archiving off.',
+    parse: integer(0, 36_500),
+  }),
+  maintenanceIntervalMinutes: key({
+    env: 'JAN_MAINTENANCE_INTERVAL_MINUTES', flag: '--maintenance-interval-minutes', default: '60', defaultDoc: '`60`',
+    description: 'How often the archive, cleanup and optimize jobs run; `0` runs them only on demand (`POST /v1/admin/jobs/{name}/run`).',
+    parse: integer(0, 7 * 24 * 60),
+  }),
+  backupDir: key({
+    env: 'JAN_BACKUP_DIR', flag: '--backup-dir', default: '', defaultDoc: '`backups` in the data folder',
+    description: 'Folder for the database backups.',
+    parse: z.string(),
+  }),
+  backupIntervalHours: key({
+    env: 'JAN_BACKUP_INTERVAL_HOURS', flag: '--backup-interval-hours', default: '24', defaultDoc: '`24`',
+    description: 'How often an online backup of the database is made; `0` makes them only on demand.',
+    parse: integer(0, 24 * 365),
+  }),
+  backupKeep: key({
+    env: 'JAN_BACKUP_KEEP', flag: '--backup-keep', default: '3', defaultDoc: '`3`',
+    description: 'Backups kept; the oldest beyond this are deleted after each new one.',
+    parse: integer(1, 1000),
+  }),
+  importMaxBytes: key({
+    env: 'JAN_IMPORT_MAX_BYTES', flag: '--import-max-bytes', default: String(1024 ** 3), defaultDoc: '`1073741824` (1 GiB)',
+    description: 'Largest body of `POST /v1/import` (after decompression); larger ones get 413.',
+    parse: integer(1024, 64 * 1024 ** 3),
+  }),
+  dbSynchronous: key({
+    env: 'JAN_DB_SYNCHRONOUS', flag: '--db-synchronous', default: 'normal', defaultDoc: '`normal`',
+    description: 'SQLite `synchronous` in WAL mode: `normal` loses no acknowledged write when the process is killed; `full` also survives power loss, at the cost of a disk flush per write.',
+    parse: z.enum(['normal', 'full']),
+  }),
 } as const;
 
 export type ConfigSchema = typeof configSchema;

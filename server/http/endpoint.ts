@@ -10,6 +10,7 @@ import type { Principal } from '../services/auth/principal.js';
 import type { Services } from '../services/create-services.js';
 import { readJsonBody } from './json-body.js';
 import { authenticateRequest } from './middleware/authenticate.js';
+import { CACHED_ROUTES, serveCached, type CachePolicy } from './middleware/response-cache.js';
 import type { AppContext, AppState } from './types.js';
 import { validate } from './validate.js';
 
@@ -52,7 +53,14 @@ export interface EndpointContext {
 
 const MAX_TIMEOUT_MS = 60_000;
 
-async function runEndpoint(ep: Endpoint, ctx: AppContext, env: EndpointContext): Promise<unknown> {
+/** A request that will stream holds a stream slot (503 when none is free) until its response closes. */
+function holdStreamSlot(ctx: AppContext, body: unknown, services: Services): void {
+  if ((body as { stream?: unknown } | undefined)?.stream !== true) return;
+  const release = services.limits.openStream();
+  ctx.res.once('close', release);
+}
+
+async function runEndpoint(ep: Endpoint, ctx: AppContext, env: EndpointContext, cache?: CachePolicy): Promise<unknown> {
   const principal = await authenticateRequest(ctx, env.services.authenticator);
   const access = ep.access ?? 'user';
   if (access !== 'public' && !principal) {
@@ -66,6 +74,8 @@ async function runEndpoint(ep: Endpoint, ctx: AppContext, env: EndpointContext):
     principal: principal!,
     ctx,
   };
+  holdStreamSlot(ctx, input.body, env.services);
+  if (cache && principal) return serveCached(ctx, env.services.responseCache, cache, principal.userId, () => ep.handle(input, env.services));
   return ep.handle(input, env.services);
 }
 
@@ -87,9 +97,10 @@ function withTimeout<T>(work: Promise<T>, ms: number, abort: (reason: unknown) =
 
 export function mountEndpoint(router: Router<AppState>, method: string, path: string, ep: Endpoint, env: EndpointContext): void {
   const timeoutMs = Math.min(ep.timeoutMs ?? env.defaultTimeoutMs, MAX_TIMEOUT_MS);
+  const cache = env.services.responseCache.enabled ? CACHED_ROUTES.get(`${method} ${path}`) : undefined;
   router.register(path, [method], async (ctx) => {
     const appCtx = ctx as unknown as AppContext;
-    const result = await withTimeout(runEndpoint(ep as Endpoint, appCtx, env), timeoutMs, (reason) => appCtx.state.abort(reason));
+    const result = await withTimeout(runEndpoint(ep as Endpoint, appCtx, env, cache), timeoutMs, (reason) => appCtx.state.abort(reason));
     if (result !== undefined) {
       appCtx.status = ep.status ?? 200;
       appCtx.body = result;

@@ -120,6 +120,30 @@ export function createMetrics(options: MetricsOptions = {}) {
       name: 'jan_model_load_duration_seconds', help: 'Time to load a model into memory, by model.', labelNames: ['model'] as const, buckets: SLOW_BUCKETS, registers,
     }),
     modelsLoaded: new Gauge({ name: 'jan_models_loaded', help: 'Models in memory now.', registers }),
+    // Limits, response cache, maintenance jobs
+    limitSoftExceeded: new Counter({
+      name: 'jan_limit_soft_exceeded_total', help: 'Requests or connections served beyond a soft limit, by limit (rate, connections, streams, queue).',
+      labelNames: ['limit'] as const, registers,
+    }),
+    limitRejections: new Counter({
+      name: 'jan_limit_rejections_total', help: 'Requests or connections refused at a hard limit (429 or 503), by limit (rate, connections, streams, queue).',
+      labelNames: ['limit'] as const, registers,
+    }),
+    cacheEvictions: new Counter({
+      name: 'jan_cache_evictions_total', help: 'Entries dropped to make room (not invalidations), by cache.', labelNames: ['cache'] as const, registers,
+    }),
+    cacheInvalidations: new Counter({
+      name: 'jan_cache_invalidations_total', help: 'Entries dropped because what they hold was written, by cache.', labelNames: ['cache'] as const, registers,
+    }),
+    cacheBytes: new Gauge({ name: 'jan_cache_bytes', help: 'Bytes held, by cache.', labelNames: ['cache'] as const, registers }),
+    jobRuns: new Counter({
+      name: 'jan_job_runs_total', help: 'Maintenance job runs, by job and result (succeeded, failed, interrupted).',
+      labelNames: ['job', 'result'] as const, registers,
+    }),
+    jobLastSuccess: new Gauge({
+      name: 'jan_job_last_success_timestamp_seconds', help: 'When each maintenance job last succeeded (Unix seconds).',
+      labelNames: ['job'] as const, registers,
+    }),
   };
 }
 

@@ -6,6 +6,7 @@ import { newId, nowSeconds } from '../store/ids.js';
 import type { Store } from '../store/store.js';
 import { newItemRow } from './item-content.js';
 import { listEnvelope } from './list-page.js';
+import { cacheTags, type CacheInvalidator } from './response-cache.js';
 
 export function conversationFromRow(row: ConversationRow): Conversation {
   return {
@@ -20,14 +21,45 @@ export function conversationFromRow(row: ConversationRow): Conversation {
   };
 }
 
-export class ConversationsService {
-  constructor(private readonly store: Store) {}
+/** The archive as conversations see it: where a conversation missing from the tables may be. */
+export interface ConversationArchive {
+  /** Moves the user's archived conversation back into the tables; false when there is none. */
+  restore(userId: string, id: string): boolean;
+  /** Deletes the user's archived conversation; false when there is none. */
+  forget(userId: string, id: string): boolean;
+}
 
-  /** The user's conversation row, or 404 (also for another user's id: ids are never confirmed across users). */
+export interface ConversationHooks {
+  /** Told of every write to a conversation or its items (the response cache). */
+  cache?: CacheInvalidator;
+  archive?: ConversationArchive;
+}
+
+export class ConversationsService {
+  constructor(
+    private readonly store: Store,
+    private readonly hooks: ConversationHooks = {},
+  ) {}
+
+  /**
+   * The user's conversation row, or 404 (also for another user's id: ids are never confirmed across users).
+   * An archived conversation is restored on access, so every route that reads or writes one just works.
+   */
   requireRow(userId: string, id: string): ConversationRow {
-    const row = this.store.conversations.get(userId, id);
+    let row = this.store.conversations.get(userId, id);
+    if (!row && this.hooks.archive?.restore(userId, id)) row = this.store.conversations.get(userId, id);
     if (!row) throw notFound('conversation', id, 'conversation_id');
     return row;
+  }
+
+  /**
+   * Drops cached responses that a write made stale: the user's conversation lists and, when given, the
+   * conversation itself (with its items). Every write path (here, items, chat) calls it after committing.
+   */
+  changed(userId: string, id?: string): void {
+    const tags = [cacheTags.conversationList(userId)];
+    if (id !== undefined) tags.push(cacheTags.conversation(userId, id));
+    this.hooks.cache?.invalidate(...tags);
   }
 
   create(userId: string, body: z.infer<typeof ConversationCreateBody>): Conversation {
@@ -49,6 +81,7 @@ export class ConversationsService {
       const seq = this.store.conversations.insert(row);
       for (const input of body.items ?? []) this.store.items.insert(newItemRow(input, seq, now));
     });
+    this.changed(userId);
     return conversationFromRow({ ...row, seq: 0 });
   }
 
@@ -75,11 +108,14 @@ export class ConversationsService {
     const metadata = body.metadata === undefined ? row.metadata : JSON.stringify(body.metadata ?? {});
     const updatedAt = nowSeconds();
     this.store.conversations.update(row.seq, title, metadata, updatedAt);
+    this.changed(userId, id);
     return conversationFromRow({ ...row, title, metadata, updated_at: updatedAt });
   }
 
   delete(userId: string, id: string) {
-    if (!this.store.conversations.delete(userId, id)) throw notFound('conversation', id, 'conversation_id');
+    const deleted = this.store.conversations.delete(userId, id) || (this.hooks.archive?.forget(userId, id) ?? false);
+    if (!deleted) throw notFound('conversation', id, 'conversation_id');
+    this.changed(userId, id);
     return { id, object: 'conversation.deleted' as const, deleted: true as const };
   }
 }

@@ -11,11 +11,13 @@ import { TokenSigner } from './auth/token-signer.js';
 import { UsersService } from './auth/users.js';
 import { ConversationsService } from './conversations.js';
 import { HealthService } from './health.js';
-import { createInferenceServices, type InferenceDeps } from './inference-services.js';
 import { ItemsService } from './items.js';
 import { createKpiServices } from './kpi-services.js';
 import { LanAccessService } from './lan-access.js';
+import { createJobs, createOperations } from './lifecycle-services.js';
 import { createMediaServices } from './media-services.js';
+import { createAnalysisService } from './analysis-services.js';
+import { createInferenceServices, type InferenceDeps } from './inference-services.js';
 import { ProjectsService } from './projects.js';
 
 export type Services = ReturnType<typeof createServices>;
@@ -25,11 +27,14 @@ export function createServices(store: Store, config: Config, metrics: Metrics, v
   const owner = users.ensureOwner();
   const signer = new TokenSigner(store.settings);
   const apiKeys = new ApiKeysService(store);
-  const conversations = new ConversationsService(store);
+  const operations = createOperations(store, config, metrics);
+  const conversations = new ConversationsService(store, { cache: operations.responseCache, archive: operations.archive });
   const items = new ItemsService(store, conversations);
   const lan = new LanAccessService(config);
+  const mediaServices = createMediaServices(store, config, metrics, ocr);
+  const inferenceServices = createInferenceServices(store, config, metrics, inference, { conversations, items });
   return {
-    health: new HealthService(store, version),
+    health: new HealthService(store, version, () => operations.limits.degradedReasons()),
     users,
     apiKeys,
     authenticator: new Authenticator({ enabled: config.auth, ownerId: owner.id, adminKey: config.apiKey, apiKeys, signer, users }),
@@ -49,9 +54,15 @@ export function createServices(store: Store, config: Config, metrics: Metrics, v
     items,
     projects: new ProjectsService(store),
     lan,
-    ...createMediaServices(store, config, metrics, ocr),
-    ...createInferenceServices(store, config, metrics, inference, { conversations, items }),
-    ...createKpiServices(store, config, metrics),
+    ...mediaServices,
+    ...inferenceServices,
+    analysis: createAnalysisService(config, metrics, { models: inferenceServices.models, conversations, items, textExtraction: mediaServices.textExtraction }),
+    ...createKpiServices(store, config, metrics, {
+      logger: inference.logger,
+      loadedModels: async () => (await inferenceServices.models.list()).data.filter((m) => m.status === 'loaded').map((m) => m.id),
+    }),
+    ...operations,
+    ...createJobs(store, config, metrics, { operations, sweepUploads: () => mediaServices.mediaUploads.sweep(), logger: inference.logger }),
     /** The metrics registry, for the `/metrics` exposition. */
     metrics,
   };

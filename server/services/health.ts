@@ -7,16 +7,20 @@ export class HealthService {
   constructor(
     private readonly store: Store,
     readonly version: string,
+    /** Why the server is degraded now (limits over their soft figures); empty when it is not. */
+    private readonly degradedReasons: () => string[] = () => [],
   ) {}
 
   /** Cheap enough for every probe: one prepared `SELECT 1`. */
   health(): Health {
     const db = this.store.health();
+    const reasons = db.ok ? this.degradedReasons() : [];
     return {
-      status: db.ok ? 'ok' : 'unavailable',
+      status: !db.ok ? 'unavailable' : reasons.length > 0 ? 'degraded' : 'ok',
       version: this.version,
       uptime_seconds: Math.round((Date.now() - this.startedAt) / 1000),
       database: { status: db.ok ? 'ok' : 'error', schema_version: db.schemaVersion, journal_mode: db.journalMode },
+      ...(reasons.length > 0 && { degraded_reasons: reasons }),
     };
   }
 

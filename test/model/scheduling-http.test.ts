@@ -88,7 +88,8 @@ describe('scheduling with the real runtime', () => {
       if (s.status !== 200) return expect(JSON.parse(bodies[i]!).error.code).toBe('queue_full');
       const events = parseSse(bodies[i]!);
       expect(events.at(-1)!.data).toBe('[DONE]');
-      expect(events.at(-2)!.json.choices[0].finish_reason).toBe('length');
+      // A random-weight model may draw its end-of-sequence token before max_tokens: both end a complete reply.
+      expect(['length', 'stop']).toContain(events.at(-2)!.json.choices[0].finish_reason);
     });
     expect((await server.request('/healthz')).status).toBe(200);
     await until('jan_active_streams', 0);

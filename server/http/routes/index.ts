@@ -3,14 +3,17 @@
  * metrics' route labels; adding an endpoint means adding a line here.
  */
 import type { Endpoint } from '../endpoint.js';
+import * as adminJobs from './admin-jobs.js';
 import * as adminLan from './admin-lan.js';
 import * as adminMetrics from './admin-metrics.js';
+import * as analysis from './analysis.js';
 import * as auth from './auth.js';
 import * as chat from './chat.js';
 import * as completions from './completions.js';
 import * as conversations from './conversations.js';
 import * as dashboard from './dashboard.js';
 import * as embeddings from './embeddings.js';
+import * as exportRoutes from './export.js';
 import * as health from './health.js';
 import * as items from './items.js';
 import * as media from './media.js';
@@ -18,9 +21,9 @@ import * as mediaJan from './media-jan.js';
 import * as mediaTus from './media-tus.js';
 import * as metrics from './metrics.js';
 import * as models from './models.js';
+import * as responses from './responses.js';
 import * as openapi from './openapi.js';
 import * as projects from './projects.js';
-import * as responses from './responses.js';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each line has its own input types
@@ -49,6 +52,10 @@ export const routes: readonly Route[] = [
   ['GET', '/v1/admin/metrics/stream', adminMetrics.stream],
   ['GET', '/v1/admin/metrics/history', adminMetrics.history],
   ['GET', '/v1/admin/sla', adminMetrics.sla],
+  ['GET', '/v1/admin/jobs', adminJobs.list],
+  ['GET', '/v1/admin/jobs/:name', adminJobs.get],
+  ['POST', '/v1/admin/jobs/:name/run', adminJobs.run],
+  ['GET', '/v1/admin/backups', adminJobs.backups],
 
   ['GET', '/v1/models', models.list],
   ['GET', '/v1/models/:id', models.get],
@@ -66,6 +73,10 @@ export const routes: readonly Route[] = [
   ['DELETE', '/v1/responses/:id', responses.remove],
   ['GET', '/v1/responses/:id/input_items', responses.inputItems],
 
+  ['POST', '/v1/response/analyze-sentiment', analysis.sentiment],
+  ['POST', '/v1/response/generate-summary', analysis.summary],
+  ['POST', '/v1/response/analyze-content', analysis.content],
+
   ['GET', '/v1/conversations', conversations.list],
   ['POST', '/v1/conversations', conversations.create],
   ['GET', '/v1/conversations/:id', conversations.get],
@@ -82,6 +93,9 @@ export const routes: readonly Route[] = [
   ['GET', '/v1/projects/:id', projects.get],
   ['PATCH', '/v1/projects/:id', projects.update],
   ['DELETE', '/v1/projects/:id', projects.remove],
+
+  ['GET', '/v1/export', exportRoutes.exportData],
+  ['POST', '/v1/import', exportRoutes.importData],
 
   ['POST', '/v1/media/upload', media.upload],
   ['GET', '/v1/media/files', media.list],

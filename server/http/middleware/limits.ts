@@ -1,0 +1,67 @@
+/**
+ * Rate and queue limits for every request except health checks and `/metrics` (probes and scrapes must
+ * work best exactly when the server is overloaded). Each request takes a token from its client's bucket and
+ * the server's (429 when either is empty) and a place among the requests in flight (503 when there are
+ * `JAN_QUEUE_DEPTH_LIMIT` already). OpenAI's `x-ratelimit-*-requests` headers go on every limited response,
+ * refused or not.
+ *
+ * The client is the credential sent (hashed: a bucket per API key, token or session), else the address.
+ */
+import { createHash } from 'node:crypto';
+import { AppError } from '../../errors/app-error.js';
+import type { RateDecision } from '../../services/rate-limit.js';
+import type { LimitsService } from '../../services/rate-limit-service.js';
+import type { AppContext, AppMiddleware } from '../types.js';
+import { SESSION_COOKIE } from './authenticate.js';
+
+/** Never limited, never counted: liveness, readiness, health and the metrics scrape. */
+export const UNLIMITED_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/v1/health', '/media/healthz', '/metrics']);
+
+export function clientKey(ctx: AppContext): string {
+  const bearer = /^Bearer\s+(.+)$/i.exec(ctx.get('Authorization'))?.[1]?.trim();
+  const credential = bearer || ctx.get('X-API-Key') || ctx.cookies.get(SESSION_COOKIE);
+  if (credential) return `c:${createHash('sha256').update(credential).digest('base64url').slice(0, 22)}`;
+  return `a:${ctx.socket.remoteAddress ?? 'unknown'}`;
+}
+
+/** A duration as OpenAI writes it in `x-ratelimit-reset-requests` (Go's format: `20ms`, `1.5s`, `6m0s`). */
+export function formatResetDuration(ms: number): string {
+  if (ms < 1000) return `${Math.ceil(ms)}ms`;
+  const totalSeconds = Math.ceil(ms) / 1000;
+  const minutes = Math.floor(totalSeconds / 60);
+  const seconds = Number((totalSeconds - minutes * 60).toFixed(3));
+  return minutes > 0 ? `${minutes}m${seconds}s` : `${seconds}s`;
+}
+
+export function rateLimitHeaders(decision: RateDecision): Record<string, string> {
+  return {
+    'x-ratelimit-limit-requests': String(decision.limit),
+    'x-ratelimit-remaining-requests': String(decision.remaining),
+    'x-ratelimit-reset-requests': formatResetDuration(decision.resetMs),
+  };
+}
+
+function rateLimited(decision: RateDecision, headers: Record<string, string>): AppError {
+  const scope = decision.limitedBy === 'client' ? 'for your credentials or address' : 'for this server';
+  return new AppError(429, 'rate_limit_error', `Rate limit reached ${scope}: ${decision.limit} requests per second. Retry after the time in Retry-After.`, {
+    code: 'rate_limit_exceeded',
+    retryAfter: Math.max(1, Math.ceil(decision.retryAfterMs / 1000)),
+    headers,
+  });
+}
+
+export function limits(service: LimitsService): AppMiddleware {
+  return async (ctx, next) => {
+    if (UNLIMITED_PATHS.has(ctx.path)) return next();
+    const decision = service.checkRate(clientKey(ctx));
+    const headers = rateLimitHeaders(decision);
+    if (!decision.allowed) throw rateLimited(decision, headers);
+    ctx.set(headers);
+    const leave = service.enterQueue();
+    try {
+      await next();
+    } finally {
+      leave();
+    }
+  };
+}
