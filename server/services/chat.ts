@@ -22,6 +22,8 @@ interface Started {
   conversation: ConversationContext | undefined;
   title: string | null;
   options: ReturnType<typeof samplingOptions> & Pick<Parameters<InferenceJob['generate']>[0], 'maxTokens' | 'format'>;
+  /** The request's messages with file parts expanded into text. */
+  messages: ChatCompletionBody['messages'];
 }
 
 function usage(result: GenerationResult) {
@@ -47,10 +49,17 @@ function finishReason(result: GenerationResult): 'stop' | 'length' | 'tool_calls
   return result.finishReason === 'aborted' ? 'stop' : result.finishReason;
 }
 
+/** Puts uploaded files' text into the prompt for `{type:"file", file:{file_id}}` parts (media's MediaDocumentsService). */
+export interface DocumentExpander {
+  hasFileParts(messages: ChatCompletionBody['messages']): boolean;
+  expandFileParts(userId: string, messages: ChatCompletionBody['messages']): Promise<ChatCompletionBody['messages']>;
+}
+
 export class ChatService {
   constructor(
     private readonly runner: InferenceRunner,
     private readonly link: ConversationLink,
+    private readonly documents?: DocumentExpander,
   ) {}
 
   private async start(userId: string, body: ChatCompletionBody, signal: AbortSignal): Promise<Started> {
@@ -64,7 +73,9 @@ export class ChatService {
     };
     const conversation = body.conversation ? this.link.open(userId, body.conversation) : undefined;
     const builder = itemsToTurns(conversation?.items ?? [], 'conversation.items');
-    const turns = chatMessagesToTurns(body.messages, builder);
+    // File parts become the documents' text, for the prompt and for the stored turn alike (what the model saw).
+    const messages = this.documents?.hasFileParts(body.messages) ? await this.documents.expandFileParts(userId, body.messages) : body.messages;
+    const turns = chatMessagesToTurns(messages, builder);
     const tools: ToolSpec[] = (body.tools ?? []).map((t) => ({
       name: t.function.name,
       ...(t.function.description !== undefined && { description: t.function.description }),
@@ -72,11 +83,11 @@ export class ChatService {
     }));
     const choice = typeof body.tool_choice === 'object' && body.tool_choice !== null ? { name: body.tool_choice.function.name } : body.tool_choice;
     const toolOptions = toolUse(tools, choice, 'tool_choice');
-    const firstUser = body.messages.find((m) => m.role === 'user');
+    const firstUser = messages.find((m) => m.role === 'user');
     const title = firstUser ? titleFrom([{ role: 'user', text: contentText(firstUser.content, 'messages') }]) : null;
     // Nothing may throw after the job starts: it holds a slot until it is generated or cancelled.
     const job = await this.runner.start(body.model, (model) => model.prepareChat({ turns, ...toolOptions }), signal);
-    return { job, conversation, title, options };
+    return { job, conversation, title, options, messages };
   }
 
   /** Stores the turn when the request names a conversation (unless `store: false`). */
@@ -84,7 +95,7 @@ export class ChatService {
     const { conversation } = started;
     if (!conversation) return undefined;
     if (body.store === false) return { id: conversation.id, title: conversation.title };
-    return this.link.record(userId, conversation, turnItems(body.messages, { text, toolCalls: calls }), started.title);
+    return this.link.record(userId, conversation, turnItems(started.messages, { text, toolCalls: calls }), started.title);
   }
 
   async complete(userId: string, body: ChatCompletionBody, signal: AbortSignal) {

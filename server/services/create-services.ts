@@ -32,7 +32,11 @@ export function createServices(store: Store, config: Config, metrics: Metrics, v
   const items = new ItemsService(store, conversations);
   const lan = new LanAccessService(config);
   const mediaServices = createMediaServices(store, config, metrics, ocr);
-  const inferenceServices = createInferenceServices(store, config, metrics, inference, { conversations, items });
+  const inferenceServices = createInferenceServices(store, config, metrics, inference, {
+    conversations,
+    items,
+    documents: mediaServices.mediaDocuments,
+  });
   return {
     health: new HealthService(store, version, () => operations.limits.degradedReasons()),
     users,

@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.js';
 import type { Metrics } from '../metrics/create-metrics.js';
 import type { InferenceRuntime } from '../runtime/inference-runtime.js';
 import type { Store } from '../store/store.js';
-import { ChatService } from './chat.js';
+import { ChatService, type DocumentExpander } from './chat.js';
 import { CompletionsService } from './completions.js';
 import type { ConversationsService } from './conversations.js';
 import { EmbeddingsService } from './embeddings.js';
@@ -26,7 +26,7 @@ export function createInferenceServices(
   config: Config,
   metrics: Metrics,
   deps: InferenceDeps,
-  data: { conversations: ConversationsService; items: ItemsService },
+  data: { conversations: ConversationsService; items: ItemsService; documents?: DocumentExpander },
 ) {
   const models = new ModelsService({
     modelsDir: config.modelsDir,
@@ -43,7 +43,7 @@ export function createInferenceServices(
   const link = new ConversationLink(data.conversations, data.items);
   return {
     models,
-    chat: new ChatService(runner, link),
+    chat: new ChatService(runner, link, data.documents),
     completions: new CompletionsService(runner),
     embeddings: new EmbeddingsService(runner),
     responses: new ResponsesService(store, runner, link),

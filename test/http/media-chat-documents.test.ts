@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../server/errors/app-error.js';
 import { uploadFile } from '../support/media-fixtures-http.js';
+import { startScriptedServer, type ScriptedServer } from '../support/inference-server.js';
+import { DEFAULT_REPLY } from '../support/scripted-runtime.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 describe('MediaDocumentsService.expandFileParts', () => {
@@ -39,5 +41,36 @@ describe('MediaDocumentsService.expandFileParts', () => {
     const missing = docs.expandFileParts(userId, [{ role: 'user', content: [{ type: 'text', text: 'x' }, { type: 'file', file: { file_data: 'abc' } }] }]);
     await expect(missing).rejects.toBeInstanceOf(AppError);
     await expect(missing).rejects.toMatchObject({ status: 400, param: 'messages[0].content[1].file.file_id' });
+  });
+});
+
+describe('chat with a document (scripted runtime)', () => {
+  let server: ScriptedServer;
+  beforeAll(async () => {
+    server = await startScriptedServer(['test-model']);
+  });
+  afterAll(() => server.close());
+
+  it('puts the uploaded file\'s text into the prompt and answers normally', async () => {
+    const token = await server.guestToken();
+    const { id } = (await uploadFile(server, token, Buffer.from('Launch date: Friday the 13th.\n'), 'plan.txt')).json;
+    const res = await server.request('/v1/chat/completions', {
+      method: 'POST', token,
+      body: { model: 'test-model', messages: [{ role: 'user', content: [{ type: 'text', text: 'When?' }, { type: 'file', file: { file_id: id } }] }] },
+    });
+    expect(res.status).toBe(200);
+    expect(res.json.choices[0].message.content).toBe(DEFAULT_REPLY);
+    expect(server.runtime.generations.at(-1)!.prompt.text).toContain('<document name="plan.txt">\nLaunch date: Friday the 13th.');
+  });
+
+  it('answers 404 in the error envelope for another user\'s file', async () => {
+    const owner = await server.guestToken();
+    const { id } = (await uploadFile(server, owner, Buffer.from('secret\n'), 'theirs.txt')).json;
+    const res = await server.request('/v1/chat/completions', {
+      method: 'POST', token: await server.guestToken(),
+      body: { model: 'test-model', messages: [{ role: 'user', content: [{ type: 'file', file: { file_id: id } }] }] },
+    });
+    expect(res.status).toBe(404);
+    expect(res.json.error).toMatchObject({ type: 'not_found_error', code: 'file_not_found' });
   });
 });
