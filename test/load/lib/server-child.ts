@@ -41,6 +41,11 @@ function childEnv(options: ServerChildOptions): NodeJS.ProcessEnv {
     JAN_PORT: '0',
     JAN_API_KEY: options.apiKey,
     JAN_LOG_LEVEL: 'warn',
+    // Throughput benches measure the endpoints, not the rate limiter (one bench client would otherwise be held
+    // at the per-client 5,000 requests/s); the limits bench passes its own limits in `options.env`.
+    JAN_RATE_SOFT_LIMIT: '1000000',
+    JAN_RATE_HARD_LIMIT: '1000000',
+    JAN_CLIENT_RATE_LIMIT: '1000000',
     ...options.env,
   };
 }
