@@ -28,6 +28,13 @@ export interface ListenersOptions {
   onConnection?(socket: Socket): void;
 }
 
+/**
+ * Pending connections the kernel queues for us (capped by net.core.somaxconn). Node's default, 511, drops
+ * SYNs when hundreds of clients connect at once (the guide allows 2,000 connections), and a dropped SYN costs
+ * its client a 1 s+ retransmit, health probes included.
+ */
+const LISTEN_BACKLOG = 2048;
+
 const isLoopbackAddress = (address: string | undefined) =>
   address !== undefined && (/^(::ffff:)?127\./.test(address) || address === '::1');
 
@@ -68,7 +75,7 @@ export class Listeners {
   private bind(port: number, host: string): Promise<void> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(port, host, () => {
+      this.server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
         this.server.off('error', reject);
         resolve();
       });

@@ -188,11 +188,11 @@ export async function concurrentStreams(url: string, apiKey: string, model: stri
 
 /**
  * `count` clients, each with its own connection, all connected before the first request, then each sending
- * keep-alive GETs back to back for `durationSec`. A client whose connection is closed after a 503 with
+ * keep-alive GETs for `durationSec`, back to back or `thinkMs` apart (on average, jittered). A client whose connection is closed after a 503 with
  * `Connection: close` comes back after its Retry-After (1 s), after a reset after 100 ms. Unlike autocannon,
  * which reconnects lazily, this keeps `count` connections open at the same time.
  */
-export async function manyConnections(url: string, count: number, durationSec: number, headers: Record<string, string>): Promise<LoadResult> {
+export async function manyConnections(url: string, count: number, durationSec: number, headers: Record<string, string>, thinkMs = 0): Promise<LoadResult> {
   const { hostname, port } = new URL(url);
   const histogram = newHistogram();
   const statuses: Record<string, number> = {};
@@ -253,6 +253,8 @@ export async function manyConnections(url: string, count: number, durationSec: n
         socket = undefined;
         // As SDKs do (OpenAI's honours Retry-After): wait before coming back; a reset gets a short pause.
         await new Promise((resolve) => setTimeout(resolve, status === 0 ? 100 : retryAfter ? 1000 : 0));
+      } else if (thinkMs > 0) {
+        await new Promise((resolve) => setTimeout(resolve, thinkMs * (0.5 + Math.random())));
       }
     }
     socket?.destroy();
