@@ -29,9 +29,10 @@ export interface ListenersOptions {
 }
 
 /**
- * Pending connections the kernel queues for us (capped by net.core.somaxconn). Node's default, 511, drops
- * SYNs when hundreds of clients connect at once (the guide allows 2,000 connections), and a dropped SYN costs
- * its client a 1 s+ retransmit, health probes included.
+ * Connections the kernel completes and queues for us to accept (capped by net.core.somaxconn). With Node's
+ * default, 511, a burst of more clients (the guide allows 2,000 connections) overflows the queue, and the
+ * kernel makes the extra handshakes start over after 1 s, 3 s, … — health probes included. A busy event
+ * loop accepts slowly, so the queue fills faster than one would think.
  */
 const LISTEN_BACKLOG = 2048;
 
