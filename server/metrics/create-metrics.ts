@@ -51,7 +51,7 @@ export function createMetrics(options: MetricsOptions = {}) {
       name: 'jan_db_query_duration_seconds', help: 'Time of each store operation.',
       labelNames: ['operation'] as const, buckets: QUERY_BUCKETS, registers,
     }),
-    // better-sqlite3 is synchronous and has one connection: it is never seen busy from the event loop,
+    // The SQLite driver is synchronous with one connection: it is never seen busy from the event loop,
     // so "active" is 0 and "idle" is 1 while the database is open.
     dbConnectionsActive: new Gauge({
       name: 'jan_db_connections_active', help: 'Database connections running a query.', registers,
