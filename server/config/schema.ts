@@ -5,39 +5,9 @@
  */
 import { z } from 'zod';
 
-export interface ConfigKey<T> {
-  /** Environment variable that sets it. */
-  env: string;
-  /** Command-line flag that sets it (flags win over env). */
-  flag: string;
-  /** What it does, for the README and `--help`. */
-  description: string;
-  /** The default as a user reads it in the docs. */
-  defaultDoc: string;
-  /** Parses the raw string (or the default when unset). */
-  parse: z.ZodType<T>;
-  /** Raw default, or a function of the platform for OS-dependent defaults. */
-  default: string | ((platform: PlatformDefaults) => string);
-  secret?: boolean;
-}
+import { csv, integer, key, onOff } from './config-key.js';
 
-/** Facts about the machine that some defaults depend on (injected so tests can fake them). */
-export interface PlatformDefaults {
-  dataDir: string;
-  cwd: string;
-}
-
-const csv = z.string().transform((s) =>
-  s.split(',').map((part) => part.trim()).filter((part) => part.length > 0),
-);
-const onOff = z.enum(['on', 'off']).transform((v) => v === 'on');
-/** Whole decimal numbers only: `Number('')` is 0 (an empty JAN_PORT would mean "any port") and `Number('0x50')` is 80. */
-const integer = (min: number, max: number) =>
-  z.string().trim().regex(/^\d+$/, 'must be a whole decimal number').transform(Number).pipe(z.number().int().min(min).max(max));
-
-function key<T>(spec: ConfigKey<T>): ConfigKey<T> {
-  return spec;
-}
+export type { ConfigKey, PlatformDefaults } from './config-key.js';
 
 export const configSchema = {
   host: key({
