@@ -2,6 +2,7 @@
  * Builds the Koa app: middleware in order, then the route table. Never listens (tests and start-server
  * call `app.callback()`).
  */
+import type { IncomingMessage } from 'node:http';
 import { constants as zlib } from 'node:zlib';
 import cors from '@koa/cors';
 import Router from '@koa/router';
@@ -23,12 +24,14 @@ export interface AppDeps {
   config: Config;
   services: Services;
   logger: Logger;
+  /** When a request reached the server (see http/arrival-clock.ts); without it, requests are timed from Koa. */
+  requestArrival?: (req: IncomingMessage) => bigint | undefined;
 }
 
 /** Compress JSON and text, never event streams (they must reach the client as they are written). */
 const compressible = (type: string) => !type.startsWith('text/event-stream') && /json|text|javascript|xml|svg/.test(type);
 
-export function createApp({ config, services, logger }: AppDeps): Koa<AppState> {
+export function createApp({ config, services, logger, requestArrival }: AppDeps): Koa<AppState> {
   const app = new Koa<AppState>({ proxy: false });
   app.silent = true; // errors are logged by our error handler, not Koa's default printer
   const router = new Router<AppState>();
@@ -37,7 +40,7 @@ export function createApp({ config, services, logger }: AppDeps): Koa<AppState> 
 
   const allowedOrigins = new Set(config.corsOrigins);
   app
-    .use(recordMetrics(services.metrics))
+    .use(recordMetrics(services.metrics, requestArrival))
     .use(requestContext())
     .use(errorHandler(logger))
     .use(hostCheck(config.allowedHosts, () => services.lan.allowedHostnames()))

@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
+import { createArrivalClock } from './http/arrival-clock.js';
 import { connectionGuard } from './http/middleware/limits-connections.js';
 import { redactConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
@@ -70,16 +71,19 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const threads = config.threads === 'auto' ? defaultThreads() : config.threads;
   const runtime = options.runtime ?? new LlamaRuntime({ threads, gpu: config.gpu, logger });
   const services = createServices(store, config, metrics, version, ocr, { runtime, threads, logger });
-  const app = createApp({ config, services, logger });
+  // Stamps each request with when it reached the server, so that latency includes waiting on a busy loop.
+  const arrivals = createArrivalClock();
+  const app = createApp({ config, services, logger, requestArrival: arrivals.arrivalOf });
 
   // The listening sockets; the LAN switch (services.lan) rebinds them without dropping accepted requests.
   // Connection limits: counted here, below Koa; requests on connections over the hard limit get a 503.
   const guard = connectionGuard(services.limits);
   const listeners = new Listeners({
-    handler: guard.wrap(app.callback()),
+    handler: arrivals.wrap(guard.wrap(app.callback())),
     drainTimeoutMs: config.shutdownTimeoutMs,
     logger,
     onConnection: (socket) => {
+      arrivals.onConnection(socket);
       guard.onConnection(socket);
       metrics.activeConnections.inc();
       socket.once('close', () => metrics.activeConnections.dec());

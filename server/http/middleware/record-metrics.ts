@@ -1,16 +1,18 @@
+import type { IncomingMessage } from 'node:http';
 import type { Metrics } from '../../metrics/create-metrics.js';
 import type { AppMiddleware } from '../types.js';
 
 /**
  * Counts and times every request by its route *template* (`/v1/conversations/:id`), never the raw URL, so
- * label sets stay bounded. Time runs until the response is fully written (streams included). The same
- * observation feeds the registry and the dashboard's live windows.
+ * label sets stay bounded. Time runs from the request's arrival (`arrivalOf`, which counts the wait on a busy
+ * event loop; else from here) until the response is fully written (streams included). The same observation
+ * feeds the registry and the dashboard's live windows.
  */
 const CLIENT_CLOSED_REQUEST = 499;
 
-export function recordMetrics(metrics: Metrics): AppMiddleware {
+export function recordMetrics(metrics: Metrics, arrivalOf?: (req: IncomingMessage) => bigint | undefined): AppMiddleware {
   return async (ctx, next) => {
-    const start = process.hrtime.bigint();
+    const start = arrivalOf?.(ctx.req) ?? process.hrtime.bigint();
     metrics.requestsInFlight.inc();
     let done = false;
     const finish = () => {
