@@ -1,5 +1,5 @@
 /**
- * Response-cache benchmark: `npx tsx test/load/cache-bench.ts [--quick] [--conversations N] [--hot N]`.
+ * Response-cache benchmark: `npm run bench -- cache [--quick] [--conversations N] [--hot N] [--connections N]`.
  *
  * Seeds one data folder (conversations with 10 items each), then for each scenario of suites/cache.ts runs
  * the built server twice on copies of it — cache off (JAN_RESPONSE_CACHE_BYTES=0) and on (the default) —
@@ -11,6 +11,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { parseSuiteArgs } from './lib/args.js';
 import { ensureBuild } from './lib/ensure-build.js';
 import { runScenario, type Measurement, type RunOptions } from './lib/load-driver.js';
 import { writeJson } from './lib/report.js';
@@ -20,9 +21,11 @@ import { cacheScenarios, type CacheScenario } from './suites/cache.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const apiKey = `bench-cache-${process.pid}-0123456789`;
-const { values } = parseArgs({
+const USAGE = 'Usage: npm run bench -- cache [--quick] [--conversations 10000] [--hot 1000] [--connections 50]';
+const values = parseSuiteArgs(USAGE, (args) => parseArgs({
+  args, strict: true,
   options: { quick: { type: 'boolean', default: false }, conversations: { type: 'string', default: '10000' }, hot: { type: 'string', default: '1000' }, connections: { type: 'string', default: '50' } },
-});
+}).values);
 const durationSec = values.quick ? 4 : 10;
 const warmupSec = values.quick ? 1 : 3;
 const connections = Number(values.connections);

@@ -1,5 +1,5 @@
 /**
- * Inference benchmark (issue 3, item 7): `npx tsx test/load/inference-bench.ts [options]`.
+ * Inference benchmark (issue 3, item 7): `npm run bench -- inference [options]`.
  *
  * Generates a random-weight F16 llama model (~60M parameters by default; never committed) in a temp folder,
  * then in one run:
@@ -14,6 +14,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { parseSuiteArgs } from './lib/args.js';
 import { defaultThreads } from '../../server/runtime/llama-runtime.js';
 import { parseParamCount, writeRandomModel } from '../support/gguf/random-model.js';
 import { ensureBuild } from './lib/ensure-build.js';
@@ -25,7 +26,9 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const apiKey = `bench-inference-${process.pid}-0123456789`;
 const MODEL = 'bench-random';
 
-const { values } = parseArgs({
+const USAGE = 'Usage: npm run bench -- inference [--params 60M] [--tokens 128] [--rounds 5] [--threads N] [--context 2048] [--streams 1,2,4,8]';
+const values = parseSuiteArgs(USAGE, (args) => parseArgs({
+  args, strict: true,
   options: {
     params: { type: 'string', default: '60M' },
     tokens: { type: 'string', default: '128' },
@@ -34,7 +37,7 @@ const { values } = parseArgs({
     context: { type: 'string', default: '2048' },
     streams: { type: 'string', default: '1,2,4,8' },
   },
-});
+}).values);
 const threads = values.threads ? Number(values.threads) : defaultThreads();
 const maxTokens = Number(values.tokens);
 const rounds = Number(values.rounds);
@@ -119,7 +122,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${lines.join('\n')}\n`);
     const file = join(root, 'test/load/results', `inference-${startedAt.toISOString().replace(/:/g, '-')}.json`);
     writeJson(file, {
-      suite: 'inference', startedAt: startedAt.toISOString(), command: ['npx tsx test/load/inference-bench.ts', ...process.argv.slice(2)].join(' '),
+      suite: 'inference', startedAt: startedAt.toISOString(), command: ['npm run bench -- inference', ...process.argv.slice(2)].join(' '),
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, loadAverage: loadavg() },
       model: { params: model.params, bytes: model.bytes, shape: model.shape }, threads, maxTokens, rounds, contextSize,
       single: {

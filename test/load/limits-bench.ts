@@ -1,5 +1,5 @@
 /**
- * Overload and soak benchmark: `npx tsx test/load/limits-bench.ts [--quick] [--scale N] [--only rate,connections,queue,streams,soak]`.
+ * Overload and soak benchmark: `npm run bench -- limits [--quick] [--scale N] [--only rate,connections,queue,streams,soak]`.
  *
  * Runs the built server as a child process on a temp data folder and drives each of the guide's limits at 1x
  * and 2x its hard figure (divided by `--scale`, for machines that cannot generate the full figure):
@@ -17,6 +17,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { parseSuiteArgs } from './lib/args.js';
 import { writeRandomModel } from '../support/gguf/random-model.js';
 import { ensureBuild } from './lib/ensure-build.js';
 import { writeJson } from './lib/report.js';
@@ -26,7 +27,9 @@ import { concurrentStreams, hammer, manyConnections, rssMiB, slope, slowRequests
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const apiKey = `bench-limits-${process.pid}-0123456789`;
-const { values } = parseArgs({
+const USAGE = 'Usage: npm run bench -- limits [--quick] [--scale 1] [--only rate,connections,queue,streams,soak] [--soak-minutes 10] [--duration 15]';
+const values = parseSuiteArgs(USAGE, (args) => parseArgs({
+  args, strict: true,
   options: {
     quick: { type: 'boolean', default: false },
     scale: { type: 'string', default: '1' },
@@ -34,7 +37,7 @@ const { values } = parseArgs({
     'soak-minutes': { type: 'string' },
     duration: { type: 'string' },
   },
-});
+}).values);
 const scale = Number(values.scale);
 const durationSec = Number(values.duration ?? (values.quick ? 5 : 15));
 const soakMinutes = Number(values['soak-minutes'] ?? (values.quick ? 1 : 10));

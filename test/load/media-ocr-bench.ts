@@ -1,5 +1,5 @@
 /**
- * Media and OCR benchmark (issue 4, item 7): `npx tsx test/load/media-ocr-bench.ts [--quick] [--large-mb N]`.
+ * Media and OCR benchmark (issue 4, item 7): `npm run bench -- media [--quick] [--large-mb N]`.
  *
  * Builds the server if needed and runs it as a child process (default config: 2 OCR workers) on a temp data
  * folder, then measures, beside the guide's targets (server/metrics/sla-targets.ts):
@@ -14,6 +14,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { parseSuiteArgs } from './lib/args.js';
 import { slaTargetFor } from '../../server/metrics/sla-targets.js';
 import { ensureBuild } from './lib/ensure-build.js';
 import { writeJson } from './lib/report.js';
@@ -22,7 +23,10 @@ import { a4Png, extract, measureMultipart, measureOcr, measureTus, receiptPng, s
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const apiKey = `bench-media-${process.pid}-0123456789`;
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'large-mb': { type: 'string', default: '200' } } });
+const USAGE = 'Usage: npm run bench -- media [--quick] [--large-mb 200]';
+const values = parseSuiteArgs(USAGE, (args) =>
+  parseArgs({ args, strict: true, options: { quick: { type: 'boolean', default: false }, 'large-mb': { type: 'string', default: '200' } } }).values,
+);
 const quick = values.quick;
 const n = (full: number, small: number) => (quick ? small : full);
 

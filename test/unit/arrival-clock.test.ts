@@ -135,6 +135,50 @@ describe('arrival clock', () => {
     }
   });
 
+  it('counts the wait behind work that follows a response written from a later callback', async () => {
+    // As with compression: the loop idles, a callback (here a timer) writes a response, then more work follows.
+    const clock = createArrivalClock();
+    const timings = new Map<string, number>();
+    server = createServer(
+      clock.wrap((req, res) => {
+        res.once('finish', () => timings.set(req.url!, Number(process.hrtime.bigint() - clock.arrivalOf(req)!) / 1e6));
+        if (req.url !== '/deferred') return res.end('ok');
+        setTimeout(() => {
+          res.end('ok');
+          // Once it is written, more work on the loop: /fast arrives meanwhile.
+          res.once('finish', () =>
+            setImmediate(() => {
+              worker.postMessage('send');
+              const until = performance.now() + 60;
+              while (performance.now() < until);
+            }),
+          );
+        }, 20);
+      }),
+    );
+    server.on('connection', (socket) => clock.onConnection(socket));
+    const port = await listen(server);
+    const worker = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+       const net = require('node:net');
+       const socket = net.connect(workerData.port, '127.0.0.1', () => parentPort.postMessage('connected'));
+       socket.on('data', (chunk) => { if (chunk.toString().includes('ok')) parentPort.postMessage('answered'); });
+       parentPort.on('message', () => socket.write('GET /fast HTTP/1.1\\r\\nHost: localhost\\r\\n\\r\\n'));`,
+      { eval: true, workerData: { port } },
+    );
+    try {
+      await new Promise((resolve) => worker.once('message', resolve));
+      const socket = await openSocket(port);
+      sockets.push(socket);
+      const fastAnswered = new Promise((resolve) => worker.once('message', resolve));
+      socket.write(request('/deferred'));
+      await fastAnswered;
+      expect(timings.get('/fast')).toBeGreaterThanOrEqual(45);
+    } finally {
+      await worker.terminate();
+    }
+  });
+
   it('does not count the time a keep-alive connection sat idle', async () => {
     const busy = busyServer(() => 2);
     server = busy.server;

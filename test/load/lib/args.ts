@@ -65,3 +65,21 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     projects: 20,
   };
 }
+
+/**
+ * A suite script's flags: `--help` prints `usage` and exits 0; a flag `parse` rejects (parseArgs is strict)
+ * prints the reason and `usage` and exits 2, as `npm run bench` itself does.
+ */
+export function parseSuiteArgs<T>(usage: string, parse: (args: string[]) => T): T {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${usage}\n`);
+    process.exit(0);
+  }
+  try {
+    return parse(args);
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}\n${usage}\n`);
+    process.exit(2);
+  }
+}

@@ -2,7 +2,7 @@
  * The Response API benchmark (issue 6): p50/p95/p99 and RPS of analyze-sentiment, generate-summary and
  * analyze-content beside the guide's targets (server/metrics/sla-targets.ts: p50 500 / 1,000 / 1,500 ms).
  *
- *   npx tsx test/load/suites/analysis.ts [--quick] [--duration s] [--connections n] [--engine lexicon|model|both]
+ *   npm run bench -- analysis [--quick] [--duration s] [--connections n] [--engine lexicon|model|both]
  *
  * Builds the server if needed and runs it as a child process on a temp data folder, twice:
  * - `lexicon`: no model installed, so sentiment and content run on the lexicon engine (summary needs a model);
@@ -15,13 +15,14 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { writeDesignedModel } from '../../support/gguf/designed-model.js';
-import { ensureBuild } from '../lib/ensure-build.js';
-import { runScenario, type NextRequest, type RunOptions, type Scenario } from '../lib/load-driver.js';
-import { formatTable, judge, writeJson, type EndpointResult } from '../lib/report.js';
-import { startServerChild, type ServerChild } from '../lib/server-child.js';
+import { parseSuiteArgs } from './lib/args.js';
+import { writeDesignedModel } from '../support/gguf/designed-model.js';
+import { ensureBuild } from './lib/ensure-build.js';
+import { runScenario, type NextRequest, type RunOptions, type Scenario } from './lib/load-driver.js';
+import { formatTable, judge, writeJson, type EndpointResult } from './lib/report.js';
+import { startServerChild, type ServerChild } from './lib/server-child.js';
 
 export type AnalysisEngine = 'lexicon' | 'model';
 
@@ -66,15 +67,18 @@ interface Options {
   engines: AnalysisEngine[];
 }
 
+const USAGE = 'Usage: npm run bench -- analysis [--quick] [--duration s] [--connections n] [--engine lexicon|model|both]';
+
 function parseOptions(): Options {
-  const { values } = parseArgs({
+  const values = parseSuiteArgs(USAGE, (args) => parseArgs({
+    args, strict: true,
     options: {
       quick: { type: 'boolean', default: false },
       duration: { type: 'string' },
       connections: { type: 'string' },
       engine: { type: 'string', default: 'both' },
     },
-  });
+  }).values);
   const engine = values.engine;
   if (engine !== 'lexicon' && engine !== 'model' && engine !== 'both') throw new Error('--engine is lexicon, model or both');
   const connections = values.connections === undefined ? undefined : Number(values.connections);
@@ -135,7 +139,7 @@ async function runEngine(root: string, engine: AnalysisEngine, options: Options)
 }
 
 async function main(): Promise<number> {
-  const root = fileURLToPath(new URL('../../..', import.meta.url));
+  const root = fileURLToPath(new URL('../..', import.meta.url));
   const options = parseOptions();
   await ensureBuild(root);
   const startedAt = new Date();
@@ -151,12 +155,10 @@ async function main(): Promise<number> {
   return results.some((r) => r.measurement.non2xx + r.measurement.errors > 0) ? 1 : 0;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
-      process.exit(1);
-    },
-  );
-}
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

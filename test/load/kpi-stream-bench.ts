@@ -6,23 +6,24 @@
  * CPU with the streams open and no load, and the CPU one snapshot costs (a snapshot request minus
  * GET /healthz), which is what each watched window adds per second whatever the load.
  *
- *   npx tsx test/load/suites/kpi-stream.ts [--rounds 4] [--duration 8] [--connections 50] [--streams 3]
+ *   npm run bench -- kpi-stream [--rounds 4] [--duration 8] [--warmup 3] [--connections 50] [--streams 3]
  *
- * Exports `kpiStreamSuite` for bench.ts; run directly it builds the server if needed, seeds a temp data
- * dir, starts the server as a child process, prints a table and writes test/load/results/kpi-stream-*.json.
+ * It builds the server if needed, seeds a temp data dir, starts the server as a child process, prints a table
+ * and writes test/load/results/kpi-stream-*.json.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request, type ClientRequest } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ensureBuild } from '../lib/ensure-build.js';
-import { runScenario, type Scenario } from '../lib/load-driver.js';
-import { writeJson } from '../lib/report.js';
-import { seedDataDir } from '../lib/seed.js';
-import { startServerChild, type ServerChild } from '../lib/server-child.js';
+import { parseSuiteArgs } from './lib/args.js';
+import { ensureBuild } from './lib/ensure-build.js';
+import { runScenario, type Scenario } from './lib/load-driver.js';
+import { writeJson } from './lib/report.js';
+import { seedDataDir } from './lib/seed.js';
+import { startServerChild, type ServerChild } from './lib/server-child.js';
 
 export interface KpiStreamOptions {
   rounds: number;
@@ -116,7 +117,7 @@ async function idleCpu(server: ServerChild, seconds: number): Promise<number | n
   return before === undefined || after === undefined ? null : (after - before) / seconds;
 }
 
-export async function kpiStreamSuite(server: ServerChild, apiKey: string, conversationIds: string[], options: KpiStreamOptions): Promise<KpiStreamResult> {
+async function kpiStreamSuite(server: ServerChild, apiKey: string, conversationIds: string[], options: KpiStreamOptions): Promise<KpiStreamResult> {
   const pick = () => conversationIds[Math.floor(Math.random() * conversationIds.length)]!;
   const scenario: Scenario = {
     name: 'GET /v1/conversations/{id}', method: 'GET', route: '/v1/conversations/:id', next: () => ({ path: `/v1/conversations/${pick()}` }),
@@ -167,11 +168,13 @@ export async function kpiStreamSuite(server: ServerChild, apiKey: string, conver
   };
 }
 
-function parseOptions(argv: string[]): KpiStreamOptions {
-  const { values } = parseArgs({
-    args: argv, strict: true,
+const USAGE = 'Usage: npm run bench -- kpi-stream [--rounds 4] [--duration 8] [--warmup 3] [--connections 50] [--streams 3]';
+
+function parseOptions(): KpiStreamOptions {
+  const values = parseSuiteArgs(USAGE, (args) => parseArgs({
+    args, strict: true,
     options: { rounds: { type: 'string' }, duration: { type: 'string' }, warmup: { type: 'string' }, connections: { type: 'string' }, streams: { type: 'string' } },
-  });
+  }).values);
   const num = (raw: string | undefined, fallback: number) => (raw === undefined ? fallback : Math.max(1, Number(raw)) || fallback);
   return {
     rounds: num(values.rounds, 4), durationSec: num(values.duration, 8), warmupSec: num(values.warmup, 3),
@@ -180,8 +183,8 @@ function parseOptions(argv: string[]): KpiStreamOptions {
 }
 
 async function main(): Promise<void> {
-  const root = fileURLToPath(new URL('../../..', import.meta.url));
-  const options = parseOptions(process.argv.slice(2));
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const options = parseOptions();
   await ensureBuild(root);
   const dataDir = mkdtempSync(join(tmpdir(), 'jan-bench-kpi-'));
   const apiKey = `bench-${randomBytes(16).toString('hex')}`;
@@ -211,7 +214,7 @@ async function main(): Promise<void> {
     writeJson(file, {
       suite: 'kpi-stream', startedAt: startedAt.toISOString(), options,
       machine: { cpus: cpus().length, node: process.version, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg() },
-      command: ['npx tsx test/load/suites/kpi-stream.ts', ...process.argv.slice(2)].join(' '), result,
+      command: ['npm run bench -- kpi-stream', ...process.argv.slice(2)].join(' '), result,
     });
     process.stdout.write(`Saved ${file}\n`);
   } finally {
@@ -220,12 +223,10 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      process.stderr.write(`kpi-stream: ${(error as Error).stack ?? String(error)}\n`);
-      process.exit(1);
-    },
-  );
-}
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`kpi-stream: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);
