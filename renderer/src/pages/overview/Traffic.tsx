@@ -49,7 +49,7 @@ export function TrafficCharts({ series }: { series: KpiSnapshot[] }) {
           ]}
         />
       </Card>
-      <Card title="Response time" hint="exact percentiles over the window" span={6}>
+      <Card title="Response time" hint="exact percentiles, arrival to last byte" span={6}>
         <TimeChart
           label="Response time percentiles"
           x={x}
