@@ -20,9 +20,11 @@ import { parseArgs } from 'node:util';
 import { parseSuiteArgs } from './lib/args.js';
 import { writeDesignedModel } from '../support/gguf/designed-model.js';
 import { ensureBuild } from './lib/ensure-build.js';
-import { runScenario, type NextRequest, type RunOptions, type Scenario } from './lib/load-driver.js';
-import { formatTable, judge, writeJson, type EndpointResult } from './lib/report.js';
+import { type NextRequest, type RunOptions, type Scenario } from './lib/load-driver.js';
+import { measureEndpoint } from './lib/measure.js';
+import { formatTable, writeJson, type EndpointResult } from './lib/report.js';
 import { startServerChild, type ServerChild } from './lib/server-child.js';
+import { runMain } from './lib/run-main.js';
 
 export type AnalysisEngine = 'lexicon' | 'model';
 
@@ -91,19 +93,6 @@ function parseOptions(): Options {
   };
 }
 
-async function measure(scenario: Scenario, run: RunOptions, warmupSec: number, server: ServerChild): Promise<EndpointResult> {
-  await runScenario(scenario, { ...run, durationSec: warmupSec });
-  const load = loadavg()[0]!;
-  const serverBefore = server.cpuSeconds();
-  const benchBefore = process.cpuUsage();
-  const measurement = await runScenario(scenario, run);
-  const serverAfter = server.cpuSeconds();
-  const bench = process.cpuUsage(benchBefore);
-  const wall = measurement.elapsedSec;
-  const serverCores = serverBefore === undefined || serverAfter === undefined ? null : (serverAfter - serverBefore) / wall;
-  return judge(scenario, measurement, { server: serverCores, bench: (bench.user + bench.system) / 1e6 / wall, load });
-}
-
 async function prime(scenario: Scenario, run: RunOptions): Promise<void> {
   const request = typeof scenario.next === 'string' ? { path: scenario.next } : scenario.next();
   const response = await fetch(run.url + request.path, { method: scenario.method, headers: run.headers, body: request.body ?? null, signal: AbortSignal.timeout(120_000) });
@@ -127,7 +116,7 @@ async function runEngine(root: string, engine: AnalysisEngine, options: Options)
     for (const scenario of scenarios) await prime(scenario, run);
     const results: EndpointResult[] = [];
     for (const scenario of scenarios) {
-      const result = await measure(scenario, run, options.warmupSec, server);
+      const result = await measureEndpoint(scenario, run, server, { seconds: options.warmupSec });
       process.stderr.write(`bench: ${scenario.name}: ${Math.round(result.measurement.rps)} RPS, p50 ${result.measurement.latencyMs.p50.toFixed(1)} ms\n`);
       results.push(result);
     }
@@ -155,10 +144,4 @@ async function main(): Promise<number> {
   return results.some((r) => r.measurement.non2xx + r.measurement.errors > 0) ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

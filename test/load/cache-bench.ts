@@ -18,6 +18,7 @@ import { writeJson } from './lib/report.js';
 import { seedDataDir } from './lib/seed.js';
 import { startServerChild, type ServerChild } from './lib/server-child.js';
 import { cacheScenarios, type CacheScenario } from './suites/cache.js';
+import { runMain } from './lib/run-main.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const apiKey = `bench-cache-${process.pid}-0123456789`;
@@ -106,7 +107,4 @@ async function main(): Promise<void> {
   process.stdout.write(`Saved ${file}\n`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+runMain(main);

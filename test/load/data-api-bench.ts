@@ -18,11 +18,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBenchArgs, USAGE, type BenchOptions } from './lib/args.js';
 import { ensureBuild } from './lib/ensure-build.js';
-import { runScenario, type RunOptions, type Scenario } from './lib/load-driver.js';
-import { formatTable, judge, writeJson, type EndpointResult } from './lib/report.js';
+import type { RunOptions, Scenario } from './lib/load-driver.js';
+import { measureEndpoint } from './lib/measure.js';
+import { formatTable, writeJson, type EndpointResult } from './lib/report.js';
 import { seedDataDir, type SeededData } from './lib/seed.js';
 import { startServerChild, type ServerChild } from './lib/server-child.js';
 import { dataApiSuite } from './suites/data-api.js';
+import { runMain } from './lib/run-main.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const resultsDir = join(root, 'test/load/results');
@@ -52,21 +54,6 @@ function machineFacts() {
   };
 }
 
-/** Warm-up (discarded), then the measured run with the CPU both processes used during it. */
-async function measureOne(scenario: Scenario, run: RunOptions, options: BenchOptions, server: ServerChild): Promise<EndpointResult> {
-  await runScenario(scenario, { ...run, durationSec: options.warmupSec });
-  await sleep(PAUSE_MS);
-  const load = loadavg()[0]!;
-  const serverBefore = server.cpuSeconds();
-  const benchBefore = process.cpuUsage();
-  const measurement = await runScenario(scenario, run);
-  const serverAfter = server.cpuSeconds();
-  const bench = process.cpuUsage(benchBefore);
-  const wall = measurement.elapsedSec;
-  const serverCores = serverBefore === undefined || serverAfter === undefined ? null : (serverAfter - serverBefore) / wall;
-  return judge(scenario, measurement, { server: serverCores, bench: (bench.user + bench.system) / 1e6 / wall, load });
-}
-
 async function runSuite(scenarios: Scenario[], server: ServerChild, options: BenchOptions, signal: AbortSignal): Promise<EndpointResult[]> {
   const headers: Record<string, string> = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
   if (options.gzip) headers['accept-encoding'] = 'gzip';
@@ -74,7 +61,7 @@ async function runSuite(scenarios: Scenario[], server: ServerChild, options: Ben
   const results: EndpointResult[] = [];
   for (const scenario of scenarios) {
     if (signal.aborted) break;
-    const result = await measureOne(scenario, run, options, server);
+    const result = await measureEndpoint(scenario, run, server, { seconds: options.warmupSec, pauseMs: PAUSE_MS });
     results.push(result);
     const { rps, latencyMs } = result.measurement;
     process.stderr.write(`bench: ${scenario.name}: ${Math.round(rps)} RPS, p99 ${latencyMs.p99.toFixed(2)} ms\n`);
@@ -180,10 +167,4 @@ async function benchmark(options: BenchOptions, dataDir: string, signal: AbortSi
   return results.some((r) => r.measurement.non2xx + r.measurement.errors > 0) ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

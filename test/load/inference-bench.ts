@@ -21,6 +21,7 @@ import { ensureBuild } from './lib/ensure-build.js';
 import { writeJson } from './lib/report.js';
 import { startServerChild, type ServerChild } from './lib/server-child.js';
 import { concurrentRun, DirectModel, median, streamRun, type ConcurrentResult, type RunResult } from './suites/inference.js';
+import { runMain } from './lib/run-main.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const apiKey = `bench-inference-${process.pid}-0123456789`;
@@ -138,10 +139,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -23,6 +23,7 @@ import { ensureBuild } from './lib/ensure-build.js';
 import { runScenario, type Scenario } from './lib/load-driver.js';
 import { writeJson } from './lib/report.js';
 import { startServerChild, type ServerChild } from './lib/server-child.js';
+import { runMain } from './lib/run-main.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const apiKey = `bench-kpi-accuracy-${process.pid}-0123456789`;
@@ -126,10 +127,4 @@ async function main(): Promise<void> {
   process.stdout.write(`Saved ${file}\n`);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`kpi-accuracy: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

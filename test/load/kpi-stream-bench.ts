@@ -24,6 +24,7 @@ import { runScenario, type Scenario } from './lib/load-driver.js';
 import { writeJson } from './lib/report.js';
 import { seedDataDir } from './lib/seed.js';
 import { startServerChild, type ServerChild } from './lib/server-child.js';
+import { runMain } from './lib/run-main.js';
 
 export interface KpiStreamOptions {
   rounds: number;
@@ -223,10 +224,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`kpi-stream: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -24,6 +24,7 @@ import { writeJson } from './lib/report.js';
 import { seedDataDir, type SeededData } from './lib/seed.js';
 import { startServerChild, type ServerChild } from './lib/server-child.js';
 import { concurrentStreams, hammer, manyConnections, rssMiB, slope, slowRequests, startHealthProbe, type LoadResult, type ProbeResult } from './suites/limits.js';
+import { runMain } from './lib/run-main.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const apiKey = `bench-limits-${process.pid}-0123456789`;
@@ -232,7 +233,4 @@ async function main(): Promise<void> {
   process.stdout.write(`Saved ${file}\n`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+runMain(main);

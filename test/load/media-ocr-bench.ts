@@ -20,6 +20,7 @@ import { ensureBuild } from './lib/ensure-build.js';
 import { writeJson } from './lib/report.js';
 import { startServerChild, type ServerChild } from './lib/server-child.js';
 import { a4Png, extract, measureMultipart, measureOcr, measureTus, receiptPng, stats, upload, type Client } from './suites/media-ocr.js';
+import { runMain } from './lib/run-main.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const apiKey = `bench-media-${process.pid}-0123456789`;
@@ -88,10 +89,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n${(error as { cause?: unknown }).cause ?? ""}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -1,0 +1,22 @@
+/**
+ * One endpoint measured as the suites report it: a warm-up run (discarded), then the measured run with the
+ * CPU the server child and this process used during it, judged against the guide's targets.
+ */
+import { loadavg } from 'node:os';
+import { runScenario, type RunOptions, type Scenario } from './load-driver.js';
+import { judge, type EndpointResult } from './report.js';
+import type { ServerChild } from './server-child.js';
+
+export async function measureEndpoint(scenario: Scenario, run: RunOptions, server: ServerChild, warmup: { seconds: number; pauseMs?: number }): Promise<EndpointResult> {
+  await runScenario(scenario, { ...run, durationSec: warmup.seconds });
+  if (warmup.pauseMs) await new Promise((resolve) => setTimeout(resolve, warmup.pauseMs));
+  const load = loadavg()[0]!;
+  const serverBefore = server.cpuSeconds();
+  const benchBefore = process.cpuUsage();
+  const measurement = await runScenario(scenario, run);
+  const serverAfter = server.cpuSeconds();
+  const bench = process.cpuUsage(benchBefore);
+  const wall = measurement.elapsedSec;
+  const serverCores = serverBefore === undefined || serverAfter === undefined ? null : (serverAfter - serverBefore) / wall;
+  return judge(scenario, measurement, { server: serverCores, bench: (bench.user + bench.system) / 1e6 / wall, load });
+}

@@ -1,0 +1,14 @@
+/**
+ * Runs a benchmark script's `main` and exits with its code (0 when it returns nothing): a bench ends when it
+ * is done even if a client left a socket or timer behind. An error prints its stack (and cause) and exits 1.
+ */
+export function runMain(main: () => Promise<number | void>): void {
+  main().then(
+    (code) => process.exit(code ?? 0),
+    (error: unknown) => {
+      const cause = (error as { cause?: unknown }).cause;
+      process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n${cause === undefined ? '' : `cause: ${String(cause)}\n`}`);
+      process.exit(1);
+    },
+  );
+}
