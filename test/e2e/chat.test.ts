@@ -2,34 +2,26 @@
  * The chat playground in Chromium against the real runtime: the designed tiny model streams its known answer,
  * the conversation is saved and reopens; a random-weight model (endless gibberish) is stopped mid-answer.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DESIGNED_REPLY } from '../support/gguf/designed-model.js';
 import { DESIGNED, RANDOM, startModelServer } from '../support/model-server.js';
-import { TEST_ADMIN_KEY, type TestServer } from '../support/test-server.js';
-import { hasChromium, launchChromium, SKIP_REASON } from './support/browser.js';
+import { TEST_ADMIN_KEY } from '../support/test-server.js';
+import { hasChromium, SKIP_REASON } from './support/browser.js';
 import { goTo, openDashboard, waitForText } from './support/dashboard.js';
+import { useServerAndBrowser } from './support/server-and-browser.js';
 
 if (!hasChromium) console.warn(SKIP_REASON);
 
 describe.skipIf(!hasChromium)('chat playground (Chromium, real model)', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startModelServer({}, { random: true }), launchChromium()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useServerAndBrowser(() => startModelServer({}, { random: true }));
 
   const items = async (conversationId: string) => {
-    const res = await server.request(`/v1/conversations/${conversationId}/items?order=asc`, { token: TEST_ADMIN_KEY });
+    const res = await env.server.request(`/v1/conversations/${conversationId}/items?order=asc`, { token: TEST_ADMIN_KEY });
     return (res.json.data as { role: string; status: string; content: { text: string }[] }[]).map((i) => [i.role, i.status, i.content[0]?.text]);
   };
 
   it('streams the answer of the designed model, saves the conversation and reopens it', async () => {
-    const { page, context, problems } = await openDashboard(browser, server);
+    const { page, context, problems } = await openDashboard(env.browser, env.server);
     await goTo(page, 'chat', 'New chat');
     await page.getByLabel('Model').selectOption(DESIGNED);
     await page.getByLabel('Message').fill('Hi there');
@@ -51,7 +43,7 @@ describe.skipIf(!hasChromium)('chat playground (Chromium, real model)', () => {
   });
 
   it('stops a long answer on Stop and keeps what was generated, marked as stopped', async () => {
-    const { page, context } = await openDashboard(browser, server);
+    const { page, context } = await openDashboard(env.browser, env.server);
     await goTo(page, 'chat', 'New chat');
     await page.getByLabel('Model').selectOption(RANDOM);
     await page.getByLabel('Message').fill('Tell me everything');
@@ -72,7 +64,7 @@ describe.skipIf(!hasChromium)('chat playground (Chromium, real model)', () => {
     expect(saved[1]!.slice(0, 2)).toEqual(['assistant', 'incomplete']);
     expect(shown.startsWith(saved[1]![2]!) || saved[1]![2]!.startsWith(shown)).toBe(true);
     // The slot was freed: the active-stream gauge is back to 0.
-    const kpi = await server.request('/v1/admin/metrics/snapshot', { token: TEST_ADMIN_KEY });
+    const kpi = await env.server.request('/v1/admin/metrics/snapshot', { token: TEST_ADMIN_KEY });
     expect(kpi.json.llm.active_streams).toBe(0);
     await context.close();
   });

@@ -1,26 +1,17 @@
 /** Settings → API keys in Chromium: create (shown once), use it from the OpenAI SDK, revoke it. */
 import OpenAI from 'openai';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { hasChromium, launchChromium, SKIP_REASON } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { hasChromium, SKIP_REASON } from './support/browser.js';
 import { goTo, openDashboard } from './support/dashboard.js';
+import { useServerAndBrowser } from './support/server-and-browser.js';
 
 if (!hasChromium) console.warn(SKIP_REASON);
 
 describe.skipIf(!hasChromium)('API keys in the dashboard (Chromium)', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useServerAndBrowser();
 
   it('creates a key that works with the OpenAI SDK, then revokes it', async () => {
-    const { page, context, problems } = await openDashboard(browser, server);
+    const { page, context, problems } = await openDashboard(env.browser, env.server);
     await goTo(page, 'settings', 'Settings');
     await page.getByText('No API keys yet').waitFor();
     await page.getByLabel('Name').fill('sdk-test');
@@ -28,7 +19,7 @@ describe.skipIf(!hasChromium)('API keys in the dashboard (Chromium)', () => {
     const key = (await page.getByTestId('new-key').textContent())!;
     expect(key).toMatch(/^sk_/);
 
-    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 });
+    const client = new OpenAI({ baseURL: `${env.server.url}/v1`, apiKey: key, maxRetries: 0 });
     const conversation = await client.conversations.create({ metadata: { from: 'sdk' } });
     expect(conversation.id).toMatch(/^conv_/);
 

@@ -1,9 +1,9 @@
 /** The Overview and SLA pages follow real traffic: the live stream moves the numbers, and they are exact. */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../support/test-server.js';
-import { hasChromium, launchChromium, SKIP_REASON } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { TEST_ADMIN_KEY } from '../support/test-server.js';
+import { hasChromium, SKIP_REASON } from './support/browser.js';
 import { goTo, openDashboard, waitForText } from './support/dashboard.js';
+import { useServerAndBrowser } from './support/server-and-browser.js';
 import { generateTraffic } from './support/traffic.js';
 
 if (!hasChromium) console.warn(SKIP_REASON);
@@ -11,28 +11,20 @@ if (!hasChromium) console.warn(SKIP_REASON);
 const HEALTH_CALLS = 37;
 
 describe.skipIf(!hasChromium)('live KPIs in the dashboard (Chromium)', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useServerAndBrowser();
 
   it('shows traffic as it happens, with exact per-endpoint counts', async () => {
-    const { page, context, problems } = await openDashboard(browser, server);
+    const { page, context, problems } = await openDashboard(env.browser, env.server);
     const requests = page.getByRole('group', { name: 'Requests/s' });
     await requests.waitFor();
     const before = await requests.textContent();
 
-    await generateTraffic(server, 240, 6);
-    for (let i = 0; i < HEALTH_CALLS; i++) await fetch(`${server.url}/v1/health`);
+    await generateTraffic(env.server, 240, 6);
+    for (let i = 0; i < HEALTH_CALLS; i++) await fetch(`${env.server.url}/v1/health`);
 
     // After the traffic, the server's own count of GET /v1/health in the 1-minute window is fixed; the table
     // row reaches exactly that figure within a few snapshots.
-    const snapshot = await fetch(`${server.url}/v1/admin/metrics/snapshot?window=1m`, { headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` } });
+    const snapshot = await fetch(`${env.server.url}/v1/admin/metrics/snapshot?window=1m`, { headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` } });
     const { routes } = (await snapshot.json()) as { routes: { method: string; route: string; count: number }[] };
     const expected = routes.find((r) => r.method === 'GET' && r.route === '/v1/health')!.count;
     expect(expected).toBeGreaterThanOrEqual(HEALTH_CALLS);

@@ -1,30 +1,22 @@
 /** Logging in to the built dashboard in Chromium: the printed link, its single use, an API key, logging out. */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_ADMIN_KEY, startTestServer, type TestServer } from '../support/test-server.js';
-import { hasChromium, launchChromium, SKIP_REASON, watchProblems } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { TEST_ADMIN_KEY } from '../support/test-server.js';
+import { hasChromium, SKIP_REASON, watchProblems } from './support/browser.js';
 import { openDashboard } from './support/dashboard.js';
+import { useServerAndBrowser } from './support/server-and-browser.js';
 
 if (!hasChromium) console.warn(SKIP_REASON);
 
 describe.skipIf(!hasChromium)('dashboard login (Chromium)', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useServerAndBrowser();
 
   it('the printed link logs in once, leaves the address bar, and sets an HttpOnly session cookie', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
     const problems = watchProblems(page);
-    await page.goto(server.dashboardUrl);
+    await page.goto(env.server.dashboardUrl);
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
-    expect(page.url()).toBe(`${server.url}/`);
+    expect(page.url()).toBe(`${env.server.url}/`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Overview');
     const cookies = await context.cookies();
     expect(cookies.map((c) => [c.name, c.httpOnly, c.sameSite])).toEqual([['jan_session', true, 'Strict']]);
@@ -39,15 +31,15 @@ describe.skipIf(!hasChromium)('dashboard login (Chromium)', () => {
     }
     expect(names).toEqual(['Overview', 'SLA', 'Chat', 'Conversations', 'Models', 'Media', 'Settings', 'Switch to dark theme']);
 
-    const again = await (await browser.newContext()).newPage();
-    const response = await again.goto(server.dashboardUrl);
+    const again = await (await env.browser.newContext()).newPage();
+    const response = await again.goto(env.server.dashboardUrl);
     expect(response?.status()).toBe(401);
     expect(await again.textContent('body')).toContain('That login link was already used or has expired.');
     await context.close();
   });
 
   it('without a session it says how to log in, and an API key works too', async () => {
-    const { page, context, problems } = await openDashboard(browser, server, { login: false });
+    const { page, context, problems } = await openDashboard(env.browser, env.server, { login: false });
     await page.getByRole('heading', { name: 'Log in to the dashboard' }).waitFor();
     expect(await page.textContent('main')).toContain('Open the Dashboard: link that npm start printed');
     await page.getByLabel('Or use an API key').fill('sk_not_a_key_at_all');
@@ -63,7 +55,7 @@ describe.skipIf(!hasChromium)('dashboard login (Chromium)', () => {
   });
 
   it('serves the built app: index.html never cached, with a strict CSP; hashed assets cached for a year; nothing else', async () => {
-    const index = await fetch(server.url);
+    const index = await fetch(env.server.url);
     expect(index.status).toBe(200);
     expect(index.headers.get('cache-control')).toBe('no-store');
     expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
@@ -71,20 +63,20 @@ describe.skipIf(!hasChromium)('dashboard login (Chromium)', () => {
     const html = await index.text();
     const script = /<script type="module" crossorigin src="\/assets\/([\w.-]+\.js)">/.exec(html)?.[1];
     expect(script).toBeDefined();
-    const asset = await fetch(`${server.url}/assets/${script}`, { headers: { 'accept-encoding': 'gzip' } });
+    const asset = await fetch(`${env.server.url}/assets/${script}`, { headers: { 'accept-encoding': 'gzip' } });
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(asset.headers.get('content-encoding')).toBe('gzip');
     for (const path of ['/assets/nope.js', '/assets/..%2F..%2Fpackage.json', '/assets/.vite%2Fmanifest.json', '/assets/%2e%2e%2findex.html']) {
-      const miss = await fetch(server.url + path);
+      const miss = await fetch(env.server.url + path);
       expect(miss.status, path).toBe(404);
       expect(((await miss.json()) as { error: { type: string } }).error.type).toBe('not_found_error');
     }
   });
 
   it('logging out clears the session cookie and returns to the login screen', async () => {
-    const { page, context } = await openDashboard(browser, server);
+    const { page, context } = await openDashboard(env.browser, env.server);
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('heading', { name: 'Log in to the dashboard' }).waitFor();
     expect(await context.cookies()).toEqual([]);

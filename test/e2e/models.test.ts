@@ -6,12 +6,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeRandomModel } from '../support/gguf/random-model.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { hasChromium, launchChromium, SKIP_REASON } from './support/browser.js';
+import { startTestServer } from '../support/test-server.js';
+import { hasChromium, SKIP_REASON } from './support/browser.js';
 import { goTo, openDashboard } from './support/dashboard.js';
+import { useServerAndBrowser } from './support/server-and-browser.js';
 
 if (!hasChromium) console.warn(SKIP_REASON);
 
@@ -33,24 +33,21 @@ function slowFileServer(bytes: Buffer): Promise<{ url: string; server: Server }>
 }
 
 describe.skipIf(!hasChromium)('models page (Chromium)', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const env = useServerAndBrowser(() => startTestServer({ modelImportHosts: 'any', threads: 1, gpu: 'off', contextSize: 1024 }));
   let files: { url: string; server: Server };
+  // Registered after the fixture's hooks: runs after it starts, and its afterAll runs before the fixture's.
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer({ modelImportHosts: 'any', threads: 1, gpu: 'off', contextSize: 1024 }), launchChromium()]);
-    const model = join(server.dataDir, 'source.gguf');
+    const model = join(env.server.dataDir, 'source.gguf');
     // About 4 MB: the server reports progress every MiB.
     writeRandomModel(model, { params: 2e6, vocabSize: 2000, contextLength: 1024 });
     files = await slowFileServer(readFileSync(model));
   });
-  afterAll(async () => {
+  afterAll(() => {
     files?.server.close();
-    await browser?.close();
-    await server?.close();
   });
 
   it('tells a new user how to add a model, imports one from a URL with progress, loads, unloads and deletes it', async () => {
-    const { page, context, problems } = await openDashboard(browser, server);
+    const { page, context, problems } = await openDashboard(env.browser, env.server);
     await goTo(page, 'models', 'Models');
     await page.getByText('No model yet').waitFor();
 

@@ -7,6 +7,7 @@ import { hostname, networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from '../support/error-envelope.js';
 import { rawRequest } from '../support/raw-http.js';
+import { slowPost } from '../support/slow-post.js';
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../support/test-server.js';
 
 const admin = { token: TEST_ADMIN_KEY };
@@ -16,24 +17,6 @@ const lanAddresses = Object.values(networkInterfaces())
   .flatMap((list) => list ?? [])
   .filter((a) => a.family === 'IPv4' && !a.internal)
   .map((a) => a.address);
-
-/** A POST whose body arrives in two parts, so that it is in flight while the test switches LAN access. */
-function slowPost(url: string, path: string, body: string) {
-  const req = httpRequest(new URL(path, url), {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-  });
-  const response = new Promise<{ status: number; json: unknown }>((resolve, reject) => {
-    req.on('response', (res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
-    });
-    req.on('error', reject);
-  });
-  req.write(body.slice(0, 5));
-  return { finish: () => req.end(body.slice(5)), response };
-}
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -160,7 +143,7 @@ describe('LAN access switch', () => {
   });
 
   it.each([true, false])('a request in flight while switching to enabled=%s completes on its connection', async (enabled) => {
-    const pending = slowPost(server.url, '/v1/conversations', JSON.stringify({ title: `in flight ${enabled}` }));
+    const pending = slowPost(server.url, '/v1/conversations', JSON.stringify({ title: `in flight ${enabled}` }), 5);
     await pause(100); // the server has the headers and the first bytes of the body
 
     const switched = await server.request('/v1/admin/lan', { ...admin, method: 'POST', body: { enabled } });

@@ -4,27 +4,20 @@
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type RequestOptions, type TestServer } from '../support/test-server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { conversationNotFound, invalid, useGuestApi, walkPages } from '../support/guest-api.js';
 
 const MSG_ID = /^msg_[0-9a-f]{48}$/;
 const FC_ID = /^fc_[0-9a-f]{48}$/;
 const FCO_ID = /^fco_[0-9a-f]{48}$/;
 
-const conversationNotFound = (id: string) => ({
-  error: { message: `No conversation found with id '${id}'.`, type: 'not_found_error', param: 'conversation_id', code: 'conversation_not_found' },
-});
 const itemNotFound = (id: string) => ({
   error: { message: `No item found with id '${id}'.`, type: 'not_found_error', param: 'item_id', code: 'item_not_found' },
 });
-const invalid = (param: string | null, code = 'invalid_value') => ({
-  error: { message: expect.stringContaining(param === null ? 'Invalid' : `'${param}'`), type: 'invalid_request_error', param, code },
-});
 
 describe('conversation items', () => {
-  let server: TestServer;
-  let token: string;
-  const api = (path: string, init: RequestOptions = {}) => server.request(path, { token, ...init });
+  const guest = useGuestApi();
+  const { api } = guest;
   const newConversation = async (body: unknown = {}): Promise<string> =>
     (await api('/v1/conversations', { method: 'POST', body })).json.id;
   const addItems = async (conversationId: string, items: unknown[]) => {
@@ -33,12 +26,6 @@ describe('conversation items', () => {
     return res.json;
   };
   const message = (role: string, text: string) => ({ type: 'message', role, content: [{ type: 'input_text', text }] });
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    token = await server.guestToken();
-  });
-  afterAll(() => server.close());
 
   describe('adding items', () => {
     it('answers the added items as a list, in the order given, in OpenAI\'s exact shapes', async () => {
@@ -146,20 +133,7 @@ describe('conversation items', () => {
     let ids: string[];
     const list = (query = '') => api(`/v1/conversations/${conv}/items${query}`);
 
-    async function walk(limit: number, order: 'asc' | 'desc') {
-      const pages: string[][] = [];
-      let after = '';
-      for (;;) {
-        const res = await list(`?limit=${limit}&order=${order}${after ? `&after=${after}` : ''}`);
-        expect(res.status).toBe(200);
-        const pageIds = res.json.data.map((i: { id: string }) => i.id);
-        expect(res.json).toMatchObject({ object: 'list', first_id: pageIds[0], last_id: pageIds.at(-1) });
-        pages.push(pageIds);
-        if (!res.json.has_more) return pages;
-        expect(pages.length).toBeLessThan(ids.length + 1);
-        after = res.json.last_id;
-      }
-    }
+    const walk = (limit: number, order: 'asc' | 'desc') => walkPages(list, limit, order, ids.length);
 
     beforeAll(async () => {
       conv = await newConversation();
@@ -262,7 +236,7 @@ describe('conversation items', () => {
       expect(read.status).toBe(404);
       expect(read.json).toEqual(conversationNotFound(conv));
       // Not only unreachable: the rows are gone from the database too.
-      const db = new Database(join(server.dataDir, 'jan.sqlite'), { readonly: true });
+      const db = new Database(join(guest.server.dataDir, 'jan.sqlite'), { readonly: true });
       try {
         const left = db.prepare(`SELECT count(*) AS n FROM items WHERE id IN (?, ?)`).get(...itemIds) as { n: number };
         expect(left.n).toBe(0);

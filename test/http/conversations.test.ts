@@ -2,35 +2,19 @@
  * /v1/conversations: create, read, update, delete, list pagination, input validation. Items have their own
  * file (conversation-items.test.ts); the project filter is tested in projects.test.ts.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type RequestOptions, type TestServer } from '../support/test-server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { conversationNotFound, invalid, useGuestApi, walkPages } from '../support/guest-api.js';
 
 const CONV_ID = /^conv_[0-9a-f]{48}$/;
 
-const conversationNotFound = (id: string) => ({
-  error: { message: `No conversation found with id '${id}'.`, type: 'not_found_error', param: 'conversation_id', code: 'conversation_not_found' },
-});
-
-/** A 400 from input validation: the message names the field, whose wording comes from zod. */
-const invalid = (param: string | null, code = 'invalid_value') => ({
-  error: { message: expect.stringContaining(param === null ? 'Invalid' : `'${param}'`), type: 'invalid_request_error', param, code },
-});
-
 describe('conversations', () => {
-  let server: TestServer;
-  let token: string;
-  const api = (path: string, init: RequestOptions = {}) => server.request(path, { token, ...init });
+  const guest = useGuestApi();
+  const { api } = guest;
   const create = async (body: unknown = {}) => {
     const res = await api('/v1/conversations', { method: 'POST', body });
     expect(res.status).toBe(200);
     return res.json;
   };
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    token = await server.guestToken();
-  });
-  afterAll(() => server.close());
 
   describe('create, get, update, delete', () => {
     it('creates a conversation and answers with its exact shape', async () => {
@@ -132,7 +116,7 @@ describe('conversations', () => {
     });
 
     it('needs credentials', async () => {
-      const res = await server.request('/v1/conversations');
+      const res = await guest.server.request('/v1/conversations');
       expect(res.status).toBe(401);
       expect(res.json).toEqual({
         error: { message: expect.any(String), type: 'authentication_error', param: null, code: 'invalid_api_key' },
@@ -207,29 +191,16 @@ describe('conversations', () => {
     let owner: string;
     /** Five conversations of a fresh user, in creation order. */
     let ids: string[];
-    const list = (query = '') => server.request(`/v1/conversations${query}`, { token: owner });
+    const list = (query = '') => guest.server.request(`/v1/conversations${query}`, { token: owner });
 
-    /** Follows `after` from the first page to the last, checking each page's envelope. */
-    async function walk(limit: number, order: 'asc' | 'desc') {
-      const pages: string[][] = [];
-      let after = '';
-      for (;;) {
-        const res = await list(`?limit=${limit}&order=${order}${after ? `&after=${after}` : ''}`);
-        expect(res.status).toBe(200);
-        const pageIds = res.json.data.map((c: { id: string }) => c.id);
-        expect(res.json).toMatchObject({ object: 'list', first_id: pageIds[0], last_id: pageIds.at(-1), total: ids.length });
-        pages.push(pageIds);
-        if (!res.json.has_more) return pages;
-        expect(pages.length).toBeLessThan(ids.length + 1); // guards against a cursor that never advances
-        after = res.json.last_id;
-      }
-    }
+    /** Follows `after` from the first page to the last, checking each page's envelope and total. */
+    const walk = (limit: number, order: 'asc' | 'desc') => walkPages(list, limit, order, ids.length, { total: ids.length });
 
     beforeAll(async () => {
-      owner = await server.guestToken();
+      owner = await guest.server.guestToken();
       ids = [];
       for (let i = 0; i < 5; i++) {
-        const res = await server.request('/v1/conversations', { method: 'POST', token: owner, body: { title: `c${i}` } });
+        const res = await guest.server.request('/v1/conversations', { method: 'POST', token: owner, body: { title: `c${i}` } });
         ids.push(res.json.id);
       }
     });
@@ -272,7 +243,7 @@ describe('conversations', () => {
     });
 
     it('answers an empty list for a user without conversations', async () => {
-      const res = await server.request('/v1/conversations', { token: await server.guestToken() });
+      const res = await guest.server.request('/v1/conversations', { token: await guest.server.guestToken() });
       expect(res.json).toEqual({ object: 'list', data: [], first_id: null, last_id: null, has_more: false, total: 0 });
     });
 

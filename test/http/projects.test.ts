@@ -2,33 +2,24 @@
  * /v1/projects (Jan Server's projects): CRUD, archive, soft delete, cursor pagination, and conversations
  * that belong to a project.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type RequestOptions, type TestServer } from '../support/test-server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { invalid, useGuestApi } from '../support/guest-api.js';
+import type { RequestOptions } from '../support/test-server.js';
 
 const PROJ_ID = /^proj_[0-9a-f]{48}$/;
 
 const projectNotFound = (id: string) => ({
   error: { message: `No project found with id '${id}'.`, type: 'not_found_error', param: 'project_id', code: 'project_not_found' },
 });
-const invalid = (param: string | null, code = 'invalid_value') => ({
-  error: { message: expect.stringContaining(param === null ? 'Invalid' : `'${param}'`), type: 'invalid_request_error', param, code },
-});
 
 describe('projects', () => {
-  let server: TestServer;
-  let token: string;
-  const api = (path: string, init: RequestOptions = {}) => server.request(path, { token, ...init });
-  const createProject = async (body: unknown, as = token) => {
-    const res = await server.request('/v1/projects', { method: 'POST', token: as, body });
+  const guest = useGuestApi();
+  const { api } = guest;
+  const createProject = async (body: unknown, as = guest.token) => {
+    const res = await guest.server.request('/v1/projects', { method: 'POST', token: as, body });
     expect(res.status).toBe(201);
     return res.json;
   };
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    token = await server.guestToken();
-  });
-  afterAll(() => server.close());
 
   describe('create, get, update, delete', () => {
     it('creates a project (201) with its exact shape', async () => {
@@ -127,10 +118,10 @@ describe('projects', () => {
     let owner: string;
     /** Five projects of a fresh user, in creation order. */
     let ids: string[];
-    const list = (query = '') => server.request(`/v1/projects${query}`, { token: owner });
+    const list = (query = '') => guest.server.request(`/v1/projects${query}`, { token: owner });
 
     beforeAll(async () => {
-      owner = await server.guestToken();
+      owner = await guest.server.guestToken();
       ids = [];
       for (let i = 0; i < 5; i++) ids.push((await createProject({ name: `p${i}` }, owner)).id);
     });
@@ -182,8 +173,8 @@ describe('projects', () => {
 
   describe('conversations in a project', () => {
     it('creates conversations in a project and lists them by project_id, with per-filter totals', async () => {
-      const owner = await server.guestToken();
-      const as = (path: string, init: RequestOptions = {}) => server.request(path, { token: owner, ...init });
+      const owner = await guest.server.guestToken();
+      const as = (path: string, init: RequestOptions = {}) => guest.server.request(path, { token: owner, ...init });
       const work = await createProject({ name: 'Work' }, owner);
       const home = await createProject({ name: 'Home' }, owner);
       const inWork: string[] = [];

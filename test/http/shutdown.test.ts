@@ -1,28 +1,8 @@
-import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../support/test-server.js';
-
-/** Sends a POST whose body arrives in two parts, so the request is still in flight between them. */
-function slowPost(url: string, path: string, body: string) {
-  const target = new URL(path, url);
-  const half = Math.floor(body.length / 2);
-  const req = httpRequest(target, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-  });
-  const response = new Promise<{ status: number; json: unknown }>((resolve, reject) => {
-    req.on('response', (res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
-    });
-    req.on('error', reject);
-  });
-  req.write(body.slice(0, half));
-  return { finish: () => req.end(body.slice(half)), response };
-}
+import { slowPost } from '../support/slow-post.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
 
 describe('graceful shutdown', () => {
   let server: TestServer | undefined;

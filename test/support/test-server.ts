@@ -40,6 +40,18 @@ export interface TestResponse {
   json: any;
 }
 
+/** Reads a fetch response whole: its text, and the text parsed as JSON (undefined when it is not JSON). */
+export async function readResponse(response: Response): Promise<TestResponse> {
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
 /** `options.runtime` replaces node-llama-cpp (e.g. with test/support/scripted-runtime.ts). */
 export async function startTestServer(overrides: Partial<Config> = {}, options: Pick<StartServerOptions, 'runtime'> = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'jan-test-'));
@@ -59,15 +71,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
       body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
       headers['content-type'] ??= 'application/json';
     }
-    const response = await fetch(server.url + path, { method: init.method ?? 'GET', headers, body });
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, headers: response.headers, text, json };
+    return readResponse(await fetch(server.url + path, { method: init.method ?? 'GET', headers, body }));
   };
 
   return {
