@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { createArrivalClock } from './http/arrival-clock.js';
 import { connectionGuard } from './http/middleware/limits-connections.js';
+import { warmDashboardFiles } from './http/routes/dashboard.js';
+import { openApiBodyFor } from './http/routes/openapi.js';
 import { redactConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
 import { Listeners } from './listeners.js';
@@ -104,6 +106,10 @@ export async function startServer(config: Config, options: StartServerOptions = 
   // The restore command refuses to run while this names a live process.
   const releaseDataDir = claimDataDir(config.dataDir);
   services.jobs.start(); // maintenance and backups on their schedules
+  // The OpenAPI document and the dashboard's files, built and compressed now rather than on the dashboard's
+  // first load (see http/precompressed.ts); compression runs on the thread pool.
+  const warmUp = () => Promise.all([openApiBodyFor(services).warm(), warmDashboardFiles(services)]);
+  setTimeout(() => warmUp().catch((error: unknown) => logger.warn({ err: error }, 'warming up static responses failed')), 0).unref();
   const port = listeners.port;
   const url = `http://${urlHost(config.host)}:${port}`;
 

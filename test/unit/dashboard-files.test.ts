@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DashboardFiles } from '../../server/http/routes/dashboard-files.js';
 
@@ -51,5 +52,22 @@ describe('DashboardFiles', () => {
     expect(files.asset('a-1.js')).toBeUndefined();
     expect(files.asset('a-2.js')).toBeDefined();
     expect(files.indexHtml()?.toString()).toBe('v2');
+  });
+
+  it('keeps each asset compressed once, and forgets it on a rebuild', async () => {
+    const script = 'console.log("dashboard");\n'.repeat(200);
+    build({ 'index.html': 'v1', 'assets/a-1.js': script }, { 'index.html': { file: 'assets/a-1.js' } }, 1_000_000);
+    const files = new DashboardFiles(dist);
+    const first = files.assetBody('a-1.js')!;
+    expect(first.type).toBe('.js');
+    expect(files.assetBody('a-1.js')!.body).toBe(first.body);
+    const { br, gzip } = await first.body.warm();
+    expect(brotliDecompressSync(br).toString()).toBe(script);
+    expect(gunzipSync(gzip).toString()).toBe(script);
+    expect(br.length).toBeLessThan(script.length / 10);
+
+    build({ 'index.html': 'v2', 'assets/a-1.js': 'changed' }, { 'index.html': { file: 'assets/a-1.js' } }, 2_000_000);
+    expect(gunzipSync((await files.assetBody('a-1.js')!.body.warm()).gzip).toString()).toBe('changed');
+    expect(files.assetBody('missing.js')).toBeUndefined();
   });
 });

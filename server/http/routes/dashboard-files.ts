@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PrecompressedBody } from '../precompressed.js';
 
 interface ManifestChunk {
   file: string;
@@ -32,6 +33,8 @@ export const DEFAULT_DASHBOARD_DIR = join(packageRoot(), 'renderer', 'dist');
 export class DashboardFiles {
   private mtimeMs = -1;
   private files = new Map<string, string>();
+  /** Loaded assets, compressed once (see precompressed.ts); emptied when a rebuild changes the manifest. */
+  private bodies = new Map<string, PrecompressedBody>();
 
   constructor(readonly distDir: string = DEFAULT_DASHBOARD_DIR) {}
 
@@ -51,6 +54,7 @@ export class DashboardFiles {
       const names = chunks.flatMap((c) => [c.file, ...(c.css ?? []), ...(c.assets ?? [])]);
       this.files = new Map(names.filter((n) => n.startsWith('assets/')).map((n) => [n.slice('assets/'.length), join(this.distDir, n)]));
       this.mtimeMs = mtimeMs;
+      this.bodies.clear();
     }
     return true;
   }
@@ -71,5 +75,20 @@ export class DashboardFiles {
     const path = this.files.get(name);
     if (!path) return undefined;
     return { path, type: name.slice(name.lastIndexOf('.')) };
+  }
+
+  /** Loads and compresses every asset of the current build (in the background, at start). */
+  async warm(): Promise<void> {
+    if (!this.refresh()) return;
+    await Promise.all([...this.files.keys()].map((name) => this.assetBody(name)?.body.warm()));
+  }
+
+  /** The asset's bytes, ready to send in any encoding; read from disk on first use (at most a few hundred KB). */
+  assetBody(name: string): { type: string; body: PrecompressedBody } | undefined {
+    const asset = this.asset(name);
+    if (!asset) return undefined;
+    let body = this.bodies.get(name);
+    if (!body) this.bodies.set(name, (body = new PrecompressedBody(readFileSync(asset.path))));
+    return { type: asset.type, body };
   }
 }

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { z } from 'zod';
 import { notFound } from '../../errors/app-error.js';
 import type { Services } from '../../services/create-services.js';
@@ -15,6 +14,11 @@ function dashboardFiles(services: Services): DashboardFiles {
   let files = filesByServer.get(services);
   if (!files) filesByServer.set(services, (files = new DashboardFiles()));
   return files;
+}
+
+/** Loads and compresses the built dashboard's files, so that its first load does not wait for that. */
+export function warmDashboardFiles(services: Services): Promise<void> {
+  return dashboardFiles(services).warm();
 }
 
 /**
@@ -67,12 +71,12 @@ export const index = endpoint({
 export const asset = endpoint({
   summary: "The dashboard's static files (only those listed in its build manifest).", tags: ['dashboard'],
   access: 'public', params: z.object({ file: z.string().max(200) }),
-  handle: ({ ctx, params }, s) => {
-    const file = dashboardFiles(s).asset(params.file);
+  handle: async ({ ctx, params }, s) => {
+    const file = dashboardFiles(s).assetBody(params.file);
     if (!file) throw notFound('file', params.file);
     ctx.type = file.type;
     ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
-    ctx.body = createReadStream(file.path);
+    await file.body.respond(ctx);
     return undefined;
   },
 });
