@@ -44,9 +44,10 @@ export class ConversationsRepo {
     );
     this.touchStmt = db.prepare<[number, number]>('UPDATE conversations SET updated_at = ? WHERE seq = ?');
     this.deleteStmt = db.prepare<[string, string]>('DELETE FROM conversations WHERE user_id = ? AND id = ?');
-    this.countStmt = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM conversations WHERE user_id = ?');
+    // Counts kept by triggers (migration 006), exact and one row each; no row means none.
+    this.countStmt = db.prepare<[string], { n: number }>('SELECT n FROM conversation_counts WHERE user_id = ?');
     this.countInProjectStmt = db.prepare<[string, string], { n: number }>(
-      'SELECT count(*) AS n FROM conversations WHERE user_id = ? AND project_id = ?',
+      'SELECT n FROM project_conversation_counts WHERE user_id = ? AND project_id = ?',
     );
     for (const order of ['asc', 'desc'] as SortOrder[]) {
       for (const inProject of [false, true]) {
@@ -87,7 +88,7 @@ export class ConversationsRepo {
 
   count(userId: string, projectId?: string): number {
     return this.timer.run('conversations.count', () =>
-      projectId === undefined ? this.countStmt.get(userId)!.n : this.countInProjectStmt.get(userId, projectId)!.n,
+      (projectId === undefined ? this.countStmt.get(userId) : this.countInProjectStmt.get(userId, projectId))?.n ?? 0,
     );
   }
 

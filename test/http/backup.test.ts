@@ -10,7 +10,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrations } from '../../server/store/migrate.js';
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../support/test-server.js';
+
+/** The newest schema version (a backup is of a database migrated to it). */
+const SCHEMA_VERSION = migrations.at(-1)!.version;
 
 const admin = { token: TEST_ADMIN_KEY };
 const script = fileURLToPath(new URL('../../build/scripts/restore.mjs', import.meta.url));
@@ -51,7 +55,7 @@ describe('backups and restore', () => {
     expect(made[0]).toMatchObject({ object: 'job.run', job: 'backup', status: 'succeeded', error: null });
     expect(made[0].report).toEqual({
       file: expect.stringMatching(/\/backups\/jan-\d{8}T\d{9}Z\.sqlite$/), bytes: expect.any(Number), pages: expect.any(Number),
-      schema_version: 5, duration_ms: expect.any(Number), deleted: [], interrupted: false,
+      schema_version: SCHEMA_VERSION, duration_ms: expect.any(Number), deleted: [], interrupted: false,
     });
     expect(made[3].report.deleted).toEqual([made[0].report.file.split('/').at(-1)]);
     const files = readdirSync(join(dataDir, 'backups')).sort();
@@ -89,11 +93,11 @@ describe('backups and restore', () => {
     expect(existsSync(join(dataDir, 'jan-server.pid'))).toBe(false);
     const done = await restore(chosen, '--data-dir', dataDir);
     expect(done).toMatchObject({ code: 0, stderr: '' });
-    expect(done.stdout).toMatch(new RegExp(`^Restored ${chosen} \\(schema version 5\\) into ${join(dataDir, 'jan.sqlite')}\\.\\nThe previous database is kept as ${join(dataDir, 'jan.sqlite')}\\.before-restore-\\w+\\.\\n$`));
+    expect(done.stdout).toMatch(new RegExp(`^Restored ${chosen} \\(schema version ${SCHEMA_VERSION}\\) into ${join(dataDir, 'jan.sqlite')}\\.\\nThe previous database is kept as ${join(dataDir, 'jan.sqlite')}\\.before-restore-\\w+\\.\\n$`));
     const restarted = await startTestServer({ dataDir, backupIntervalHours: 0, maintenanceIntervalMinutes: 0 });
     try {
       expect(await titles(restarted)).toEqual(['one', 'two']);
-      expect((await restarted.request('/v1/health')).json.database).toEqual({ status: 'ok', schema_version: 5, journal_mode: 'wal' });
+      expect((await restarted.request('/v1/health')).json.database).toEqual({ status: 'ok', schema_version: SCHEMA_VERSION, journal_mode: 'wal' });
     } finally {
       await restarted.stop();
       rmSync(restarted.dataDir, { recursive: true, force: true }); // the unused temp folder startTestServer made
