@@ -92,6 +92,8 @@ export const KpiSnapshot = z.object({
     disk_total_bytes: z.number().int().nonnegative().nullable(),
     network_rx_bytes_per_second: z.number().nonnegative().nullable(),
     network_tx_bytes_per_second: z.number().nonnegative().nullable(),
+    /** Connections waiting in the kernel to be accepted (Linux); their wait comes before any request timing. */
+    accept_backlog: z.number().int().nonnegative().nullable(),
   }),
 });
 export type KpiSnapshot = z.infer<typeof KpiSnapshot>;

@@ -1,8 +1,8 @@
 /**
  * Machine and process resources for the dashboard: CPU (this process, from `process.cpuUsage` deltas, as a
  * share of all cores), load average, memory, event-loop delay p99 (perf_hooks), free disk of the data folder
- * (statfs), network bytes/s of all interfaces from /proc/net/dev (Linux; null elsewhere), and the SQLite
- * file size (database + WAL).
+ * (statfs), network bytes/s of all interfaces from /proc/net/dev (Linux; null elsewhere), the SQLite
+ * file size (database + WAL), and the connections waiting to be accepted (accept-backlog.ts).
  *
  * Rates are measured between two samples; a sample younger than `minIntervalMs` is reused, so several
  * dashboards share one. Owns an event-loop delay monitor: call `close()` once.
@@ -10,6 +10,7 @@
 import { readFile, stat, statfs } from 'node:fs/promises';
 import { cpus, freemem, loadavg, platform, totalmem } from 'node:os';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { readAcceptBacklog } from './accept-backlog.js';
 
 export interface ResourceFigures {
   cpuPercent: number | null;
@@ -25,6 +26,8 @@ export interface ResourceFigures {
   networkRxBytesPerSecond: number | null;
   networkTxBytesPerSecond: number | null;
   databaseSizeBytes: number | null;
+  /** Connections in the listening socket's accept queue (Linux; null elsewhere or before the server listens). */
+  acceptBacklog: number | null;
 }
 
 export interface ResourceSamplerOptions {
@@ -35,6 +38,10 @@ export interface ResourceSamplerOptions {
   minIntervalMs?: number;
   /** Reads /proc/net/dev (injected in tests); resolves null where there is none. */
   readNetDev?: () => Promise<string | null>;
+  /** The port the server listens on, once it does. */
+  listenPort?: () => number | undefined;
+  /** Reads the accept queue of a port (injected in tests). */
+  readAcceptBacklog?: (port: number | undefined) => Promise<number | null>;
   now?: () => number;
 }
 
@@ -107,11 +114,12 @@ export class ResourceSampler {
   private async take(): Promise<ResourceFigures> {
     const previous = await this.baseline;
     this.baseline = this.readBaseline();
-    const [current, disk, dbSize, walSize] = await Promise.all([
+    const [current, disk, dbSize, walSize, acceptBacklog] = await Promise.all([
       this.baseline,
       statfs(this.options.dataDir).catch(() => null),
       fileSize(this.options.databaseFile),
       fileSize(`${this.options.databaseFile}-wal`),
+      (this.options.readAcceptBacklog ?? readAcceptBacklog)(this.options.listenPort?.()),
     ]);
     const seconds = (current.at - previous.at) / 1000;
     const cpuCount = cpus().length || 1;
@@ -134,6 +142,7 @@ export class ResourceSampler {
       networkRxBytesPerSecond: rate(current.net?.rx, previous.net?.rx),
       networkTxBytesPerSecond: rate(current.net?.tx, previous.net?.tx),
       databaseSizeBytes: dbSize === null ? null : dbSize + (walSize ?? 0),
+      acceptBacklog,
     };
   }
 }

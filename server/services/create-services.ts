@@ -64,6 +64,7 @@ export function createServices(store: Store, config: Config, metrics: Metrics, v
     ...createKpiServices(store, config, metrics, {
       logger: inference.logger,
       loadedModels: async () => (await inferenceServices.models.list()).data.filter((m) => m.status === 'loaded').map((m) => m.id),
+      listenPort: () => lan.port,
     }),
     ...operations,
     ...createJobs(store, config, metrics, { operations, sweepUploads: () => mediaServices.mediaUploads.sweep(), logger: inference.logger }),

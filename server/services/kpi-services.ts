@@ -14,6 +14,8 @@ export interface KpiDeps {
   logger?: Logger;
   /** Ids of the models in memory now (the registry only counts them). */
   loadedModels?: () => Promise<string[]> | string[];
+  /** The port the server listens on, once it does (for the accept queue). */
+  listenPort?: () => number | undefined;
 }
 
 export function createKpiServices(store: Store, config: Config, metrics: Metrics, deps: KpiDeps = {}) {
@@ -22,7 +24,7 @@ export function createKpiServices(store: Store, config: Config, metrics: Metrics
   const kpi = new KpiService({
     live,
     registry: new RegistryWindows(metrics.registry, WINDOWED_METRICS, { now: live.now }),
-    resources: new ResourceSampler({ dataDir: config.dataDir, databaseFile: store.file }),
+    resources: new ResourceSampler({ dataDir: config.dataDir, databaseFile: store.file, listenPort: deps.listenPort }),
     rollups,
     loadedModels: deps.loadedModels,
   });

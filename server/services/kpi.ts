@@ -40,6 +40,7 @@ function resourcesOf(r: ResourceFigures): KpiSnapshot['resources'] {
     heap_used_bytes: r.heapUsedBytes, event_loop_delay_p99_ms: r.eventLoopDelayP99Ms,
     disk_free_bytes: r.diskFreeBytes, disk_total_bytes: r.diskTotalBytes,
     network_rx_bytes_per_second: r.networkRxBytesPerSecond, network_tx_bytes_per_second: r.networkTxBytesPerSecond,
+    accept_backlog: r.acceptBacklog,
   };
 }
 

@@ -55,6 +55,11 @@ export class LanAccessService {
     this.listener = listener;
   }
 
+  /** The port the server listens on, once start-server has attached the listener. */
+  get port(): number | undefined {
+    return this.listener?.port;
+  }
+
   private get host(): string {
     return this.listener?.host ?? this.options.host;
   }

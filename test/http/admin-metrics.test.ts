@@ -75,6 +75,8 @@ describe('admin metrics endpoints: figures follow the traffic', () => {
     expect(snapshot.database.queries_per_second).toBeGreaterThan(0);
     expect(snapshot.database.query_p50_ms).not.toBeNull();
     expect(snapshot.database.size_bytes).toBeGreaterThan(0);
+    // The server's own listening socket, found in /proc/net/tcp: nothing waits to be accepted now.
+    expect(snapshot.resources.accept_backlog).toBe(process.platform === 'linux' ? 0 : null);
 
     const prom = await scrape(server.url); // itself one more request, counted from here on
     expect(prom.value('jan_requests_total', { method: 'GET', route: '/v1/conversations', status: '200' })).toBe(list.count);

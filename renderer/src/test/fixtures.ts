@@ -26,7 +26,7 @@ export function snapshot(overrides: Partial<KpiSnapshot> = {}, at = 1_767_000_00
     resources: {
       cpu_percent: 12.5, cpu_count: 2, load_average_1m: 0.8, memory_rss_bytes: 180 * 1024 ** 2, memory_total_bytes: 8 * 1024 ** 3, memory_free_bytes: 3 * 1024 ** 3,
       heap_used_bytes: 60 * 1024 ** 2, event_loop_delay_p99_ms: 11, disk_free_bytes: 50 * 1024 ** 3, disk_total_bytes: 100 * 1024 ** 3,
-      network_rx_bytes_per_second: null, network_tx_bytes_per_second: null,
+      network_rx_bytes_per_second: null, network_tx_bytes_per_second: null, accept_backlog: 0,
     },
     ...overrides,
   };

@@ -23,6 +23,7 @@ export function Resources({ series, latest }: { series: KpiSnapshot[]; latest: K
         <Stat mini label="Heap used" value={bytes(r.heap_used_bytes)} detail={`${bytes(r.memory_free_bytes)} free on host`} />
         <Stat mini label="Network" value={net ? '—' : `↓ ${bytes(r.network_rx_bytes_per_second)}/s`} detail={net ? NOT_MEASURED : `↑ ${bytes(r.network_tx_bytes_per_second)}/s`} />
         <Stat mini label="Disk (data folder)" value={r.disk_free_bytes === null ? '—' : `${bytes(r.disk_free_bytes)} free`} detail={diskUsed === null ? NOT_MEASURED : `${percent(diskUsed, 0)} used of ${bytes(r.disk_total_bytes)}`} />
+        <Stat mini label="Accept queue" value={r.accept_backlog === null ? '—' : count(r.accept_backlog)} detail={r.accept_backlog === null ? NOT_MEASURED : 'connections not yet accepted'} />
       </div>
       <TimeChart
         label="CPU and memory over time"

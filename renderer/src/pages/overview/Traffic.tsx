@@ -20,7 +20,7 @@ export function HeadlineStats({ latest }: { latest: KpiSnapshot }) {
   const errorState = t.error_rate === null ? undefined : t.error_rate > 0.05 ? 'breach' : t.error_rate > 0.01 ? 'warn' : 'ok';
   return (
     <div className="stats">
-      <Stat label="Requests/s" value={rate(t.rps, '')} detail={`${count(t.count)} in window`} />
+      <Stat label="Requests/s" value={rate(t.rps, '')} detail={`${count(t.count)} in ${latest.window}`} />
       <Stat label="Error rate (5xx)" value={percent(t.error_rate)} state={errorState} detail={`4xx ${percent(t.count > 0 ? t.errors_4xx / t.count : null, 1)}`} />
       <Stat label="Average" value={ms(t.mean_ms)} detail={`max ${ms(t.max_ms)}`} />
       <Stat label="p50" value={ms(t.p50_ms)} detail="median response" />
@@ -33,7 +33,7 @@ export function HeadlineStats({ latest }: { latest: KpiSnapshot }) {
 
 export function TrafficCharts({ series }: { series: KpiSnapshot[] }) {
   const x = xs(series);
-  const windowHint = `${series[series.length - 1]?.window ?? ''} sliding window · excludes the dashboard's own calls`;
+  const windowHint = `${series[series.length - 1]?.window ?? ''} sliding window · without /v1/admin calls (this feed)`;
   return (
     <>
       <Card title="Throughput" hint={windowHint} span={6}>
