@@ -29,6 +29,11 @@ export interface Endpoint<B = unknown, Q = unknown, P = unknown> {
   summary: string;
   tags: string[];
   access?: Access;
+  /**
+   * `public` endpoints read no credentials (no key hashing or token check on health checks and /metrics);
+   * set this on one whose answer depends on who asks when credentials are sent (`ctx.state.principal`).
+   */
+  identify?: boolean;
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
@@ -61,8 +66,8 @@ function holdStreamSlot(ctx: AppContext, body: unknown, services: Services): voi
 }
 
 async function runEndpoint(ep: Endpoint, ctx: AppContext, env: EndpointContext, cache?: CachePolicy): Promise<unknown> {
-  const principal = await authenticateRequest(ctx, env.services.authenticator);
   const access = ep.access ?? 'user';
+  const principal = access === 'public' && !ep.identify ? undefined : await authenticateRequest(ctx, env.services.authenticator);
   if (access !== 'public' && !principal) {
     throw unauthorized('Missing or invalid credentials. Send `Authorization: Bearer <API key or token>` or `X-API-Key`.');
   }

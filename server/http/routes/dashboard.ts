@@ -48,7 +48,7 @@ function servePage(ctx: AppContext, services: Services, linkRejected: boolean): 
  */
 export const index = endpoint({
   summary: 'The dashboard; `?token=` logs in with the one-time link printed at start.', tags: ['dashboard'],
-  access: 'public', query: z.object({ token: z.string().max(256).optional() }),
+  access: 'public', identify: true, query: z.object({ token: z.string().max(256).optional() }),
   handle: async ({ ctx, query }, s) => {
     ctx.set('Cache-Control', 'no-store');
     if (query.token !== undefined) {
