@@ -84,7 +84,11 @@ async function runEndpoint(ep: Endpoint, ctx: AppContext, env: EndpointContext, 
   return ep.handle(input, env.services);
 }
 
-/** Rejects after `ms`, aborting the request's signal so that cooperative work stops too. */
+/**
+ * Rejects after `ms`, aborting the request's signal so that cooperative work stops too. Armed for every
+ * request: unlike the AbortController (made lazily, see request-context.ts), the timer and race cost at most
+ * a few µs — a build without them was not measurably cheaper on /v1/health or /healthz.
+ */
 function withTimeout<T>(work: Promise<T>, ms: number, abort: (reason: unknown) => void): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

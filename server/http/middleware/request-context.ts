@@ -1,7 +1,45 @@
 import { randomUUID } from 'node:crypto';
-import type { AppMiddleware } from '../types.js';
+import type { ServerResponse } from 'node:http';
+import type { Principal } from '../../services/auth/principal.js';
+import type { AppMiddleware, AppState } from '../types.js';
 
 const CLIENT_ID = /^[\w.-]{1,128}$/;
+
+/**
+ * A request's state. The AbortController behind `signal` is made on first use (of `signal` or `abort`):
+ * most requests (health, reads answered from SQLite or the cache) never look at it, and a controller with
+ * its `close` listener is a measurable share of such a request's cost. A signal first asked for after the
+ * client left is aborted at once, so late users see the same as if it had been watched from the start.
+ */
+class RequestState implements AppState {
+  principal?: Principal;
+  #controller: AbortController | undefined;
+
+  constructor(
+    readonly requestId: string,
+    private readonly res: ServerResponse,
+  ) {}
+
+  get signal(): AbortSignal {
+    return (this.#controller ??= this.#watch()).signal;
+  }
+
+  abort(reason?: unknown): void {
+    (this.#controller ??= this.#watch()).abort(reason);
+  }
+
+  /** A controller that aborts when the client disconnects before the response is finished. */
+  #watch(): AbortController {
+    const controller = new AbortController();
+    const { res } = this;
+    const onClose = () => {
+      if (!res.writableFinished) controller.abort(new Error('client disconnected'));
+    };
+    if (res.closed) onClose();
+    else res.once('close', onClose);
+    return controller;
+  }
+}
 
 /**
  * Gives each request an id (the client's `X-Request-Id` when it is sane) and an AbortSignal that fires when
@@ -11,15 +49,8 @@ export function requestContext(): AppMiddleware {
   return async (ctx, next) => {
     const incoming = ctx.get('X-Request-Id');
     const requestId = CLIENT_ID.test(incoming) ? incoming : randomUUID();
-    const controller = new AbortController();
-    ctx.state.requestId = requestId;
-    ctx.state.signal = controller.signal;
-    ctx.state.abort = (reason?: unknown) => controller.abort(reason);
+    ctx.state = new RequestState(requestId, ctx.res);
     ctx.set('X-Request-Id', requestId);
-    const onClose = () => {
-      if (!ctx.res.writableFinished) controller.abort(new Error('client disconnected'));
-    };
-    ctx.res.once('close', onClose);
     await next();
   };
 }
