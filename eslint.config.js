@@ -37,7 +37,7 @@ const layerRules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'renderer/dist/**', 'node_modules/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'renderer/dist/**', 'node_modules/**', 'coverage/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
