@@ -21,8 +21,9 @@
  * `setImmediate` (the check phase, right after poll) ends it. Idle time comes from libuv's loop metrics
  * (`performance.eventLoopUtilization()`).
  *
- * Measured (`npm run bench -- kpi-accuracy`): dashboard p95 within 5 % of autocannon's and hey's at 10 and
- * 50 connections; at one connection 17-36 % lower, the client's own 0.1-0.4 ms on sub-millisecond answers.
+ * Measured (`npm run bench -- kpi-accuracy`): dashboard p95 within 8.1 % of autocannon's and hey's at 10
+ * connections and 2.2 % at 50; at one connection 15-39 % lower: the client's own 0.07-0.31 ms, which shows
+ * on sub-millisecond answers.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
