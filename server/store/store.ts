@@ -56,7 +56,8 @@ export class Store {
   readonly idOwners: IdOwnersRepo;
   readonly maintenance: DatabaseMaintenance;
   readonly schemaVersion: number;
-  private readonly pingStmt;
+  /** Touches the database (a liveness check) and reads the journal mode, prepared once: `db.pragma()` prepares on every call. */
+  private readonly journalModeStmt;
 
   constructor(private readonly db: Database.Database, onQuery?: QueryObserver) {
     this.schemaVersion = migrate(db);
@@ -75,7 +76,7 @@ export class Store {
     this.archive = new ArchiveRepo(db, timer);
     this.idOwners = new IdOwnersRepo(db, timer);
     this.maintenance = new DatabaseMaintenance(db);
-    this.pingStmt = db.prepare('SELECT 1');
+    this.journalModeStmt = db.prepare('PRAGMA journal_mode').pluck();
   }
 
   /** Runs `fn` in one transaction (all or nothing). `fn` must be synchronous. */
@@ -85,8 +86,7 @@ export class Store {
 
   health(): StoreHealth {
     try {
-      this.pingStmt.get();
-      return { ok: true, schemaVersion: this.schemaVersion, journalMode: String(this.db.pragma('journal_mode', { simple: true })) };
+      return { ok: true, schemaVersion: this.schemaVersion, journalMode: String(this.journalModeStmt.get()) };
     } catch (error) {
       return { ok: false, schemaVersion: this.schemaVersion, journalMode: 'unknown', error: (error as Error).message };
     }
