@@ -4,7 +4,7 @@
  * as Jan's collection sends them). Unknown fields are ignored.
  */
 import { z } from 'zod';
-import { ConversationRef, Stop } from './chat.js';
+import { ConversationRef, SamplingFields } from './chat.js';
 import { ListQuery, Metadata } from './common.js';
 import { ItemInput } from './items.js';
 
@@ -38,6 +38,9 @@ export const TextFormat = z.discriminatedUnion('type', [
   }),
 ]);
 
+/** The sampling settings Responses shares with chat completions (not the penalties, which it lacks). */
+const { temperature, top_p, top_k, min_p, seed, stop } = SamplingFields;
+
 export const ResponseCreateBody = z.object({
   model: z.string().min(1).max(256),
   input: z.union([z.string(), z.array(ItemInput).min(1, 'input must not be empty').max(10_000)]),
@@ -47,12 +50,7 @@ export const ResponseCreateBody = z.object({
   store: z.boolean().nullish(),
   stream: z.boolean().nullish(),
   max_output_tokens: z.number().int().min(1).nullish(),
-  temperature: z.number().min(0).max(2).nullish(),
-  top_p: z.number().min(0).max(1).nullish(),
-  top_k: z.number().int().min(0).max(100_000).nullish(),
-  min_p: z.number().min(0).max(1).nullish(),
-  seed: z.number().int().nullish(),
-  stop: Stop,
+  temperature, top_p, top_k, min_p, seed, stop,
   tools: z.array(ResponseTool).max(128).nullish(),
   tool_choice: ResponseToolChoice.nullish(),
   parallel_tool_calls: z.boolean().nullish(),

@@ -52,6 +52,23 @@ function percentiles(histogram: ReturnType<typeof newHistogram>) {
   return { p50: at(50), p95: at(95), p99: at(99), max: histogram.maxValue / 1000 };
 }
 
+/** A finished run's figures, from its histogram (freed here) and counters. */
+function loadResult(
+  histogram: ReturnType<typeof newHistogram>,
+  statuses: Record<string, number>,
+  { responses, errors, missingRetryAfter }: { responses: number; errors: number; missingRetryAfter: number },
+  started: number,
+): LoadResult {
+  const elapsed = (performance.now() - started) / 1000;
+  const result: LoadResult = {
+    responses, rps: responses / elapsed, latencyMs: percentiles(histogram), statuses,
+    share429: (statuses[429] ?? 0) / Math.max(1, responses), share503: (statuses[503] ?? 0) / Math.max(1, responses),
+    refusalsWithoutRetryAfter: missingRetryAfter, errors,
+  };
+  histogram.destroy();
+  return result;
+}
+
 export async function hammer(options: HammerOptions): Promise<LoadResult> {
   const histogram = newHistogram();
   const statuses: Record<string, number> = {};
@@ -82,14 +99,7 @@ export async function hammer(options: HammerOptions): Promise<LoadResult> {
     });
     instance.on('reqError', () => errors++);
   });
-  const elapsed = (performance.now() - started) / 1000;
-  const result: LoadResult = {
-    responses, rps: responses / elapsed, latencyMs: percentiles(histogram), statuses,
-    share429: (statuses[429] ?? 0) / Math.max(1, responses), share503: (statuses[503] ?? 0) / Math.max(1, responses),
-    refusalsWithoutRetryAfter: missingRetryAfter, errors,
-  };
-  histogram.destroy();
-  return result;
+  return loadResult(histogram, statuses, { responses, errors, missingRetryAfter }, started);
 }
 
 export interface ProbeSeries {
@@ -259,14 +269,7 @@ export async function manyConnections(url: string, count: number, durationSec: n
     }
     socket?.destroy();
   }));
-  const elapsed = (performance.now() - started) / 1000;
-  const result: LoadResult = {
-    responses, rps: responses / elapsed, latencyMs: percentiles(histogram), statuses,
-    share429: (statuses[429] ?? 0) / Math.max(1, responses), share503: (statuses[503] ?? 0) / Math.max(1, responses),
-    refusalsWithoutRetryAfter: missingRetryAfter, errors,
-  };
-  histogram.destroy();
-  return result;
+  return loadResult(histogram, statuses, { responses, errors, missingRetryAfter }, started);
 }
 
 /** Resident set size of a process in MiB (Linux), or undefined. */
