@@ -1,33 +1,59 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
-/** Import patterns a layer must not use; see DESIGN.md ("layers only point downward"). */
+/**
+ * The server's folders: shared floors at the bottom, product domains above them, HTTP on top (DESIGN.md,
+ * "layers only point downward"). A domain is reached from outside only through its index.ts.
+ */
+const domains = ['analysis', 'auth', 'cache', 'conversations', 'health', 'inference', 'kpi', 'lan', 'lifecycle', 'limits', 'media', 'models'];
+const floors = ['api', 'config', 'errors', 'log', 'metrics', 'net', 'ocr', 'runtime', 'store'];
+const deepDomainImports = domains.flatMap((d) => [`**/${d}/*`, `!**/${d}/index.js`]);
+const httpAndKoa = ['koa', '@koa/*', 'koa-*', 'node:http', 'http', 'node:https', 'https', '@tus/*', 'busboy', 'raw-body'];
+const above = (...folders) => folders.map((f) => `**/${f}/**`);
+
+/** Import patterns a folder must not use. The last block that matches a file wins, so each block is whole. */
 const layerRules = [
   {
     files: ['server/http/**/*.ts'],
-    message: 'Routes and middleware reach data through services, never the store, the runtime, OCR or media storage directly.',
-    patterns: ['**/store/**', '**/runtime/**', '**/ocr/**', '**/media/**', 'better-sqlite3', 'node-llama-cpp'],
+    message: 'Routes and middleware reach data through a domain\'s index.ts, never the store, the runtime, OCR or a domain\'s inner files.',
+    patterns: [...above('store', 'runtime', 'ocr', 'net'), ...deepDomainImports, 'better-sqlite3', 'node-llama-cpp'],
   },
-  {
-    files: ['server/services/**/*.ts'],
-    message: 'Services never depend on Koa or the HTTP layer.',
-    patterns: ['koa', '@koa/*', 'koa-*', '**/http/**', 'node-llama-cpp'],
-  },
+  ...domains.map((d) => ({
+    files: [`server/${d}/**/*.ts`],
+    message: 'Domains take plain values and streams: no Koa, node:http or HTTP layer; other domains only through their index.ts; node-llama-cpp only in runtime/.',
+    patterns: [...above('http'), ...httpAndKoa, ...deepDomainImports.filter((p) => !p.includes(`/${d}/`)), 'node-llama-cpp'],
+  })),
   {
     files: ['server/store/**/*.ts'],
     message: 'The store is the bottom layer.',
-    patterns: ['**/services/**', '**/http/**', '**/runtime/**', 'koa', '@koa/*', 'node-llama-cpp'],
+    patterns: [...above('http', 'runtime', 'ocr', 'net', ...domains), ...httpAndKoa, 'node-llama-cpp'],
   },
   {
-    files: ['server/media/**/*.ts', 'server/ocr/**/*.ts'],
-    message: 'Media storage and OCR are bottom layers beside the store.',
-    patterns: ['**/services/**', '**/http/**', '**/runtime/**', '**/store/**', 'koa', '@koa/*', 'node-llama-cpp'],
+    files: ['server/runtime/**/*.ts'],
+    message: 'The runtime knows llama.cpp, not the API, the store or the domains.',
+    patterns: [...above('http', 'store', 'ocr', 'net', ...domains), ...httpAndKoa],
+  },
+  {
+    files: ['server/ocr/**/*.ts'],
+    message: 'OCR is a floor beside the store.',
+    patterns: [...above('http', 'store', 'runtime', 'net', ...domains), ...httpAndKoa, 'node-llama-cpp'],
+  },
+  {
+    files: ['server/net/**/*.ts'],
+    message: 'The outbound fetcher is a floor: it knows sockets and addresses (node:http/https as a client), not the API, the store or the domains.',
+    patterns: [...above('http', 'store', 'runtime', 'ocr', ...domains), 'koa', '@koa/*', 'koa-*', 'node-llama-cpp'],
+  },
+  {
+    files: ['server/metrics/**/*.ts', 'server/config/**/*.ts', 'server/log/**/*.ts', 'server/errors/**/*.ts'],
+    message: 'Metrics, config, logging and errors are floors every layer may use; they use none above them.',
+    patterns: [...above('http', 'store', 'runtime', 'ocr', 'net', ...domains), ...httpAndKoa, 'node-llama-cpp', 'better-sqlite3'],
   },
   {
     files: ['server/api/**/*.ts'],
-    message: 'api/ holds zod schemas only.',
-    patterns: ['**/services/**', '**/http/**', '**/store/**', '**/runtime/**', 'koa', '@koa/*', 'node-llama-cpp'],
+    message: 'api/ holds zod schemas and API shapes only.',
+    patterns: [...above(...floors.filter((f) => f !== 'api'), 'http', ...domains), ...httpAndKoa, 'node-llama-cpp'],
   },
   {
     files: ['electron/**/*.ts', 'electron/**/*.cts'],
@@ -62,5 +88,10 @@ export default tseslint.config(
     files: ['server/**/*.ts'],
     ignores: ['server/config/**'],
     rules: { 'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through server/config/.' }] },
+  },
+  {
+    // The dashboard: the Rules of Hooks and the React Compiler's checks (purity, refs, effects).
+    files: ['renderer/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
   },
 );

@@ -18,7 +18,7 @@ import { recordMetrics } from './http/middleware/record-metrics.js';
 import { requestContext } from './http/middleware/request-context.js';
 import { routes } from './http/routes/index.js';
 import type { AppState } from './http/types.js';
-import type { Services } from './services/create-services.js';
+import type { Services } from './create-services.js';
 
 export interface AppDeps {
   config: Config;

@@ -19,8 +19,8 @@ import { createMetrics } from './metrics/create-metrics.js';
 import { createOcr } from './ocr/create-ocr.js';
 import type { InferenceRuntime } from './runtime/inference-runtime.js';
 import { defaultThreads, LlamaRuntime } from './runtime/llama-runtime.js';
-import { claimDataDir } from './services/backup-pid-file.js';
-import { createServices, type Services } from './services/create-services.js';
+import { claimDataDir } from './lifecycle/index.js';
+import { createServices, type Services } from './create-services.js';
 import { openStore } from './store/store.js';
 import { readVersion } from './version.js';
 

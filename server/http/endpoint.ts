@@ -6,11 +6,11 @@
 import type Router from '@koa/router';
 import type { z } from 'zod';
 import { AppError, forbidden, unauthorized } from '../errors/app-error.js';
-import type { Principal } from '../services/auth/principal.js';
-import type { Services } from '../services/create-services.js';
+import type { Principal } from '../auth/index.js';
+import type { Services } from '../create-services.js';
 import { readJsonBody } from './json-body.js';
-import { authenticateRequest } from './middleware/authenticate.js';
-import { CACHED_ROUTES, serveCached, type CachePolicy } from './middleware/response-cache.js';
+import { authenticateRequest } from './authenticate-request.js';
+import { CACHED_ROUTES, serveCached, type CachePolicy } from './cached-routes.js';
 import type { AppContext, AppState } from './types.js';
 import { validate } from './validate.js';
 

@@ -13,7 +13,7 @@
 import type { Logger } from 'pino';
 import { AppError } from '../errors/app-error.js';
 import type { Metrics } from '../metrics/create-metrics.js';
-import type { SseProducer } from '../services/chat.js';
+import type { SseProducer } from '../inference/index.js';
 import { errorEnvelope } from './middleware/error-handler.js';
 import type { AppContext } from './types.js';
 

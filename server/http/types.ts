@@ -1,5 +1,5 @@
 import type Koa from 'koa';
-import type { Principal } from '../services/auth/principal.js';
+import type { Principal } from '../auth/index.js';
 
 export interface AppState {
   requestId: string;

@@ -11,7 +11,7 @@ import { ApiKeysRepo } from './api-keys-repo.js';
 import { ArchiveRepo } from './archive-repo.js';
 import { ConversationsRepo } from './conversations-repo.js';
 import { ItemsRepo } from './items-repo.js';
-import { IdOwnersRepo } from './lifecycle-ids.js';
+import { IdOwnersRepo } from './id-owners-repo.js';
 import { DatabaseMaintenance } from './lifecycle-maintenance.js';
 import { MediaFilesRepo } from './media-files-repo.js';
 import { MediaOcrRepo } from './media-ocr-repo.js';

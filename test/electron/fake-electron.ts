@@ -2,7 +2,7 @@
  * A stand-in for the `electron` module in the main-process tests (the real binary cannot be installed on the
  * build machines). Only what electron/ uses, recording what the code did: windows and their options, the
  * tray and its menus, IPC handlers, dialogs, clipboard, shell calls, and the app's lifecycle events.
- * Use: `vi.mock('electron', () => import('../electron/fake-electron.js'))`, then `resetFakeElectron()`.
+ * Use: `vi.mock('electron', () => import('./fake-electron.js'))`, then `resetFakeElectron()`.
  */
 import { EventEmitter } from 'node:events';
 import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions } from 'electron';

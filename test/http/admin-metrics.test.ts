@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KpiSnapshot, MetricsHistory, SlaReport } from '../../server/api/kpi.js';
-import { localDay } from '../../server/services/sla.js';
+import { localDay } from '../../server/kpi/sla-service.js';
 import { expectError } from '../support/error-envelope.js';
 import { scrape } from '../support/prometheus-scrape.js';
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../support/test-server.js';

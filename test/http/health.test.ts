@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HealthService } from '../../server/services/health.js';
+import { HealthService } from '../../server/health/health-service.js';
 import { openStore } from '../../server/store/store.js';
 import { readVersion } from '../../server/version.js';
 import { expectError } from '../support/error-envelope.js';

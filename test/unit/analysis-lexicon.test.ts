@@ -1,6 +1,6 @@
 /** The lexicon engine on its own: language codes, the undetermined case, sentiment labels and keywords. */
 import { describe, expect, it } from 'vitest';
-import { LexiconEngine } from '../../server/services/analysis-lexicon.js';
+import { LexiconEngine } from '../../server/analysis/lexicon-engine.js';
 
 const lexicon = new LexiconEngine();
 

@@ -1,10 +1,10 @@
 /** The analysis service's pure parts: text normalisation, chunk splitting, merging chunk answers, word limits. */
 import { describe, expect, it } from 'vitest';
-import { normalizeText } from '../../server/services/analysis-input.js';
-import { readingLevel } from '../../server/services/analysis-lexicon.js';
-import { splitText } from '../../server/services/analysis-llm.js';
-import { countWords, mergeContent, mergeSentiment, rankedUnion, trimWords } from '../../server/services/analysis-merge.js';
-import type { SentimentAnswer } from '../../server/services/analysis-prompts.js';
+import { normalizeText } from '../../server/analysis/analysis-inputs.js';
+import { readingLevel } from '../../server/analysis/lexicon-engine.js';
+import { splitText } from '../../server/analysis/llm-analyzer.js';
+import { countWords, mergeContent, mergeSentiment, rankedUnion, trimWords } from '../../server/analysis/merge-results.js';
+import type { SentimentAnswer } from '../../server/analysis/analysis-prompts.js';
 
 describe('normalizeText', () => {
   it('drops control characters, collapses blank space, keeps paragraphs', () => {

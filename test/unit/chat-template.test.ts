@@ -1,7 +1,7 @@
 /** How chat prompts become node-llama-cpp chat history (no native code runs here). */
 import { describe, expect, it } from 'vitest';
 import { readForcedCall, toLlamaChatInput } from '../../server/runtime/llama-chat-history.js';
-import { chatMessagesToTurns, itemsToTurns, turnItems } from '../../server/services/inference-messages.js';
+import { chatMessagesToTurns, itemsToTurns, turnItems } from '../../server/inference/chat-messages.js';
 
 const weather = { name: 'weather', description: 'Weather by city', parameters: { type: 'object', properties: { city: { type: 'string' } } } };
 

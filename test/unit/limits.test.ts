@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../server/errors/app-error.js';
 import { formatResetDuration, rateLimitHeaders } from '../../server/http/middleware/limits.js';
-import { CapacityLimit } from '../../server/services/rate-limit-capacity.js';
-import { HOLD_MS, LimitsService, type LimitsOptions } from '../../server/services/rate-limit-service.js';
+import { CapacityLimit } from '../../server/limits/capacity-limit.js';
+import { HOLD_MS, LimitsService, type LimitsOptions } from '../../server/limits/limits-service.js';
 
 function service(overrides: Partial<LimitsOptions> = {}) {
   let now = 0;

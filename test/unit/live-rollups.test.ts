@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LiveWindows } from '../../server/metrics/live-windows.js';
-import { KpiRollups } from '../../server/services/kpi-rollups.js';
+import { KpiRollups } from '../../server/kpi/kpi-rollups.js';
 import { openStore, type Store } from '../../server/store/store.js';
 
 const hour9 = Date.UTC(2026, 2, 3, 9);

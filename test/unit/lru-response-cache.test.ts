@@ -1,6 +1,6 @@
 /** ResponseCache: byte bound and LRU eviction, tag invalidation, the read/write race guard, metrics, off switch. */
 import { describe, expect, it } from 'vitest';
-import { cacheTags, etagOf, ResponseCache } from '../../server/services/response-cache.js';
+import { cacheTags, etagOf, ResponseCache } from '../../server/cache/response-cache.js';
 
 function counters() {
   const seen: Record<string, number> = {};

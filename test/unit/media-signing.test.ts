@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MediaSigner } from '../../server/services/media-signing.js';
+import { MediaSigner } from '../../server/media/media-signer.js';
 import type { SettingsRepo } from '../../server/store/settings-repo.js';
 
 const settings = (values = new Map<string, string>()) =>

@@ -1,7 +1,7 @@
 /** TokenBucket and RateLimiter on a fake clock: refill, burst, per-client isolation, the figures the headers report, pruning. */
 import { describe, expect, it } from 'vitest';
-import { TokenBucket } from '../../server/services/rate-limit-token-bucket.js';
-import { RateLimiter } from '../../server/services/rate-limit.js';
+import { TokenBucket } from '../../server/limits/token-bucket.js';
+import { RateLimiter } from '../../server/limits/rate-limiter.js';
 
 function fakeClock(start = 1_000) {
   let now = start;

@@ -6,7 +6,7 @@ import type { AppMiddleware } from '../types.js';
  * Defends against DNS rebinding: a web page can make a browser send requests to 127.0.0.1 under a hostname
  * the attacker controls. We answer only requests whose Host is an IP literal, `localhost`, a name the user
  * allowed (JAN_ALLOWED_HOSTS), or one of `currentHosts()`: names that follow the binding (the machine's own
- * names while LAN access is on, see services/lan-access.ts), read per request.
+ * names while LAN access is on, see lan/lan-access-service.ts), read per request.
  */
 export function hostCheck(allowedHosts: readonly string[], currentHosts: () => readonly string[] = () => []): AppMiddleware {
   const allowed = new Set(allowedHosts.map((h) => h.toLowerCase()));

@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { LimitsService } from '../../services/rate-limit-service.js';
+import type { LimitsService } from '../../limits/index.js';
 import { UNLIMITED_PATHS } from './limits.js';
 
 const IDLE_REFUSED_MS = 5_000;

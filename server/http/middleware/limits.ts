@@ -9,10 +9,10 @@
  */
 import { createHash } from 'node:crypto';
 import { AppError } from '../../errors/app-error.js';
-import type { RateDecision } from '../../services/rate-limit.js';
-import type { LimitsService } from '../../services/rate-limit-service.js';
+import type { RateDecision } from '../../limits/index.js';
+import type { LimitsService } from '../../limits/index.js';
 import type { AppContext, AppMiddleware } from '../types.js';
-import { SESSION_COOKIE } from './authenticate.js';
+import { SESSION_COOKIE } from '../authenticate-request.js';
 
 /** Never limited, never counted: liveness, readiness, health and the metrics scrape. */
 export const UNLIMITED_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/v1/health', '/media/healthz', '/metrics']);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import type { Principal } from '../../services/auth/principal.js';
+import type { Principal } from '../../auth/index.js';
 import type { AppMiddleware, AppState } from '../types.js';
 
 const CLIENT_ID = /^[\w.-]{1,128}$/;

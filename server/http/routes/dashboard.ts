@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { notFound } from '../../errors/app-error.js';
-import type { Services } from '../../services/create-services.js';
+import type { Services } from '../../create-services.js';
 import { endpoint } from '../endpoint.js';
-import { SESSION_COOKIE } from '../middleware/authenticate.js';
+import { SESSION_COOKIE } from '../authenticate-request.js';
 import type { AppContext } from '../types.js';
 import { DashboardFiles } from './dashboard-files.js';
 import { dashboardPage } from './dashboard-page.js';

@@ -4,7 +4,7 @@
  * and headers that keep a browser from running anything a user uploaded.
  */
 import { AppError } from '../../errors/app-error.js';
-import type { ByteRange, MediaContent, RangeChooser } from '../../services/media-files.js';
+import type { ByteRange, MediaContent, RangeChooser } from '../../media/index.js';
 import type { AppContext } from '../types.js';
 
 /**

@@ -1,4 +1,4 @@
-/** Jan Server's media API under /media/v1/media (see services/media-jan.ts). */
+/** Jan Server's media API under /media/v1/media (see media/jan-media-service.ts). */
 import { JanIngestBody, JanIngestResult, JanPrepareUploadBody, JanPresignResult, JanResolveBody, JanResolveResult, JanUploadPreparation } from '../../api/media-jan.js';
 import { MediaPathId } from '../../api/media.js';
 import { endpoint } from '../endpoint.js';

@@ -7,7 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import { AppError, type ErrorType } from '../../errors/app-error.js';
 import { MediaPathId } from '../../api/media.js';
-import type { Services } from '../../services/create-services.js';
+import type { Services } from '../../create-services.js';
 import { endpoint } from '../endpoint.js';
 import { errorEnvelope } from '../middleware/error-handler.js';
 import type { AppContext } from '../types.js';

@@ -10,7 +10,7 @@ import {
   MediaUploadResult,
   SignedQuery,
 } from '../../api/media.js';
-import { mediaFileFromRow } from '../../services/media-files.js';
+import { mediaFileFromRow } from '../../media/index.js';
 import { endpoint } from '../endpoint.js';
 import { rangeFrom, sendContent } from './media-content.js';
 

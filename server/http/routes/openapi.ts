@@ -1,4 +1,4 @@
-import type { Services } from '../../services/create-services.js';
+import type { Services } from '../../create-services.js';
 import { endpoint } from '../endpoint.js';
 import { PrecompressedBody } from '../precompressed.js';
 import { buildOpenApiDocument } from '../openapi-document.js';

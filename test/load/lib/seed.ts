@@ -4,8 +4,8 @@
  * one transaction per batch. Must run before the server opens the same file, and closes the store after.
  */
 import { join } from 'node:path';
-import { UsersService } from '../../../server/services/auth/users.js';
-import { normalizeItem } from '../../../server/services/item-content.js';
+import { UsersService } from '../../../server/auth/users-service.js';
+import { normalizeItem } from '../../../server/conversations/item-content.js';
 import { newId, nowSeconds } from '../../../server/store/ids.js';
 import { openStore, type Store } from '../../../server/store/store.js';
 

@@ -33,7 +33,7 @@ export function cacheScenarios(seed: SeededData, hotSet: number): CacheScenario[
       reads: { name: 'items', method: 'GET', route: '/v1/conversations/:id/items', next: () => ({ path: `/v1/conversations/${pick(hot)}/items` }) },
     },
     {
-      // Not cached (see server/http/middleware/response-cache.ts): measured to show what caching could buy.
+      // Not cached (see server/http/cached-routes.ts): measured to show what caching could buy.
       name: 'GET /v1/models (3 files; not cached)',
       reads: { name: 'models', method: 'GET', route: '/v1/models', next: '/v1/models' },
     },

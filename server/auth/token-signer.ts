@@ -1,0 +1,48 @@
+/**
+ * Signs and verifies the server's own tokens (guest access tokens, dashboard sessions) as HS256 JWTs with
+ * jose. The secret is made once and kept in the settings table, so tokens survive a restart.
+ */
+import { randomBytes } from 'node:crypto';
+import { SignJWT, jwtVerify } from 'jose';
+import type { SettingsRepo } from '../store/settings-repo.js';
+import type { Role } from '../store/users-repo.js';
+
+export type TokenKind = 'access' | 'session';
+
+export interface TokenClaims {
+  userId: string;
+  role: Role;
+  kind: TokenKind;
+}
+
+const ISSUER = 'jan-server-desktop';
+
+export class TokenSigner {
+  private readonly secret: Uint8Array;
+
+  constructor(settings: SettingsRepo) {
+    const encoded = settings.getOrCreate('token_secret', () => randomBytes(32).toString('base64'));
+    this.secret = Buffer.from(encoded, 'base64');
+  }
+
+  sign(claims: TokenClaims, ttlSeconds: number): Promise<string> {
+    return new SignJWT({ role: claims.role, kind: claims.kind })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(claims.userId)
+      .setIssuer(ISSUER)
+      .setIssuedAt()
+      .setExpirationTime(`${ttlSeconds}s`)
+      .sign(this.secret);
+  }
+
+  /** The claims of a valid, unexpired token of the given kind; undefined for anything else. */
+  async verify(token: string, kind: TokenKind): Promise<TokenClaims | undefined> {
+    try {
+      const { payload } = await jwtVerify(token, this.secret, { issuer: ISSUER, algorithms: ['HS256'] });
+      if (payload.kind !== kind || typeof payload.sub !== 'string') return undefined;
+      return { userId: payload.sub, role: payload.role as Role, kind };
+    } catch {
+      return undefined;
+    }
+  }
+}

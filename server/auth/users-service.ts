@@ -1,0 +1,43 @@
+import type { z } from 'zod';
+import type { UpgradeBody } from '../api/auth.js';
+import { badRequest, notFound } from '../errors/app-error.js';
+import { newId, nowSeconds } from '../store/ids.js';
+import type { Store } from '../store/store.js';
+import type { UserRow } from '../store/users-repo.js';
+import type { Principal } from './principal.js';
+
+export class UsersService {
+  constructor(private readonly store: Store) {}
+
+  /** The desktop owner: the admin user made on first start. */
+  ensureOwner(): UserRow {
+    const existing = this.store.users.firstAdmin();
+    if (existing) return existing;
+    const owner: UserRow = { id: newId('user'), name: 'Owner', role: 'admin', created_at: nowSeconds() };
+    this.store.users.insert(owner);
+    return owner;
+  }
+
+  createGuest(): UserRow {
+    const guest: UserRow = { id: newId('user'), name: 'Guest', role: 'guest', created_at: nowSeconds() };
+    this.store.users.insert(guest);
+    return guest;
+  }
+
+  get(id: string): UserRow | undefined {
+    return this.store.users.get(id);
+  }
+
+  me(principal: Principal) {
+    const user = this.store.users.get(principal.userId);
+    if (!user) throw notFound('user', principal.userId);
+    return { id: user.id, object: 'user' as const, name: user.name, role: user.role, auth_method: principal.method, created_at: user.created_at };
+  }
+
+  /** Jan's guest upgrade: a guest becomes a named user and keeps its data. */
+  upgrade(principal: Principal, body: z.infer<typeof UpgradeBody>) {
+    if (principal.role !== 'guest') throw badRequest('Only a guest account can be upgraded.', null, 'not_a_guest');
+    this.store.users.update(principal.userId, body.username, 'user');
+    return { status: 'upgraded' as const, user_id: principal.userId, username: body.username };
+  }
+}

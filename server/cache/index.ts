@@ -1,0 +1,6 @@
+/**
+ * The response cache: hot reads kept in memory with ETags, dropped by tag when their data changes.
+ * Other folders import this domain only through this file.
+ */
+export { ResponseCache, cacheTags } from './response-cache.js';
+export type { CacheInvalidator, CachedResponse } from './response-cache.js';

@@ -1,0 +1,121 @@
+import type { z } from 'zod';
+import type { Conversation, ConversationCreateBody, ConversationListQuery, ConversationUpdateBody } from '../api/conversations.js';
+import { badRequest, notFound } from '../errors/app-error.js';
+import type { ConversationRow } from '../store/conversations-repo.js';
+import { newId, nowSeconds } from '../store/ids.js';
+import type { Store } from '../store/store.js';
+import { newItemRow } from './item-content.js';
+import { listEnvelope } from '../api/list-envelope.js';
+import { cacheTags, type CacheInvalidator } from '../cache/index.js';
+
+export function conversationFromRow(row: ConversationRow): Conversation {
+  return {
+    id: row.id,
+    object: 'conversation',
+    title: row.title,
+    metadata: JSON.parse(row.metadata) as Record<string, string>,
+    project_id: row.project_id,
+    referrer: row.referrer,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+/** The archive as conversations see it: where a conversation missing from the tables may be. */
+export interface ConversationArchive {
+  /** Moves the user's archived conversation back into the tables; false when there is none. */
+  restore(userId: string, id: string): boolean;
+  /** Deletes the user's archived conversation; false when there is none. */
+  forget(userId: string, id: string): boolean;
+}
+
+export interface ConversationHooks {
+  /** Told of every write to a conversation or its items (the response cache). */
+  cache?: CacheInvalidator;
+  archive?: ConversationArchive;
+}
+
+export class ConversationsService {
+  constructor(
+    private readonly store: Store,
+    private readonly hooks: ConversationHooks = {},
+  ) {}
+
+  /**
+   * The user's conversation row, or 404 (also for another user's id: ids are never confirmed across users).
+   * An archived conversation is restored on access, so every route that reads or writes one just works.
+   */
+  requireRow(userId: string, id: string): ConversationRow {
+    let row = this.store.conversations.get(userId, id);
+    if (!row && this.hooks.archive?.restore(userId, id)) row = this.store.conversations.get(userId, id);
+    if (!row) throw notFound('conversation', id, 'conversation_id');
+    return row;
+  }
+
+  /**
+   * Drops cached responses that a write made stale: the user's conversation lists and, when given, the
+   * conversation itself (with its items). Every write path (here, items, chat) calls it after committing.
+   */
+  changed(userId: string, id?: string): void {
+    const tags = [cacheTags.conversationList(userId)];
+    if (id !== undefined) tags.push(cacheTags.conversation(userId, id));
+    this.hooks.cache?.invalidate(...tags);
+  }
+
+  create(userId: string, body: z.infer<typeof ConversationCreateBody>): Conversation {
+    if (body.project_id && !this.store.projects.get(userId, body.project_id)) {
+      throw notFound('project', body.project_id, 'project_id');
+    }
+    const now = nowSeconds();
+    const row: Omit<ConversationRow, 'seq'> = {
+      id: newId('conv'),
+      user_id: userId,
+      project_id: body.project_id ?? null,
+      title: body.title ?? null,
+      metadata: JSON.stringify(body.metadata ?? {}),
+      referrer: body.referrer ?? null,
+      created_at: now,
+      updated_at: now,
+    };
+    this.store.transaction(() => {
+      const seq = this.store.conversations.insert(row);
+      for (const input of body.items ?? []) this.store.items.insert(newItemRow(input, seq, now));
+    });
+    this.changed(userId);
+    return conversationFromRow({ ...row, seq: 0 });
+  }
+
+  get(userId: string, id: string): Conversation {
+    return conversationFromRow(this.requireRow(userId, id));
+  }
+
+  list(userId: string, query: z.infer<typeof ConversationListQuery>) {
+    let after: ConversationRow | undefined;
+    if (query.after) {
+      after = this.store.conversations.get(userId, query.after);
+      if (!after) throw badRequest(`No conversation '${query.after}' to list after.`, 'after');
+    }
+    const page = this.store.conversations.list({ userId, projectId: query.project_id, order: query.order, limit: query.limit, after });
+    return {
+      ...listEnvelope(page.rows.map(conversationFromRow), page.hasMore),
+      total: this.store.conversations.count(userId, query.project_id),
+    };
+  }
+
+  update(userId: string, id: string, body: z.infer<typeof ConversationUpdateBody>): Conversation {
+    const row = this.requireRow(userId, id);
+    const title = body.title === undefined ? row.title : body.title;
+    const metadata = body.metadata === undefined ? row.metadata : JSON.stringify(body.metadata ?? {});
+    const updatedAt = nowSeconds();
+    this.store.conversations.update(row.seq, title, metadata, updatedAt);
+    this.changed(userId, id);
+    return conversationFromRow({ ...row, title, metadata, updated_at: updatedAt });
+  }
+
+  delete(userId: string, id: string) {
+    const deleted = this.store.conversations.delete(userId, id) || (this.hooks.archive?.forget(userId, id) ?? false);
+    if (!deleted) throw notFound('conversation', id, 'conversation_id');
+    this.changed(userId, id);
+    return { id, object: 'conversation.deleted' as const, deleted: true as const };
+  }
+}

@@ -1,0 +1,74 @@
+/** Wires the services over one store. Called by start-server.ts (the composition root) only. */
+import type { Config } from './config/schema.js';
+import type { Metrics } from './metrics/create-metrics.js';
+import type { OcrRuntime } from './ocr/create-ocr.js';
+import type { Store } from './store/store.js';
+import { ApiKeysService } from './auth/index.js';
+import { Authenticator } from './auth/index.js';
+import { LoginLinks } from './auth/index.js';
+import { SessionsService } from './auth/index.js';
+import { TokenSigner } from './auth/index.js';
+import { UsersService } from './auth/index.js';
+import { ConversationsService } from './conversations/index.js';
+import { HealthService } from './health/index.js';
+import { ItemsService } from './conversations/index.js';
+import { createKpiServices } from './kpi/index.js';
+import { LanAccessService } from './lan/index.js';
+import { createJobs, createOperations } from './lifecycle/index.js';
+import { createMediaServices } from './media/index.js';
+import { createAnalysisService } from './analysis/index.js';
+import { createInferenceServices, type InferenceDeps } from './inference/index.js';
+import { ProjectsService } from './conversations/index.js';
+
+export type Services = ReturnType<typeof createServices>;
+
+export function createServices(store: Store, config: Config, metrics: Metrics, version: string, ocr: OcrRuntime, inference: InferenceDeps) {
+  const users = new UsersService(store);
+  const owner = users.ensureOwner();
+  const signer = new TokenSigner(store.settings);
+  const apiKeys = new ApiKeysService(store);
+  const operations = createOperations(store, config, metrics);
+  const conversations = new ConversationsService(store, { cache: operations.responseCache, archive: operations.archive });
+  const items = new ItemsService(store, conversations);
+  const lan = new LanAccessService(config);
+  const mediaServices = createMediaServices(store, config, metrics, ocr);
+  const inferenceServices = createInferenceServices(store, config, metrics, inference, {
+    conversations,
+    items,
+    documents: mediaServices.mediaDocuments,
+  });
+  return {
+    health: new HealthService(store, version, () => operations.limits.degradedReasons()),
+    users,
+    apiKeys,
+    authenticator: new Authenticator({ enabled: config.auth, ownerId: owner.id, adminKey: config.apiKey, apiKeys, signer, users }),
+    sessions: new SessionsService({
+      signer,
+      users,
+      loginLinks: new LoginLinks(),
+      ownerId: owner.id,
+      // Read on every guest login: it follows the LAN switch (off beyond loopback unless switched on).
+      get guestLoginEnabled() {
+        return lan.guestLoginEnabled;
+      },
+      tokenTtlSeconds: config.tokenTtlSeconds,
+      sessionTtlSeconds: config.sessionTtlSeconds,
+    }),
+    conversations,
+    items,
+    projects: new ProjectsService(store),
+    lan,
+    ...mediaServices,
+    ...inferenceServices,
+    analysis: createAnalysisService(config, metrics, { models: inferenceServices.models, conversations, items, textExtraction: mediaServices.textExtraction }),
+    ...createKpiServices(store, config, metrics, {
+      logger: inference.logger,
+      loadedModels: async () => (await inferenceServices.models.list()).data.filter((m) => m.status === 'loaded').map((m) => m.id),
+      listenPort: () => lan.port,
+    }),
+    ...operations,
+    ...createJobs(store, config, metrics, { operations, sweepUploads: () => mediaServices.mediaUploads.sweep(), logger: inference.logger }),
+    /** The metrics registry, for the `/metrics` exposition. */
+    metrics,
+  };
+}

@@ -1,0 +1,32 @@
+/** Wires the dashboard's KPI services (snapshot and streams, SLA report and history) for createServices. */
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import type { Metrics } from '../metrics/create-metrics.js';
+import { RegistryWindows } from '../metrics/live-registry.js';
+import { ResourceSampler } from '../metrics/resources.js';
+import type { Store } from '../store/store.js';
+import { KpiService } from './kpi-service.js';
+import { WINDOWED_METRICS } from './registry-figures.js';
+import { KpiRollups } from './kpi-rollups.js';
+import { SlaService } from './sla-service.js';
+
+export interface KpiDeps {
+  logger?: Logger;
+  /** Ids of the models in memory now (the registry only counts them). */
+  loadedModels?: () => Promise<string[]> | string[];
+  /** The port the server listens on, once it does (for the accept queue). */
+  listenPort?: () => number | undefined;
+}
+
+export function createKpiServices(store: Store, config: Config, metrics: Metrics, deps: KpiDeps = {}) {
+  const { live } = metrics;
+  const rollups = new KpiRollups(store.metricsRollups, live, { logger: deps.logger });
+  const kpi = new KpiService({
+    live,
+    registry: new RegistryWindows(metrics.registry, WINDOWED_METRICS, { now: live.now }),
+    resources: new ResourceSampler({ dataDir: config.dataDir, databaseFile: store.file, listenPort: deps.listenPort }),
+    rollups,
+    loadedModels: deps.loadedModels,
+  });
+  return { kpi, sla: new SlaService(live, rollups, store.metricsRollups) };
+}

@@ -1,0 +1,105 @@
+/**
+ * Wiring of the operations side: limits, the response cache, the archive, the maintenance jobs (archive,
+ * cleanup, optimize, backup), export and import. Called from create-services.ts: `createOperations` before
+ * the conversation services (they take the cache and the archive as hooks), `createJobs` after the media
+ * services (cleanup calls their upload sweep). start-server.ts starts the jobs after listening and closes
+ * them before the store.
+ */
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import { badRequest } from '../errors/app-error.js';
+import type { Metrics } from '../metrics/create-metrics.js';
+import type { Store } from '../store/store.js';
+import { ArchiveService } from './archive-service.js';
+import { BackupService } from './backup-service.js';
+import { ExportService } from './export-service.js';
+import { ImportService } from './import-service.js';
+import { CleanupJob } from './cleanup-job.js';
+import { JobRunner, type JobDefinition } from './job-runner.js';
+import { OptimizeJob } from './optimize-job.js';
+import { LimitsService } from '../limits/index.js';
+import { ResponseCache } from '../cache/index.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+/** Scheduled maintenance starts a little after start-up, not during it. */
+const FIRST_MAINTENANCE_MS = 5 * MINUTE;
+const FIRST_BACKUP_MS = MINUTE;
+/** An item line carries one item, which the API took in a JSON body of at most JAN_BODY_LIMIT_BYTES. */
+const MIN_LINE_BYTES = 16 * 1024 * 1024;
+
+export function createOperations(store: Store, config: Config, metrics: Metrics) {
+  const limits = new LimitsService({ ...config, metrics });
+  const responseCache = new ResponseCache({ maxBytes: config.responseCacheBytes, metrics });
+  const archive = new ArchiveService(store, { dir: join(config.dataDir, 'archive'), cache: responseCache });
+  return { limits, responseCache, archive };
+}
+
+export interface JobsDeps {
+  operations: ReturnType<typeof createOperations>;
+  /** The media uploads' sweep of expired unfinished uploads. */
+  sweepUploads?: () => Promise<number>;
+  logger?: Logger;
+}
+
+function jobDefinitions(store: Store, config: Config, deps: JobsDeps, backups: BackupService): JobDefinition[] {
+  const { archive } = deps.operations;
+  const maintenanceMs = config.maintenanceIntervalMinutes * MINUTE;
+  const dayOld = 24 * HOUR;
+  const cleanup = new CleanupJob({
+    tempFolders: [
+      { dir: join(config.dataDir, 'media', 'tmp'), olderThanMs: dayOld },
+      { dir: join(config.dataDir, 'media', 'uploads'), olderThanMs: dayOld, match: /\.done$/ },
+      { dir: archive.dir, olderThanMs: HOUR, match: /\.tmp$/ },
+      { dir: backups.dir, olderThanMs: HOUR, match: /\.partial$/ },
+    ],
+    archiveDir: archive.dir,
+    referencedArchiveFiles: () => archive.referencedFiles(),
+    ...(deps.sweepUploads && { sweepUploads: deps.sweepUploads }),
+  });
+  const optimize = new OptimizeJob(store);
+  const first = () => FIRST_MAINTENANCE_MS;
+  return [
+    {
+      name: 'archive', description: `Moves conversations unchanged for ${config.archiveAfterDays} days into compressed files (option: older_than_days).`,
+      intervalMs: config.archiveAfterDays > 0 ? maintenanceMs : 0, firstRunInMs: first,
+      run: (signal, options) => {
+        const days = typeof options.older_than_days === 'number' ? options.older_than_days : config.archiveAfterDays;
+        // With archiving off, 0 would mean "everything": a run on demand must then say how old.
+        if (days === 0 && options.older_than_days === undefined) throw badRequest('Archiving is off (JAN_ARCHIVE_AFTER_DAYS=0); give older_than_days to run it once.', 'older_than_days');
+        return archive.run(days, signal);
+      },
+    },
+    {
+      name: 'cleanup', description: 'Deletes unfinished uploads past their resume window, stale temp files and orphaned archive files.',
+      intervalMs: maintenanceMs, firstRunInMs: first, run: (signal) => cleanup.run(signal),
+    },
+    {
+      name: 'optimize', description: 'Refreshes query statistics, checkpoints the WAL and frees unused pages (option: full, a blocking VACUUM).',
+      intervalMs: maintenanceMs, firstRunInMs: first, run: (signal, options) => optimize.run(signal, { full: options.full === true }),
+    },
+    {
+      name: 'backup', description: `Writes an online backup of the database to ${backups.dir}, keeping the newest ${config.backupKeep}.`,
+      intervalMs: config.backupIntervalHours * HOUR,
+      // Soon after start when the newest backup is older than one interval, else when it will be.
+      firstRunInMs: () => {
+        const newest = backups.list()[0];
+        const due = newest ? newest.created_at * 1000 + config.backupIntervalHours * HOUR - Date.now() : 0;
+        return Math.max(FIRST_BACKUP_MS, due);
+      },
+      run: (signal) => backups.run(signal),
+    },
+  ];
+}
+
+export function createJobs(store: Store, config: Config, metrics: Metrics, deps: JobsDeps) {
+  const backups = new BackupService(store, { dir: config.backupDir || join(config.dataDir, 'backups'), keep: config.backupKeep });
+  const jobs = new JobRunner(jobDefinitions(store, config, deps, backups), { metrics, ...(deps.logger && { logger: deps.logger }) });
+  return {
+    jobs,
+    backups,
+    exports: new ExportService(store, deps.operations.archive),
+    imports: new ImportService(store, { maxBytes: config.importMaxBytes, maxLineBytes: Math.max(MIN_LINE_BYTES, 2 * config.bodyLimitBytes) }, deps.operations.responseCache),
+  };
+}

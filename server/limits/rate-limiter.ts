@@ -1,0 +1,92 @@
+/**
+ * Request-rate limits: one hard token bucket for the whole server, one per client, and a soft bucket that
+ * only counts. A request passes when both its client's bucket and the global one have a token.
+ *
+ * Clients are whatever key the caller gives (the HTTP layer uses a hash of the credential, else the
+ * address). Client buckets are created on first use; a full bucket is the same as a new one, so the map is
+ * pruned of full buckets now and then and kept under `maxClients` (oldest first beyond that).
+ */
+import { monotonicMs, TokenBucket, type Clock } from './token-bucket.js';
+
+export interface RateLimiterOptions {
+  softPerSecond: number;
+  hardPerSecond: number;
+  clientPerSecond: number;
+  maxClients?: number;
+  now?: Clock;
+}
+
+export interface RateDecision {
+  allowed: boolean;
+  /** The bucket that refused the request. */
+  limitedBy?: 'global' | 'client';
+  /** The requests the tighter bucket allows at once (its capacity) and has left, and ms until it is full. */
+  limit: number;
+  remaining: number;
+  resetMs: number;
+  /** When refused: ms until the refusing bucket has a token again. */
+  retryAfterMs: number;
+  /** The request went over the soft rate (served, but counted). */
+  overSoft: boolean;
+}
+
+const PRUNE_EVERY = 1024;
+
+export class RateLimiter {
+  private readonly global: TokenBucket;
+  private readonly soft: TokenBucket;
+  private readonly clients = new Map<string, TokenBucket>();
+  private readonly maxClients: number;
+  private readonly now: Clock;
+  private checks = 0;
+
+  constructor(private readonly options: RateLimiterOptions) {
+    this.now = options.now ?? monotonicMs;
+    this.maxClients = options.maxClients ?? 10_000;
+    this.global = new TokenBucket(options.hardPerSecond, options.hardPerSecond, this.now);
+    this.soft = new TokenBucket(options.softPerSecond, options.softPerSecond, this.now);
+  }
+
+  check(clientKey: string): RateDecision {
+    if (++this.checks % PRUNE_EVERY === 0 || this.clients.size > this.maxClients) this.prune();
+    const client = this.bucketFor(clientKey);
+    const overSoft = !this.soft.take();
+    const refusedBy = client.msUntilToken() > 0 ? 'client' : this.global.msUntilToken() > 0 ? 'global' : undefined;
+    if (refusedBy) {
+      const bucket = refusedBy === 'client' ? client : this.global;
+      return { allowed: false, limitedBy: refusedBy, ...this.figures(bucket), retryAfterMs: bucket.msUntilToken(), overSoft };
+    }
+    client.take();
+    this.global.take();
+    const tighter = client.remaining <= this.global.remaining ? client : this.global;
+    return { allowed: true, ...this.figures(tighter), retryAfterMs: 0, overSoft };
+  }
+
+  /** Client buckets held now (for tests and metrics). */
+  get trackedClients(): number {
+    return this.clients.size;
+  }
+
+  private figures(bucket: TokenBucket) {
+    return { limit: bucket.capacity, remaining: bucket.remaining, resetMs: bucket.msUntilFull() };
+  }
+
+  private bucketFor(key: string): TokenBucket {
+    let bucket = this.clients.get(key);
+    if (!bucket) {
+      bucket = new TokenBucket(this.options.clientPerSecond, this.options.clientPerSecond, this.now);
+      this.clients.set(key, bucket);
+    }
+    return bucket;
+  }
+
+  private prune(): void {
+    for (const [key, bucket] of this.clients) if (bucket.isFull) this.clients.delete(key);
+    // Down to 90 % so that a flood of new keys prunes once per 10 % of the map, not on every request.
+    const target = Math.floor(this.maxClients * 0.9);
+    for (const key of this.clients.keys()) {
+      if (this.clients.size <= target) break;
+      this.clients.delete(key);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+/** Wires the media and OCR services (called by create-services.ts). */
+import { join } from 'node:path';
+import type { Config } from '../config/schema.js';
+import { BlobStore } from './blob-store.js';
+import type { Metrics } from '../metrics/create-metrics.js';
+import type { OcrRuntime } from '../ocr/create-ocr.js';
+import type { Store } from '../store/store.js';
+import { MediaDocumentsService } from './media-documents-service.js';
+import { MediaService } from './media-service.js';
+import { JanMediaService } from './jan-media-service.js';
+import { MediaSigner } from './media-signer.js';
+import { MediaUploadsService } from './media-uploads-service.js';
+import { TextExtractionService } from './text-extraction-service.js';
+
+/** The guide's limit for one resumable-upload request; a cut-off PATCH is resumed by the client. */
+const TUS_REQUEST_TIMEOUT_MS = 5 * 60 * 1000;
+
+export function createMediaServices(store: Store, config: Config, metrics: Metrics, ocr: OcrRuntime) {
+  const root = join(config.dataDir, 'media');
+  const media = new MediaService(store, new BlobStore(root), metrics, {
+    maxUploadBytes: config.mediaMaxUploadBytes,
+    remoteFetch: config.mediaRemoteFetch,
+  });
+  const textExtraction = new TextExtractionService(store, media, ocr.engine, ocr.pdf, metrics, { maxPdfPages: config.ocrMaxPages });
+  return {
+    media,
+    janMedia: new JanMediaService(media, new MediaSigner(store.settings, config.mediaPresignTtlSeconds), store),
+    mediaUploads: new MediaUploadsService(media, {
+      directory: join(root, 'uploads'),
+      maxBytes: config.mediaMaxResumableBytes,
+      resumeHours: config.uploadResumeHours,
+      requestTimeoutMs: TUS_REQUEST_TIMEOUT_MS,
+      corsOrigins: config.corsOrigins,
+    }),
+    textExtraction,
+    mediaDocuments: new MediaDocumentsService(media, textExtraction),
+  };
+}

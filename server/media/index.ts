@@ -1,0 +1,10 @@
+/**
+ * The media domain: uploads (multipart, resumable, data and remote URLs), stored files, presigned URLs,
+ * text extraction (text layers and OCR) and Jan's media API.
+ * Other folders import this domain only through this file.
+ */
+export { createMediaServices } from './create-media-services.js';
+export { mediaFileFromRow } from './media-service.js';
+export type { ByteRange, MediaContent, RangeChooser } from './media-service.js';
+export { isPublicAddress } from './remote-fetch.js';
+export type { TextExtractionService } from './text-extraction-service.js';

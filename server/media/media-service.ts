@@ -1,0 +1,240 @@
+/**
+ * Media files: ingest from any source (multipart, resumable upload, data URL, remote URL, presigned PUT),
+ * list, read, download and delete. Content is stored once per distinct SHA-256; each user sees only their own
+ * files (another user's id is a 404), and uploading content you already have returns that file (`deduped`).
+ *
+ * Every ingest streams to a temp file while hashing, sniffs the type from the bytes, then records the file
+ * and moves the content into place in one synchronous step (see blob-store.ts for why it must be).
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { Readable } from 'node:stream';
+import type { z } from 'zod';
+import type { MediaFile, MediaListQuery } from '../api/media.js';
+import { AppError, badRequest, notFound } from '../errors/app-error.js';
+import type { ByteRange, BlobStore, StagedFile } from './blob-store.js';
+import { decodeDataUrl } from './data-url.js';
+import { mapMediaErrors, MediaEmptyError, MediaTooLargeError, MediaUnsupportedTypeError } from './media-errors.js';
+import { readMultipartFile } from './multipart.js';
+import { openRemote, type RemoteFetchMode } from './remote-fetch.js';
+import { sniffType, type SniffedType } from './sniff-type.js';
+import type { Metrics } from '../metrics/create-metrics.js';
+import { nowSeconds } from '../store/ids.js';
+import type { MediaFileRow } from '../store/media-files-repo.js';
+import { newMediaId } from '../store/media-ids.js';
+import type { Store } from '../store/store.js';
+import { listEnvelope } from '../api/list-envelope.js';
+
+export type MediaSource = 'upload' | 'tus' | 'data_url' | 'remote_url' | 'presigned';
+
+export interface IngestMeta {
+  filename?: string | undefined;
+  source: MediaSource;
+  /** Use this id (a reserved presigned-upload id) instead of a new one; no dedup then. */
+  id?: string;
+  /** Refuse content whose sniffed type differs (presigned uploads promise a type). */
+  expectMime?: string;
+  /** When the transfer began, for the upload-duration metric (default: now). */
+  startedAt?: number;
+}
+
+export interface IngestResult {
+  file: MediaFileRow;
+  deduped: boolean;
+}
+
+export type { ByteRange };
+
+/** Picks the range to serve once the file is known (its size and hash); undefined serves it all. */
+export type RangeChooser = (file: { bytes: number; sha256: string }) => ByteRange | undefined;
+
+export interface MediaContent {
+  file: MediaFileRow;
+  body: Readable;
+  /** The served range, when the request asked for one. */
+  range?: ByteRange;
+}
+
+export interface MediaServiceOptions {
+  maxUploadBytes: number;
+  remoteFetch: RemoteFetchMode;
+  /** Time allowed for a remote-URL fetch, in ms. */
+  remoteTimeoutMs?: number;
+}
+
+export function mediaFileFromRow(row: MediaFileRow): MediaFile {
+  return {
+    id: row.id,
+    object: 'file',
+    filename: row.filename,
+    mime_type: row.mime_type,
+    bytes: row.bytes,
+    sha256: row.sha256,
+    created_at: row.created_at,
+  };
+}
+
+/** A display name only: no folders, no control characters, at most 255 characters. */
+function cleanFilename(name: string | undefined, type: SniffedType): string {
+  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+  const base = (name ?? '').split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 255);
+  return base === '' || base === '.' || base === '..' ? `upload.${type.ext}` : base;
+}
+
+export class MediaService {
+  constructor(
+    private readonly store: Store,
+    private readonly blobs: BlobStore,
+    private readonly metrics: Metrics,
+    private readonly options: MediaServiceOptions,
+  ) {
+    this.sweepOrphans();
+  }
+
+  get maxUploadBytes(): number {
+    return this.options.maxUploadBytes;
+  }
+
+  /** `POST /v1/media/upload`: the `file` part of a multipart body. */
+  async uploadMultipart(userId: string, body: Readable, headers: IncomingHttpHeaders): Promise<IngestResult> {
+    const declared = Number(headers['content-length']);
+    if (Number.isFinite(declared) && declared > this.options.maxUploadBytes + 64 * 1024) throw this.tooLarge();
+    const startedAt = Date.now();
+    return mapMediaErrors(async () => {
+      const { file } = await readMultipartFile(body, headers, async (stream, info) => ({
+        staged: await this.blobs.stageStream(stream, this.options.maxUploadBytes),
+        filename: info.filename,
+      }));
+      return this.commit(userId, file.staged, { filename: file.filename, source: 'upload', startedAt });
+    });
+  }
+
+  /** Ingests a stream (presigned PUT, remote URL, data URL). */
+  ingestStream(userId: string, stream: Readable, meta: IngestMeta): Promise<IngestResult> {
+    return mapMediaErrors(async () => {
+      const staged = await this.blobs.stageStream(stream, this.options.maxUploadBytes);
+      return this.commit(userId, staged, meta);
+    });
+  }
+
+  /** Ingests a file already on disk (a finished resumable upload); the file is moved, not copied. */
+  ingestPath(userId: string, path: string, meta: IngestMeta): Promise<IngestResult> {
+    return mapMediaErrors(async () => this.commit(userId, await this.blobs.stageFile(path), meta));
+  }
+
+  ingestDataUrl(userId: string, dataUrl: string, filename: string | undefined): Promise<IngestResult> {
+    return mapMediaErrors(async () => {
+      const bytes = decodeDataUrl(dataUrl, this.options.maxUploadBytes);
+      return this.ingestStream(userId, Readable.from([bytes]), { filename, source: 'data_url' });
+    }, 'source.data_url');
+  }
+
+  ingestRemoteUrl(userId: string, url: string, filename: string | undefined, signal?: AbortSignal): Promise<IngestResult> {
+    return mapMediaErrors(async () => {
+      const startedAt = Date.now();
+      const remote = await openRemote(url, { mode: this.options.remoteFetch, timeoutMs: this.options.remoteTimeoutMs ?? 30_000, ...(signal && { signal }) });
+      if (remote.contentLength !== undefined && remote.contentLength > this.options.maxUploadBytes) {
+        remote.body.destroy();
+        throw new MediaTooLargeError(this.options.maxUploadBytes);
+      }
+      const name = filename ?? decodeURIComponent(new URL(remote.url).pathname.split('/').pop() ?? '');
+      return this.ingestStream(userId, remote.body, { filename: name, source: 'remote_url', startedAt });
+    }, 'source.url');
+  }
+
+  get(userId: string, id: string): MediaFileRow {
+    const row = this.store.mediaFiles.get(userId, id);
+    if (!row) throw notFound('file', id, 'file_id');
+    return row;
+  }
+
+  list(userId: string, query: z.infer<typeof MediaListQuery>) {
+    let after: MediaFileRow | undefined;
+    if (query.after) {
+      after = this.store.mediaFiles.get(userId, query.after);
+      if (!after) throw badRequest(`Invalid 'after': no file '${query.after}'.`, 'after');
+    }
+    const page = this.store.mediaFiles.list(userId, { order: query.order, limit: query.limit, after });
+    return listEnvelope(page.rows.map(mediaFileFromRow), page.hasMore);
+  }
+
+  delete(userId: string, id: string) {
+    const result = this.store.transaction(() => this.store.mediaFiles.deleteFile(userId, id));
+    if (!result.deleted) throw notFound('file', id, 'file_id');
+    if (result.orphanSha256) this.blobs.remove(result.orphanSha256);
+    this.updateStorageGauge();
+    return { id, object: 'file' as const, deleted: true as const };
+  }
+
+  /** The file's bytes, or the one range `rangeFor` picks. */
+  open(userId: string, id: string, rangeFor?: RangeChooser): MediaContent {
+    return this.openRow(this.get(userId, id), rangeFor);
+  }
+
+  /** For signed URLs, which proved access without a user. */
+  openAnyOwner(id: string, rangeFor?: RangeChooser): MediaContent {
+    const row = this.store.mediaFiles.getAnyOwner(id);
+    if (!row) throw notFound('file', id, 'file_id');
+    return this.openRow(row, rangeFor);
+  }
+
+  /** Where the content is on disk (for text extraction). */
+  pathOf(row: MediaFileRow): string {
+    return this.blobs.pathOf(row.sha256);
+  }
+
+  private openRow(file: MediaFileRow, rangeFor?: RangeChooser): MediaContent {
+    const range = rangeFor?.(file);
+    return { file, body: this.blobs.read(file.sha256, range), ...(range && { range }) };
+  }
+
+  private tooLarge(): AppError {
+    return new AppError(413, 'invalid_request_error', `The file is larger than the limit of ${this.options.maxUploadBytes} bytes.`, {
+      param: 'file',
+      code: 'file_too_large',
+    });
+  }
+
+  private async commit(userId: string, staged: StagedFile, meta: IngestMeta): Promise<IngestResult> {
+    let type: SniffedType;
+    try {
+      if (staged.bytes === 0) throw new MediaEmptyError();
+      const head = await this.blobs.head(staged.path);
+      const sniffed = await sniffType(head, staged.bytes <= head.length);
+      if (!sniffed.type || (meta.expectMime && sniffed.type.mime !== meta.expectMime)) throw new MediaUnsupportedTypeError(sniffed.detected);
+      type = sniffed.type;
+    } catch (error) {
+      this.blobs.discard(staged.path);
+      throw error;
+    }
+    const result = this.record(userId, staged, type, meta);
+    this.metrics.uploadBytes.inc({ source: meta.source }, staged.bytes);
+    this.metrics.uploadDuration.observe({ source: meta.source }, (Date.now() - (meta.startedAt ?? Date.now())) / 1000);
+    this.updateStorageGauge();
+    return result;
+  }
+
+  /** The row changes and the file move, in one synchronous step. */
+  private record(userId: string, staged: StagedFile, type: SniffedType, meta: IngestMeta): IngestResult {
+    const now = nowSeconds();
+    const result = this.store.transaction((): IngestResult => {
+      const existing = meta.id ? undefined : this.store.mediaFiles.findBySha256(userId, staged.sha256);
+      if (existing) return { file: existing, deduped: true };
+      this.store.mediaFiles.insertBlob({ sha256: staged.sha256, bytes: staged.bytes, mime_type: type.mime, created_at: now });
+      const id = meta.id ?? newMediaId();
+      this.store.mediaFiles.insertFile({ id, user_id: userId, sha256: staged.sha256, filename: cleanFilename(meta.filename, type), source: meta.source, created_at: now });
+      return { file: this.store.mediaFiles.get(userId, id)!, deduped: false };
+    });
+    this.blobs.adopt(staged);
+    return result;
+  }
+
+  private sweepOrphans(): void {
+    const orphans = this.store.transaction(() => this.store.mediaFiles.deleteOrphanBlobs());
+    for (const sha256 of orphans) this.blobs.remove(sha256);
+    this.updateStorageGauge();
+  }
+
+  private updateStorageGauge(): void {
+    this.metrics.mediaStorageBytes.set(this.store.mediaFiles.storageBytes());
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * Installed and loaded models. Listing reads the models folder (see model-catalog.ts); loading happens on
+ * first use or on request, and at most `maxLoaded` models stay in memory.
+ *
+ * Lifecycle and concurrency rules:
+ * - `acquire(id)` returns a lease; a leased model is never unloaded under its holder (leases count requests
+ *   between "model resolved" and "generation finished"). Callers release exactly once.
+ * - Loads are single-flight per model. Loading another model when `maxLoaded` are in memory first unloads the
+ *   least recently used one that no request holds; when every loaded model is in use the request gets 503.
+ * - A model with no lease for `idleTtlSeconds` is unloaded (0 = never).
+ * - Unloading closes the model's schedulers (waiters get 503), waits for running generations, then frees it.
+ */
+import { unlink } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import { AppError, notFound } from '../errors/app-error.js';
+import type { Metrics } from '../metrics/create-metrics.js';
+import type { InferenceRuntime, LoadedModel, LoadOptions } from '../runtime/inference-runtime.js';
+import { SlotScheduler } from '../runtime/scheduler.js';
+import { modelNotFound, toInferenceError } from './model-errors.js';
+import { ModelCatalog, type CatalogEntry } from './model-catalog.js';
+import { ModelImporter, type ImportHosts, type ImportProgress, type ImportRequest } from './model-importer.js';
+
+export interface ModelsOptions {
+  modelsDir: string;
+  runtime: InferenceRuntime;
+  metrics: Metrics;
+  load: LoadOptions;
+  /** Requests waiting for a slot, per model. */
+  maxQueue: number;
+  maxLoaded: number;
+  idleTtlSeconds: number;
+  importHosts: ImportHosts;
+  logger?: Logger;
+}
+
+interface Resident {
+  id: string;
+  model: LoadedModel;
+  scheduler: SlotScheduler;
+  /** Embeddings run on their own context, one request at a time. */
+  embedScheduler: SlotScheduler;
+  leases: number;
+  lastUsed: number;
+  idleTimer: NodeJS.Timeout | undefined;
+}
+
+export interface ModelLease {
+  id: string;
+  model: LoadedModel;
+  scheduler: SlotScheduler;
+  embedScheduler: SlotScheduler;
+  release(): void;
+}
+
+export type ModelStatus = 'loaded' | 'loading' | 'unloaded';
+
+export function modelObject(entry: CatalogEntry, status: ModelStatus) {
+  return {
+    id: entry.id,
+    object: 'model' as const,
+    created: entry.modifiedSeconds,
+    owned_by: 'local',
+    status,
+    size_bytes: entry.sizeBytes,
+    architecture: entry.info?.architecture ?? null,
+    parameters: entry.info?.parameters ?? null,
+    quantization: entry.info?.quantization ?? null,
+    context_length: entry.info?.contextLength ?? null,
+    ...(entry.error !== null && { error: entry.error }),
+  };
+}
+
+export class ModelsService {
+  readonly catalog: ModelCatalog;
+  private readonly importer: ModelImporter;
+  private readonly resident = new Map<string, Resident>();
+  private readonly loading = new Map<string, Promise<Resident>>();
+  private closed = false;
+
+  constructor(private readonly options: ModelsOptions) {
+    this.catalog = new ModelCatalog(options.modelsDir, options.runtime);
+    this.importer = new ModelImporter(this.catalog, options.importHosts);
+  }
+
+  get modelsDir(): string {
+    return this.options.modelsDir;
+  }
+
+  private status(id: string): ModelStatus {
+    return this.resident.has(id) ? 'loaded' : this.loading.has(id) ? 'loading' : 'unloaded';
+  }
+
+  async list() {
+    const entries = await this.catalog.list();
+    return { object: 'list' as const, data: entries.map((entry) => modelObject(entry, this.status(entry.id))) };
+  }
+
+  private async entry(id: string): Promise<CatalogEntry> {
+    const entry = await this.catalog.find(id);
+    if (!entry) throw notFound('model', id, 'id');
+    return entry;
+  }
+
+  async get(id: string) {
+    return modelObject(await this.entry(id), this.status(id));
+  }
+
+  /** Resolves a model for a request, loading it if needed. 404 `model_not_found` when it is not installed. */
+  async acquire(id: string): Promise<ModelLease> {
+    let resident = this.resident.get(id);
+    if (!resident) {
+      const entry = await this.catalog.find(id);
+      if (!entry) throw modelNotFound(id, this.options.modelsDir);
+      resident = await this.ensureLoaded(entry);
+    }
+    return this.lease(resident);
+  }
+
+  private lease(resident: Resident): ModelLease {
+    resident.leases++;
+    resident.lastUsed = Date.now();
+    clearTimeout(resident.idleTimer);
+    let released = false;
+    return {
+      id: resident.id,
+      model: resident.model,
+      scheduler: resident.scheduler,
+      embedScheduler: resident.embedScheduler,
+      release: () => {
+        if (released) return;
+        released = true;
+        resident.leases--;
+        resident.lastUsed = Date.now();
+        if (resident.leases === 0) this.armIdleTimer(resident);
+      },
+    };
+  }
+
+  private armIdleTimer(resident: Resident): void {
+    const ttl = this.options.idleTtlSeconds;
+    if (ttl <= 0) return;
+    clearTimeout(resident.idleTimer);
+    resident.idleTimer = setTimeout(() => {
+      if (resident.leases === 0 && this.resident.get(resident.id) === resident) {
+        this.options.logger?.info({ model: resident.id }, 'unloading idle model');
+        void this.unloadResident(resident);
+      }
+    }, ttl * 1000);
+    resident.idleTimer.unref();
+  }
+
+  private ensureLoaded(entry: CatalogEntry): Promise<Resident> {
+    let pending = this.loading.get(entry.id);
+    if (!pending) {
+      pending = this.loadResident(entry).finally(() => this.loading.delete(entry.id));
+      this.loading.set(entry.id, pending);
+    }
+    return pending;
+  }
+
+  private async loadResident(entry: CatalogEntry): Promise<Resident> {
+    if (this.closed) throw new AppError(503, 'service_unavailable_error', 'The server is shutting down.', { code: 'shutting_down', retryAfter: 1 });
+    await this.makeRoom(entry.id);
+    const started = performance.now();
+    let model: LoadedModel;
+    try {
+      model = await this.options.runtime.load(entry.path, this.options.load);
+    } catch (error) {
+      const mapped = toInferenceError(error);
+      if (mapped instanceof AppError) throw mapped;
+      throw new AppError(500, 'server_error', `Could not load the model '${entry.id}': ${(error as Error).message}`, { code: 'model_load_failed' });
+    }
+    const seconds = (performance.now() - started) / 1000;
+    this.options.metrics.modelLoadDuration.observe({ model: entry.id }, seconds);
+    this.options.logger?.info({ model: entry.id, seconds, slots: model.slotCount, contextSize: model.contextSize }, 'model loaded');
+    const onChange = () => this.reportQueues();
+    const resident: Resident = {
+      id: entry.id,
+      model,
+      scheduler: new SlotScheduler({ slots: model.slotCount, maxQueue: this.options.maxQueue, onChange }),
+      embedScheduler: new SlotScheduler({ slots: 1, maxQueue: this.options.maxQueue, onChange }),
+      leases: 0,
+      lastUsed: Date.now(),
+      idleTimer: undefined,
+    };
+    this.resident.set(entry.id, resident);
+    this.options.metrics.modelsLoaded.set(this.resident.size);
+    if (this.closed) await this.unloadResident(resident);
+    return resident;
+  }
+
+  /** Unloads least recently used idle models until `id` fits beside the loaded and loading ones. */
+  private async makeRoom(id: string): Promise<void> {
+    const othersLoading = () => [...this.loading.keys()].filter((other) => other !== id).length;
+    while (this.resident.size + othersLoading() + 1 > this.options.maxLoaded) {
+      const idle = [...this.resident.values()].filter((r) => r.leases === 0).sort((a, b) => a.lastUsed - b.lastUsed)[0];
+      if (!idle) {
+        throw new AppError(
+          503,
+          'service_unavailable_error',
+          `All ${this.options.maxLoaded} loaded model(s) are in use; another cannot be loaded now (JAN_MAX_LOADED_MODELS). Retry shortly.`,
+          { code: 'model_capacity', retryAfter: 5 },
+        );
+      }
+      await this.unloadResident(idle);
+    }
+  }
+
+  private reportQueues(): void {
+    let queued = 0;
+    let active = 0;
+    for (const r of this.resident.values()) {
+      queued += r.scheduler.queued + r.embedScheduler.queued;
+      active += r.scheduler.active;
+    }
+    this.options.metrics.requestQueueDepth.set(queued);
+    this.options.metrics.inferenceSlotsBusy.set(active);
+  }
+
+  private async unloadResident(resident: Resident): Promise<void> {
+    if (this.resident.get(resident.id) !== resident) return;
+    this.resident.delete(resident.id);
+    clearTimeout(resident.idleTimer);
+    resident.scheduler.close();
+    resident.embedScheduler.close();
+    await Promise.all([resident.scheduler.whenIdle(), resident.embedScheduler.whenIdle()]);
+    await resident.model.dispose();
+    this.options.metrics.modelsLoaded.set(this.resident.size);
+    this.reportQueues();
+  }
+
+  async load(id: string) {
+    const entry = await this.entry(id);
+    const lease = this.lease(this.resident.get(id) ?? (await this.ensureLoaded(entry)));
+    lease.release();
+    return modelObject(entry, this.status(id));
+  }
+
+  async unload(id: string) {
+    const entry = await this.entry(id);
+    await this.loading.get(id)?.catch(() => undefined);
+    const resident = this.resident.get(id);
+    if (resident) await this.unloadResident(resident);
+    return modelObject(entry, this.status(id));
+  }
+
+  /** Validates the import (throws 400/409 at once); `run` imports and answers with the new model. */
+  async beginImport(request: ImportRequest) {
+    const started = await this.importer.begin(request);
+    return {
+      id: started.id,
+      run: async (signal: AbortSignal, onProgress?: (p: ImportProgress) => void) => this.get(await started.run(signal, onProgress)),
+    };
+  }
+
+  async delete(id: string) {
+    const entry = await this.entry(id);
+    await this.unload(id);
+    await unlink(entry.path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+    return { id, object: 'model' as const, deleted: true as const };
+  }
+
+  /** Unloads every model (after running generations finish). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.loading.values()]);
+    await Promise.all([...this.resident.values()].map((r) => this.unloadResident(r)));
+  }
+}
