@@ -3,7 +3,7 @@
  * Ctrl-C / SIGTERM (a second signal exits at once).
  */
 import { ConfigError, loadConfig } from './config/load-config.js';
-import { startServer } from './start-server.js';
+import { startServer, type RunningServer } from './start-server.js';
 
 async function main(): Promise<void> {
   let config;
@@ -16,24 +16,29 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const server = await startServer(config);
-  process.stdout.write(`Server: ${server.url}\nDashboard: ${server.dashboardUrl}\n`);
-
+  // Signals are handled from before the server starts: a SIGTERM that comes while it starts (or right after the
+  // Server: line, before this function would otherwise have reached its handlers) still stops it cleanly.
   let stopping = false;
+  let started: Promise<RunningServer> | undefined;
   const stop = (signal: string) => {
     if (stopping) process.exit(130);
     stopping = true;
     process.stderr.write(`jan-server: ${signal}, shutting down (again to force)\n`);
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`jan-server: shutdown failed: ${String(error)}\n`);
-        process.exit(1);
-      },
-    );
+    (started ?? Promise.reject(new Error('not started')))
+      .then((server) => server.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(`jan-server: shutdown failed: ${String(error)}\n`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  started = startServer(config);
+  const server = await started;
+  process.stdout.write(`Server: ${server.url}\nDashboard: ${server.dashboardUrl}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -15,7 +15,8 @@ interface Started {
   child: ChildProcessWithoutNullStreams;
   stdout: () => string;
   stderr: () => string;
-  exited: Promise<number | null>;
+  /** The exit code, or the signal's name when a signal ended the process (so a failure says which). */
+  exited: Promise<number | string>;
 }
 
 function start(env: Record<string, string>, args: string[] = []): Started {
@@ -24,7 +25,7 @@ function start(env: Record<string, string>, args: string[] = []): Started {
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? `signal ${signal}`)));
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
