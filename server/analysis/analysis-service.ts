@@ -200,7 +200,7 @@ export class AnalysisService {
     const named = body.model ?? (this.options.defaultModel || undefined);
     if (named !== undefined) {
       const entry = await this.models.catalog.find(named);
-      if (!entry) throw modelNotFound(named, this.models.modelsDir);
+      if (!entry) throw modelNotFound(named);
       return { kind: 'llm', modelId: entry.id, version: `${entry.modifiedSeconds}:${entry.sizeBytes}` };
     }
     const usable = (await this.models.list()).data.filter((model) => !('error' in model));
@@ -210,7 +210,7 @@ export class AnalysisService {
       throw new AppError(
         404,
         'not_found_error',
-        `${what} needs a model and none is installed. Put a GGUF model file in ${this.models.modelsDir}, or import one with ` +
+        `${what} needs a model and none is installed. Put a GGUF model file in the server's models folder, or import one with ` +
           'POST /v1/models/import {"url": "https://…/model.gguf"}; GET /v1/models lists the installed models.',
         { param: 'model', code: 'model_not_found' },
       );

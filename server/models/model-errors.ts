@@ -3,11 +3,12 @@ import { AppError } from '../errors/app-error.js';
 import { ModelLoadError, PromptError } from '../runtime/inference-runtime.js';
 import { QueueFullError, SchedulerClosedError } from '../runtime/scheduler.js';
 
-export function modelNotFound(id: string, modelsDir: string): AppError {
+/** Error messages name ids, never server paths: a client learns nothing about the machine's folders. */
+export function modelNotFound(id: string): AppError {
   return new AppError(
     404,
     'invalid_request_error',
-    `The model '${id}' does not exist. Put a GGUF file named '${id}.gguf' in ${modelsDir} or import one with ` +
+    `The model '${id}' does not exist. Put a GGUF file named '${id}.gguf' in the server's models folder or import one with ` +
       'POST /v1/models/import; GET /v1/models lists the installed models.',
     { param: 'model', code: 'model_not_found' },
   );

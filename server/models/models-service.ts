@@ -14,7 +14,7 @@ import { unlink } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { AppError, notFound } from '../errors/app-error.js';
 import type { Metrics } from '../metrics/create-metrics.js';
-import type { InferenceRuntime, LoadedModel, LoadOptions } from '../runtime/inference-runtime.js';
+import { ModelLoadError, type InferenceRuntime, type LoadedModel, type LoadOptions } from '../runtime/inference-runtime.js';
 import { SlotScheduler } from '../runtime/scheduler.js';
 import { modelNotFound, toInferenceError } from './model-errors.js';
 import { ModelCatalog, type CatalogEntry } from './model-catalog.js';
@@ -110,7 +110,7 @@ export class ModelsService {
     let resident = this.resident.get(id);
     if (!resident) {
       const entry = await this.catalog.find(id);
-      if (!entry) throw modelNotFound(id, this.options.modelsDir);
+      if (!entry) throw modelNotFound(id);
       resident = await this.ensureLoaded(entry);
     }
     return this.lease(resident);
@@ -166,8 +166,9 @@ export class ModelsService {
     try {
       model = await this.options.runtime.load(entry.path, this.options.load);
     } catch (error) {
-      const mapped = toInferenceError(error);
+      const mapped = error instanceof ModelLoadError ? error : toInferenceError(error);
       if (mapped instanceof AppError) throw mapped;
+      this.options.logger?.warn({ model: entry.id, err: error }, 'model failed to load');
       throw new AppError(500, 'server_error', `Could not load the model '${entry.id}': ${(error as Error).message}`, { code: 'model_load_failed' });
     }
     const seconds = (performance.now() - started) / 1000;

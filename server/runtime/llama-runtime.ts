@@ -11,6 +11,7 @@
  * default comes from `defaultThreads()`.
  */
 import { availableParallelism } from 'node:os';
+import { basename } from 'node:path';
 import type { Logger } from 'pino';
 import { readModelFileInfo } from './gguf-metadata.js';
 import { ModelLoadError, type InferenceRuntime, type LoadedModel, type LoadOptions, type ModelFileInfo } from './inference-runtime.js';
@@ -52,7 +53,8 @@ export class LlamaRuntime implements InferenceRuntime {
     try {
       return await module.LlamaLoadedModel.load(llama, path, options);
     } catch (error) {
-      throw new ModelLoadError(`Could not load the model file ${path}: ${(error as Error).message}`);
+      // The reason only: the caller names the model by id, and clients never see the server's paths.
+      throw new ModelLoadError((error as Error).message.replaceAll(path, basename(path)));
     }
   }
 

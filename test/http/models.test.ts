@@ -1,7 +1,8 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectError } from '../support/error-envelope.js';
+import { writeDesignedModel } from '../support/gguf/designed-model.js';
 import { startScriptedServer, type ScriptedServer } from '../support/inference-server.js';
 import { scrape } from '../support/prometheus-scrape.js';
 import { SCRIPTED_MODEL_INFO } from '../support/scripted-runtime.js';
@@ -107,4 +108,26 @@ describe('models (scripted runtime)', () => {
     expectError(res, 500, { type: 'server_error', code: 'model_load_failed', message: "Could not load the model 'broken': unsupported architecture" });
     expect((await server.request('/healthz')).status).toBe(200);
   });
+});
+
+describe('error messages name ids, never server paths', () => {
+  let server: TestServer | undefined;
+  afterEach(() => server?.close());
+
+  it('an unknown model, and a model file llama.cpp cannot load, answer without the models folder', async () => {
+    server = await startTestServer({ gpu: 'off', threads: 1 });
+    const { modelsDir, dataDir } = server.config;
+    const unknown = await server.request('/v1/chat/completions', { method: 'POST', token, body: { model: 'nope', messages: [{ role: 'user', content: 'x' }] } });
+    expectError(unknown, 404, { type: 'invalid_request_error', param: 'model', code: 'model_not_found', message: /in the server's models folder/ });
+    // A GGUF header that parses, with tensors that are not there: the real runtime fails to load it.
+    await mkdir(modelsDir, { recursive: true });
+    writeDesignedModel(join(modelsDir, 'cut.gguf'));
+    await truncate(join(modelsDir, 'cut.gguf'), 4096);
+    const broken = await server.request('/v1/chat/completions', { method: 'POST', token, body: { model: 'cut', messages: [{ role: 'user', content: 'x' }] } });
+    expectError(broken, 500, { type: 'server_error', param: null, code: 'model_load_failed', message: /^Could not load the model 'cut'/ });
+    for (const res of [unknown, broken]) {
+      expect(res.text).not.toContain(modelsDir);
+      expect(res.text).not.toContain(dataDir);
+    }
+  }, 60_000);
 });
