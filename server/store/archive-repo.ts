@@ -1,12 +1,15 @@
 /**
  * Bookkeeping of archived conversations: which archive file holds each one and at which byte range, plus
  * the reads and writes that move conversations between the hot tables and the archive. Callers wrap each
- * move (record + delete, or insert + forget) in `Store.transaction`.
+ * move (record + delete, or insert + forget) in `Store.transaction`. Moving a conversation out, back in or
+ * forgetting its archived copy announces the conversation (store-changes.ts); the bookkeeping of archive
+ * files changes nothing the API shows and announces nothing.
  */
 import type Database from 'better-sqlite3';
 import type { ConversationRow } from './conversations-repo.js';
 import type { ItemRow } from './items-repo.js';
 import type { QueryTimer } from './query-timer.js';
+import type { AnnounceChange } from './store-changes.js';
 
 export interface ArchivedRow {
   id: string;
@@ -37,7 +40,11 @@ const archivedColumns = 'id, user_id, project_id, title, file_id, byte_offset, b
 export class ArchiveRepo {
   private readonly s;
 
-  constructor(db: Database.Database, private readonly timer: QueryTimer) {
+  constructor(
+    db: Database.Database,
+    private readonly timer: QueryTimer,
+    private readonly announce: AnnounceChange,
+  ) {
     this.s = {
       candidates: db.prepare<{ cutoff: number; limit: number }, ConversationRow>(
         `SELECT ${conversationColumns} FROM conversations
@@ -86,24 +93,31 @@ export class ArchiveRepo {
 
   /** Records the archived copy and deletes the hot row (and its items), unless it changed meanwhile. */
   moveOut(row: ArchivedRow, seq: number): boolean {
-    return this.timer.run('archive.move_out', () => {
+    const moved = this.timer.run('archive.move_out', () => {
       if (this.s.deleteHot.run(seq, row.updated_at).changes !== 1) return false;
       this.s.insert.run(row);
       return true;
     });
+    if (moved) this.announce({ entity: 'conversation', userId: row.user_id, id: row.id });
+    return moved;
   }
 
   find(userId: string, id: string): ArchivedRow | undefined {
     return this.timer.run('archive.find', () => this.s.find.get(userId, id));
   }
 
+  /** Forgets the archived copy (restored or deleted). */
   remove(userId: string, id: string): boolean {
-    return this.timer.run('archive.remove', () => this.s.remove.run(userId, id).changes === 1);
+    const removed = this.timer.run('archive.remove', () => this.s.remove.run(userId, id).changes === 1);
+    if (removed) this.announce({ entity: 'conversation', userId, id });
+    return removed;
   }
 
   /** Inserts a conversation coming back from the archive; returns its new seq. */
   insertRestored(row: Omit<ConversationRow, 'seq'>, restoredAt: number): number {
-    return this.timer.run('archive.insert_restored', () => Number(this.s.insertRestored.run({ ...row, restored_at: restoredAt }).lastInsertRowid));
+    const seq = this.timer.run('archive.insert_restored', () => Number(this.s.insertRestored.run({ ...row, restored_at: restoredAt }).lastInsertRowid));
+    this.announce({ entity: 'conversation', userId: row.user_id, id: row.id });
+    return seq;
   }
 
   /** The user's archived conversations in (created_at, id) order, after the given position. */

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { keysetClauses, toPage, type Page, type PageRequest, type SortOrder } from './page.js';
 import type { QueryTimer } from './query-timer.js';
+import type { AnnounceChange } from './store-changes.js';
 
 export interface ConversationRow {
   seq: number;
@@ -22,6 +23,9 @@ export interface ConversationListRequest extends PageRequest {
 
 const columns = 'seq, id, user_id, project_id, title, metadata, referrer, created_at, updated_at';
 
+type Owner = { user_id: string; id: string };
+
+/** Every write announces the conversation it changed (store-changes.ts). */
 export class ConversationsRepo {
   private readonly insertStmt;
   private readonly getStmt;
@@ -33,16 +37,21 @@ export class ConversationsRepo {
   /** One prepared statement per (order, project filter, cursor) shape, made once. */
   private readonly listStmts = new Map<string, Database.Statement<Record<string, unknown>, ConversationRow>>();
 
-  constructor(db: Database.Database, private readonly timer: QueryTimer) {
+  constructor(
+    db: Database.Database,
+    private readonly timer: QueryTimer,
+    private readonly announce: AnnounceChange,
+  ) {
     this.insertStmt = db.prepare<Omit<ConversationRow, 'seq'>>(
       `INSERT INTO conversations (id, user_id, project_id, title, metadata, referrer, created_at, updated_at)
        VALUES (@id, @user_id, @project_id, @title, @metadata, @referrer, @created_at, @updated_at)`,
     );
     this.getStmt = db.prepare<[string, string], ConversationRow>(`SELECT ${columns} FROM conversations WHERE user_id = ? AND id = ?`);
-    this.updateStmt = db.prepare<{ seq: number; title: string | null; metadata: string; updated_at: number }>(
-      'UPDATE conversations SET title = @title, metadata = @metadata, updated_at = @updated_at WHERE seq = @seq',
+    // Updates by seq say whose conversation they changed.
+    this.updateStmt = db.prepare<{ seq: number; title: string | null; metadata: string; updated_at: number }, Owner>(
+      'UPDATE conversations SET title = @title, metadata = @metadata, updated_at = @updated_at WHERE seq = @seq RETURNING user_id, id',
     );
-    this.touchStmt = db.prepare<[number, number]>('UPDATE conversations SET updated_at = ? WHERE seq = ?');
+    this.touchStmt = db.prepare<[number, number], Owner>('UPDATE conversations SET updated_at = ? WHERE seq = ? RETURNING user_id, id');
     this.deleteStmt = db.prepare<[string, string]>('DELETE FROM conversations WHERE user_id = ? AND id = ?');
     // Counts kept by triggers (migration 006), exact and one row each; no row means none.
     this.countStmt = db.prepare<[string], { n: number }>('SELECT n FROM conversation_counts WHERE user_id = ?');
@@ -65,7 +74,9 @@ export class ConversationsRepo {
 
   /** Inserts and returns the new row's seq. */
   insert(row: Omit<ConversationRow, 'seq'>): number {
-    return this.timer.run('conversations.insert', () => Number(this.insertStmt.run(row).lastInsertRowid));
+    const seq = this.timer.run('conversations.insert', () => Number(this.insertStmt.run(row).lastInsertRowid));
+    this.announce({ entity: 'conversation', userId: row.user_id, id: row.id });
+    return seq;
   }
 
   get(userId: string, id: string): ConversationRow | undefined {
@@ -93,15 +104,21 @@ export class ConversationsRepo {
   }
 
   update(seq: number, title: string | null, metadata: string, updatedAt: number): void {
-    this.timer.run('conversations.update', () => this.updateStmt.run({ seq, title, metadata, updated_at: updatedAt }));
+    this.changed(this.timer.run('conversations.update', () => this.updateStmt.get({ seq, title, metadata, updated_at: updatedAt })));
   }
 
   touch(seq: number, updatedAt: number): void {
-    this.timer.run('conversations.touch', () => this.touchStmt.run(updatedAt, seq));
+    this.changed(this.timer.run('conversations.touch', () => this.touchStmt.get(updatedAt, seq)));
   }
 
   /** Deletes the conversation and (by cascade) its items. */
   delete(userId: string, id: string): boolean {
-    return this.timer.run('conversations.delete', () => this.deleteStmt.run(userId, id).changes === 1);
+    const deleted = this.timer.run('conversations.delete', () => this.deleteStmt.run(userId, id).changes === 1);
+    if (deleted) this.changed({ user_id: userId, id });
+    return deleted;
+  }
+
+  private changed(owner: Owner | undefined): void {
+    if (owner) this.announce({ entity: 'conversation', userId: owner.user_id, id: owner.id });
   }
 }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { keysetClauses, toPage, type Page, type PageRequest, type SortOrder } from './page.js';
 import type { QueryTimer } from './query-timer.js';
+import type { AnnounceChange } from './store-changes.js';
 
 export interface ItemRow {
   seq: number;
@@ -13,19 +14,29 @@ export interface ItemRow {
 }
 
 const columns = 'seq, id, conversation_seq, type, body, created_at';
+/** Whose conversation an insert or delete changed, for the announcement (items know their conversation by seq only). */
+const returningOwner = `RETURNING (SELECT user_id FROM conversations WHERE seq = conversation_seq) AS user_id,
+  (SELECT id FROM conversations WHERE seq = conversation_seq) AS conversation_id`;
 
+type Owner = { user_id: string; conversation_id: string };
+
+/** Every insert and delete announces the conversation whose items changed (store-changes.ts). */
 export class ItemsRepo {
   private readonly insertStmt;
   private readonly getStmt;
   private readonly deleteStmt;
   private readonly listStmts = new Map<string, Database.Statement<Record<string, unknown>, ItemRow>>();
 
-  constructor(db: Database.Database, private readonly timer: QueryTimer) {
-    this.insertStmt = db.prepare<Omit<ItemRow, 'seq'>>(
-      'INSERT INTO items (id, conversation_seq, type, body, created_at) VALUES (@id, @conversation_seq, @type, @body, @created_at)',
+  constructor(
+    db: Database.Database,
+    private readonly timer: QueryTimer,
+    private readonly announce: AnnounceChange,
+  ) {
+    this.insertStmt = db.prepare<Omit<ItemRow, 'seq'>, Owner>(
+      `INSERT INTO items (id, conversation_seq, type, body, created_at) VALUES (@id, @conversation_seq, @type, @body, @created_at) ${returningOwner}`,
     );
     this.getStmt = db.prepare<[number, string], ItemRow>(`SELECT ${columns} FROM items WHERE conversation_seq = ? AND id = ?`);
-    this.deleteStmt = db.prepare<[number, string]>('DELETE FROM items WHERE conversation_seq = ? AND id = ?');
+    this.deleteStmt = db.prepare<[number, string], Owner>(`DELETE FROM items WHERE conversation_seq = ? AND id = ? ${returningOwner}`);
     for (const order of ['asc', 'desc'] as SortOrder[]) {
       for (const hasAfter of [false, true]) {
         const { where, orderBy } = keysetClauses(order, hasAfter);
@@ -39,7 +50,7 @@ export class ItemsRepo {
 
   /** Callers wrap multi-row inserts in `Store.transaction`. */
   insert(row: Omit<ItemRow, 'seq'>): void {
-    this.timer.run('items.insert', () => this.insertStmt.run(row));
+    this.changed(this.timer.run('items.insert', () => this.insertStmt.get(row)));
   }
 
   get(conversationSeq: number, id: string): ItemRow | undefined {
@@ -59,6 +70,12 @@ export class ItemsRepo {
   }
 
   delete(conversationSeq: number, id: string): boolean {
-    return this.timer.run('items.delete', () => this.deleteStmt.run(conversationSeq, id).changes === 1);
+    const owner = this.timer.run('items.delete', () => this.deleteStmt.get(conversationSeq, id));
+    this.changed(owner);
+    return owner !== undefined;
+  }
+
+  private changed(owner: Owner | undefined): void {
+    if (owner) this.announce({ entity: 'conversation-items', userId: owner.user_id, conversationId: owner.conversation_id });
   }
 }

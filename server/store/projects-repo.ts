@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { keysetClauses, toPage, type Page, type PageRequest } from './page.js';
 import type { QueryTimer } from './query-timer.js';
+import type { AnnounceChange } from './store-changes.js';
 
 export interface ProjectRow {
   seq: number;
@@ -24,7 +25,10 @@ export interface ProjectChanges {
 
 const columns = 'seq, id, user_id, name, instruction, is_favorite, archived_at, created_at, updated_at';
 
-/** Projects are soft-deleted (as in Jan Server): a deleted project is gone from every read. */
+/**
+ * Projects are soft-deleted (as in Jan Server): a deleted project is gone from every read. Every write that
+ * changed a row announces the project (store-changes.ts).
+ */
 export class ProjectsRepo {
   private readonly insertStmt;
   private readonly getStmt;
@@ -33,7 +37,11 @@ export class ProjectsRepo {
   private readonly updateStmt;
   private readonly deleteStmt;
 
-  constructor(db: Database.Database, private readonly timer: QueryTimer) {
+  constructor(
+    db: Database.Database,
+    private readonly timer: QueryTimer,
+    private readonly announce: AnnounceChange,
+  ) {
     this.insertStmt = db.prepare<Omit<ProjectRow, 'seq'>>(
       `INSERT INTO projects (id, user_id, name, instruction, is_favorite, archived_at, created_at, updated_at)
        VALUES (@id, @user_id, @name, @instruction, @is_favorite, @archived_at, @created_at, @updated_at)`,
@@ -65,6 +73,7 @@ export class ProjectsRepo {
 
   insert(row: Omit<ProjectRow, 'seq'>): void {
     this.timer.run('projects.insert', () => this.insertStmt.run(row));
+    this.announce({ entity: 'project', userId: row.user_id, id: row.id });
   }
 
   get(userId: string, id: string): ProjectRow | undefined {
@@ -81,7 +90,7 @@ export class ProjectsRepo {
   }
 
   update(userId: string, id: string, changes: ProjectChanges): boolean {
-    return this.timer.run('projects.update', () => {
+    const updated = this.timer.run('projects.update', () => {
       const result = this.updateStmt.run({
         userId,
         id,
@@ -95,9 +104,13 @@ export class ProjectsRepo {
       });
       return result.changes === 1;
     });
+    if (updated) this.announce({ entity: 'project', userId, id });
+    return updated;
   }
 
   softDelete(userId: string, id: string, at: number): boolean {
-    return this.timer.run('projects.delete', () => this.deleteStmt.run(at, userId, id).changes === 1);
+    const deleted = this.timer.run('projects.delete', () => this.deleteStmt.run(at, userId, id).changes === 1);
+    if (deleted) this.announce({ entity: 'project', userId, id });
+    return deleted;
   }
 }

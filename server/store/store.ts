@@ -3,6 +3,10 @@
  * `close()` must be called once (start-server does it last on shutdown).
  *
  * better-sqlite3 is synchronous: a transaction runs start to end on the event loop, so never `await` inside one.
+ *
+ * Writes announce what they changed on `changes` (store-changes.ts) once committed; open transactions over
+ * the repos through `transaction()` only, so that their changes are published at commit (a write that
+ * announces inside any other transaction throws).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -21,7 +25,10 @@ import { MetricsRollupsRepo } from './metrics-rollups-repo.js';
 import { migrate } from './migrate.js';
 import { ProjectsRepo } from './projects-repo.js';
 import { QueryTimer, type QueryObserver } from './query-timer.js';
+import { SessionsRepo } from './sessions-repo.js';
 import { SettingsRepo } from './settings-repo.js';
+import { ChangeFeed, type StoreChange, type StoreChanges } from './store-changes.js';
+import { UptimeRepo } from './uptime-repo.js';
 import { UsersRepo } from './users-repo.js';
 
 export interface OpenStoreOptions {
@@ -43,6 +50,7 @@ export interface StoreHealth {
 export class Store {
   readonly users: UsersRepo;
   readonly apiKeys: ApiKeysRepo;
+  readonly sessions: SessionsRepo;
   readonly settings: SettingsRepo;
   readonly projects: ProjectsRepo;
   readonly conversations: ConversationsRepo;
@@ -52,36 +60,53 @@ export class Store {
   readonly mediaUploadSlots: MediaUploadSlotsRepo;
   readonly responses: ResponsesRepo;
   readonly metricsRollups: MetricsRollupsRepo;
+  readonly uptime: UptimeRepo;
   readonly archive: ArchiveRepo;
   readonly idOwners: IdOwnersRepo;
   readonly maintenance: DatabaseMaintenance;
   readonly schemaVersion: number;
+  /** Every committed change to conversations, items and projects (subscribe here; the repos announce). */
+  readonly changes: StoreChanges;
+  private readonly feed = new ChangeFeed();
   /** Touches the database (a liveness check) and reads the journal mode, prepared once: `db.pragma()` prepares on every call. */
   private readonly journalModeStmt;
 
   constructor(private readonly db: Database.Database, onQuery?: QueryObserver) {
     this.schemaVersion = migrate(db);
     const timer = new QueryTimer(onQuery);
+    this.changes = this.feed;
+    const announce = (change: StoreChange) => {
+      // A transaction the feed does not know of would publish before its commit (or despite its rollback).
+      if (db.inTransaction && !this.feed.inTransaction) {
+        throw new Error('A write that announces changes ran in a transaction not opened by Store.transaction().');
+      }
+      this.feed.announce(change);
+    };
     this.users = new UsersRepo(db, timer);
     this.apiKeys = new ApiKeysRepo(db, timer);
+    this.sessions = new SessionsRepo(db, timer);
     this.settings = new SettingsRepo(db, timer);
-    this.projects = new ProjectsRepo(db, timer);
-    this.conversations = new ConversationsRepo(db, timer);
-    this.items = new ItemsRepo(db, timer);
+    this.projects = new ProjectsRepo(db, timer, announce);
+    this.conversations = new ConversationsRepo(db, timer, announce);
+    this.items = new ItemsRepo(db, timer, announce);
     this.mediaFiles = new MediaFilesRepo(db, timer);
     this.mediaOcr = new MediaOcrRepo(db, timer);
     this.mediaUploadSlots = new MediaUploadSlotsRepo(db, timer);
     this.responses = new ResponsesRepo(db, timer);
     this.metricsRollups = new MetricsRollupsRepo(db, timer);
-    this.archive = new ArchiveRepo(db, timer);
+    this.uptime = new UptimeRepo(db, timer);
+    this.archive = new ArchiveRepo(db, timer, announce);
     this.idOwners = new IdOwnersRepo(db, timer);
     this.maintenance = new DatabaseMaintenance(db);
     this.journalModeStmt = db.prepare('PRAGMA journal_mode').pluck();
   }
 
-  /** Runs `fn` in one transaction (all or nothing). `fn` must be synchronous. */
+  /**
+   * Runs `fn` in one transaction (all or nothing; nested, a savepoint). `fn` must be synchronous. What it
+   * wrote is announced on `changes` after the outermost transaction commits, and never if it rolls back.
+   */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.feed.transaction(() => this.db.transaction(fn)());
   }
 
   health(): StoreHealth {
