@@ -28,7 +28,7 @@ export function createServices(store: Store, config: Config, metrics: Metrics, v
   const signer = new TokenSigner(store.settings);
   const apiKeys = new ApiKeysService(store);
   const operations = createOperations(store, config, metrics);
-  const conversations = new ConversationsService(store, { cache: operations.responseCache, archive: operations.archive });
+  const conversations = new ConversationsService(store, { archive: operations.archive });
   const items = new ItemsService(store, conversations);
   const lan = new LanAccessService(config);
   const mediaServices = createMediaServices(store, config, metrics, ocr);

@@ -1,8 +1,9 @@
 /**
  * In-process cache of serialized responses for the hot reads, bounded in bytes (lru-cache: least recently
  * used first out). Each entry carries tags naming what it was computed from (a user's conversation list, one
- * conversation); the services that write invalidate those tags in the same synchronous step as the write,
- * so no reader can see a stale entry after the write is acknowledged.
+ * conversation). Writes invalidate those tags in the same synchronous step as their commit, so no reader can
+ * see a stale entry after the write is acknowledged: the store announces every committed change and
+ * store-invalidation.ts maps it to tags (nothing above the store invalidates by hand).
  *
  * The race a read-through cache must close: a read computes its answer, a write commits and invalidates,
  * then the read stores its (old) answer. Every fill therefore starts with `begin()` before it reads, and
@@ -28,7 +29,7 @@ export interface FillToken {
   readonly start: number;
 }
 
-/** What a write must invalidate; services depend on this, not on the cache. */
+/** What a write must invalidate; the store's change feed drives it (store-invalidation.ts). */
 export interface CacheInvalidator {
   invalidate(...tags: string[]): void;
 }

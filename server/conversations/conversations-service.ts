@@ -6,7 +6,6 @@ import { newId, nowSeconds } from '../store/ids.js';
 import type { Store } from '../store/store.js';
 import { newItemRow } from './item-content.js';
 import { listEnvelope } from '../api/list-envelope.js';
-import { cacheTags, type CacheInvalidator } from '../cache/index.js';
 
 export function conversationFromRow(row: ConversationRow): Conversation {
   return {
@@ -29,9 +28,8 @@ export interface ConversationArchive {
   forget(userId: string, id: string): boolean;
 }
 
+/** Writes need no cache hook: the store announces them and the response cache follows (server/cache/store-invalidation.ts). */
 export interface ConversationHooks {
-  /** Told of every write to a conversation or its items (the response cache). */
-  cache?: CacheInvalidator;
   archive?: ConversationArchive;
 }
 
@@ -50,16 +48,6 @@ export class ConversationsService {
     if (!row && this.hooks.archive?.restore(userId, id)) row = this.store.conversations.get(userId, id);
     if (!row) throw notFound('conversation', id, 'conversation_id');
     return row;
-  }
-
-  /**
-   * Drops cached responses that a write made stale: the user's conversation lists and, when given, the
-   * conversation itself (with its items). Every write path (here, items, chat) calls it after committing.
-   */
-  changed(userId: string, id?: string): void {
-    const tags = [cacheTags.conversationList(userId)];
-    if (id !== undefined) tags.push(cacheTags.conversation(userId, id));
-    this.hooks.cache?.invalidate(...tags);
   }
 
   create(userId: string, body: z.infer<typeof ConversationCreateBody>): Conversation {
@@ -81,7 +69,6 @@ export class ConversationsService {
       const seq = this.store.conversations.insert(row);
       for (const input of body.items ?? []) this.store.items.insert(newItemRow(input, seq, now));
     });
-    this.changed(userId);
     return conversationFromRow({ ...row, seq: 0 });
   }
 
@@ -108,14 +95,12 @@ export class ConversationsService {
     const metadata = body.metadata === undefined ? row.metadata : JSON.stringify(body.metadata ?? {});
     const updatedAt = nowSeconds();
     this.store.conversations.update(row.seq, title, metadata, updatedAt);
-    this.changed(userId, id);
     return conversationFromRow({ ...row, title, metadata, updated_at: updatedAt });
   }
 
   delete(userId: string, id: string) {
     const deleted = this.store.conversations.delete(userId, id) || (this.hooks.archive?.forget(userId, id) ?? false);
     if (!deleted) throw notFound('conversation', id, 'conversation_id');
-    this.changed(userId, id);
     return { id, object: 'conversation.deleted' as const, deleted: true as const };
   }
 }

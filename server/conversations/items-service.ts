@@ -34,7 +34,6 @@ export class ItemsService {
       for (const row of rows) this.store.items.insert(row);
       this.store.conversations.touch(conversation.seq, now);
     });
-    this.conversations.changed(userId, conversationId);
     return listEnvelope(rows.map((row) => itemFromRow({ ...row, seq: 0 })), false);
   }
 
@@ -55,7 +54,6 @@ export class ItemsService {
       return gone;
     });
     if (!deleted) throw notFound('item', itemId, 'item_id');
-    this.conversations.changed(userId, conversationId);
     return conversationFromRow({ ...conversation, updated_at: now });
   }
 }

@@ -27,11 +27,9 @@ import { nowSeconds } from '../store/ids.js';
 import type { Store } from '../store/store.js';
 import { conversationLine, conversationRowFromLine, itemLine, itemRowFromLine, newItemId, toJsonl } from './archive-format.js';
 import type { ConversationArchive } from '../conversations/index.js';
-import { cacheTags, type CacheInvalidator } from '../cache/index.js';
 
 export interface ArchiveOptions {
   dir: string;
-  cache?: CacheInvalidator;
 }
 
 export interface ArchiveReport {
@@ -121,7 +119,6 @@ export class ArchiveService implements ConversationArchive {
     for (const { row } of moved) {
       report.archived++;
       report.items += row.items;
-      this.options.cache?.invalidate(cacheTags.conversationList(row.user_id), cacheTags.conversation(row.user_id, row.id));
     }
   }
 
@@ -162,7 +159,6 @@ export class ArchiveService implements ConversationArchive {
       }
       return true;
     });
-    if (restored) this.options.cache?.invalidate(cacheTags.conversationList(userId), cacheTags.conversation(userId, id));
     return restored;
   }
 

@@ -1,7 +1,7 @@
 /**
  * Wiring of the operations side: limits, the response cache, the archive, the maintenance jobs (archive,
  * cleanup, optimize, backup), export and import. Called from create-services.ts: `createOperations` before
- * the conversation services (they take the cache and the archive as hooks), `createJobs` after the media
+ * the conversation services (they take the archive as a hook; the cache follows the store's changes), `createJobs` after the media
  * services (cleanup calls their upload sweep). start-server.ts starts the jobs after listening and closes
  * them before the store.
  */
@@ -19,7 +19,7 @@ import { CleanupJob } from './cleanup-job.js';
 import { JobRunner, type JobDefinition } from './job-runner.js';
 import { OptimizeJob } from './optimize-job.js';
 import { LimitsService } from '../limits/index.js';
-import { ResponseCache } from '../cache/index.js';
+import { invalidateOnStoreChanges, ResponseCache } from '../cache/index.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -32,7 +32,9 @@ const MIN_LINE_BYTES = 16 * 1024 * 1024;
 export function createOperations(store: Store, config: Config, metrics: Metrics) {
   const limits = new LimitsService({ ...config, metrics });
   const responseCache = new ResponseCache({ maxBytes: config.responseCacheBytes, metrics });
-  const archive = new ArchiveService(store, { dir: join(config.dataDir, 'archive'), cache: responseCache });
+  // Every committed write to conversations and items drops what it made stale; no write path calls the cache.
+  invalidateOnStoreChanges(responseCache, store.changes);
+  const archive = new ArchiveService(store, { dir: join(config.dataDir, 'archive') });
   return { limits, responseCache, archive };
 }
 
@@ -100,6 +102,6 @@ export function createJobs(store: Store, config: Config, metrics: Metrics, deps:
     jobs,
     backups,
     exports: new ExportService(store, deps.operations.archive),
-    imports: new ImportService(store, { maxBytes: config.importMaxBytes, maxLineBytes: Math.max(MIN_LINE_BYTES, 2 * config.bodyLimitBytes) }, deps.operations.responseCache),
+    imports: new ImportService(store, { maxBytes: config.importMaxBytes, maxLineBytes: Math.max(MIN_LINE_BYTES, 2 * config.bodyLimitBytes) }),
   };
 }

@@ -10,7 +10,6 @@ import { badRequest } from '../errors/app-error.js';
 import { newId } from '../store/ids.js';
 import type { Store } from '../store/store.js';
 import { conversationRowFromLine, itemRowFromLine, newItemId, projectRowFromLine } from './archive-format.js';
-import { cacheTags, type CacheInvalidator } from '../cache/index.js';
 
 const BATCH = 500;
 
@@ -58,7 +57,6 @@ export class ImportService {
   constructor(
     private readonly store: Store,
     readonly limits: ImportLimits,
-    private readonly cache?: CacheInvalidator,
   ) {}
 
   async import(userId: string, lines: AsyncIterable<string>, signal?: AbortSignal): Promise<ImportResult> {
@@ -68,21 +66,17 @@ export class ImportService {
       projectIds: new Map(),
     };
     let batch: NumberedLine[] = [];
-    try {
-      for await (const text of lines) {
-        signal?.throwIfAborted();
-        state.result.lines++;
-        if (text.trim() === '') continue;
-        batch.push({ line: parseLine(text, state.result.lines), number: state.result.lines });
-        if (batch.length >= BATCH) {
-          this.apply(state, batch);
-          batch = [];
-        }
+    for await (const text of lines) {
+      signal?.throwIfAborted();
+      state.result.lines++;
+      if (text.trim() === '') continue;
+      batch.push({ line: parseLine(text, state.result.lines), number: state.result.lines });
+      if (batch.length >= BATCH) {
+        this.apply(state, batch);
+        batch = [];
       }
-      this.apply(state, batch);
-    } finally {
-      this.cache?.invalidate(cacheTags.conversationList(userId));
     }
+    this.apply(state, batch);
     return state.result;
   }
 
