@@ -106,6 +106,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   // The restore command refuses to run while this names a live process.
   const releaseDataDir = claimDataDir(config.dataDir);
   services.jobs.start(); // maintenance and backups on their schedules
+  services.uptime.start(); // a run row and its heartbeat: downtime shows in the SLA's availability
   // The OpenAPI document and the dashboard's files, built and compressed now rather than on the dashboard's
   // first load (see http/precompressed.ts); compression runs on the thread pool.
   const warmUp = () => Promise.all([openApiBodyFor(services).warm(), warmDashboardFiles(services)]);
@@ -121,6 +122,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       await listeners.close(); // in-flight requests finish (up to the shutdown timeout)
       await services.jobs.close(); // a running maintenance job stops at its next step
       services.kpi.close(); // writes the last rollups, so before the store closes
+      services.uptime.stop(); // a clean stop: the time until the next start is maintenance
       await services.models.close();
       await runtime.close();
       services.mediaUploads.close();

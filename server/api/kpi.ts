@@ -117,16 +117,32 @@ export const SlaReport = z.object({
   endpoints: z.array(SlaEndpoint),
   /**
    * The guide's monthly availability target (0.995) and what this calendar month (local time) achieved so
-   * far: the share of requests not answered with a 5xx.
+   * far, from both sides: the share of time the server was up (downtime seen through heartbeats kept in
+   * SQLite; clean stops count as planned maintenance and are excluded) times the share of requests not
+   * answered with a 5xx.
    */
   availability: z.object({
     target: ratio,
+    /** `uptime.ratio × requests.ratio` (either alone when the other is unknown); null when both are. */
     month_to_date: ratio.nullable(),
     /**
-     * Share of the month's error budget (0.5 % of its requests may fail with a 5xx) still unspent:
-     * 1 untouched, 0 used up, negative overspent; null before the month's first request.
+     * Share of the month's error budget (0.5 % unavailability) still unspent: 1 untouched, 0 used up,
+     * negative overspent; null when `month_to_date` is.
      */
     error_budget_remaining: z.number().nullable(),
+    uptime: z.object({
+      ratio: ratio.nullable(),
+      observed_seconds: z.number().int().nonnegative(),
+      downtime_seconds: z.number().int().nonnegative(),
+      maintenance_seconds: z.number().int().nonnegative(),
+      /** Unplanned gaps (crashes, power loss, a killed process). */
+      incidents: z.number().int().nonnegative(),
+    }),
+    requests: z.object({
+      ratio: ratio.nullable(),
+      count: z.number().int().nonnegative(),
+      errors_5xx: z.number().int().nonnegative(),
+    }),
   }),
   /**
    * From the hourly rollups kept in SQLite: the last 30 days with traffic (local calendar days, `YYYY-MM-DD`),

@@ -9,6 +9,7 @@ import { KpiService } from './kpi-service.js';
 import { WINDOWED_METRICS } from './registry-figures.js';
 import { KpiRollups } from './kpi-rollups.js';
 import { SlaService } from './sla-service.js';
+import { UptimeRecorder } from './uptime-recorder.js';
 
 export interface KpiDeps {
   logger?: Logger;
@@ -28,5 +29,6 @@ export function createKpiServices(store: Store, config: Config, metrics: Metrics
     rollups,
     loadedModels: deps.loadedModels,
   });
-  return { kpi, sla: new SlaService(live, rollups, store.metricsRollups) };
+  const uptime = new UptimeRecorder(store.uptime, live.now);
+  return { kpi, uptime, sla: new SlaService(live, rollups, store.metricsRollups, uptime) };
 }

@@ -10,6 +10,7 @@ import { ENDPOINT_SLA_TARGETS, GLOBAL_SLA, type EndpointSlaTarget } from '../met
 import type { MetricsRollupsRepo } from '../store/metrics-rollups-repo.js';
 import { latencySummary } from './kpi-service.js';
 import { fromRow, HOUR_MS, mergeRollups, type HourRollup, type KpiRollups } from './kpi-rollups.js';
+import type { UptimeRecorder } from './uptime-recorder.js';
 
 const DAY_MS = 24 * HOUR_MS;
 const PEAK_DAYS = 30;
@@ -40,6 +41,7 @@ export class SlaService {
     private readonly live: LiveWindows,
     private readonly rollups: KpiRollups,
     private readonly repo: MetricsRollupsRepo,
+    private readonly uptime: UptimeRecorder,
   ) {}
 
   report(window: WindowName): SlaReport {
@@ -88,11 +90,18 @@ export class SlaService {
     const hour = current.find(isAll);
     const count = stored.count + (hour?.count ?? 0);
     const failed = stored.errors_5xx + (hour?.errors5xx ?? 0);
+    const requestRatio = count > 0 ? 1 - failed / count : null;
+    const uptime = this.uptime.summary(monthStart);
+    // Independent ways to fail: down (no answer at all) or up and answering 5xx.
+    const parts = [uptime.ratio, requestRatio].filter((r): r is number => r !== null);
+    const monthToDate = parts.length > 0 ? parts.reduce((a, b) => a * b, 1) : null;
     const budget = 1 - GLOBAL_SLA.availability;
     return {
       target: GLOBAL_SLA.availability,
-      month_to_date: count > 0 ? 1 - failed / count : null,
-      error_budget_remaining: count > 0 ? 1 - failed / count / budget : null,
+      month_to_date: monthToDate,
+      error_budget_remaining: monthToDate === null ? null : 1 - (1 - monthToDate) / budget,
+      uptime,
+      requests: { ratio: requestRatio, count, errors_5xx: failed },
     };
   }
 

@@ -6,6 +6,7 @@ import { migration004 } from './migrations/004-metrics-rollups.js';
 import { migration005 } from './migrations/005-lifecycle.js';
 import { migration006 } from './migrations/006-conversation-counts.js';
 import { migration007 } from './migrations/007-sessions.js';
+import { migration008 } from './migrations/008-uptime.js';
 
 export interface Migration {
   version: number;
@@ -14,7 +15,7 @@ export interface Migration {
 }
 
 /** In order; the database's `user_version` says how many have been applied. */
-export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008];
 
 /** Applies every migration newer than the database, each in its own transaction. Returns the new version. */
 export function migrate(db: Database.Database, list: readonly Migration[] = migrations): number {

@@ -100,7 +100,8 @@ describe('admin metrics endpoints: figures follow the traffic', () => {
     expect(['ok', 'warn', 'breach']).toContain(list.state);
     const health = report.endpoints.find((e) => e.route === '/v1/health')!;
     expect([health.live, health.state]).toEqual([null, 'idle']);
-    expect(report.availability).toEqual({ target: 0.995, month_to_date: 1, error_budget_remaining: 1 });
+    expect(report.availability).toMatchObject({ target: 0.995, month_to_date: 1, error_budget_remaining: 1, requests: { ratio: 1, errors_5xx: 0 } });
+    expect(report.availability.uptime).toMatchObject({ downtime_seconds: 0, maintenance_seconds: 0, incidents: 0 });
     expect(report.top_slow_endpoints.map((e) => e.p95_ms)).toEqual([...report.top_slow_endpoints.map((e) => e.p95_ms)].sort((a, b) => b - a));
     expect(report.daily_peak_rps).toEqual([{ day: localDay(Date.now()), peak_rps: expect.any(Number) }]);
     expect(report.daily_peak_rps[0]!.peak_rps).toBeGreaterThanOrEqual(1);
