@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../server/errors/app-error.js';
-import { parseRange } from '../../server/http/routes/media-content.js';
+import { parseRange } from '../../server/http/range-header.js';
 
 describe('parseRange', () => {
   it('reads first-last, open-ended and suffix ranges, clamped to the file', () => {

@@ -4,7 +4,8 @@ import { MediaPathId } from '../../api/media.js';
 import { endpoint } from '../endpoint.js';
 import { readJsonBody } from '../json-body.js';
 import { validate } from '../validate.js';
-import { rangeFrom, sendContent } from './media-content.js';
+import { rangeFrom } from '../range-header.js';
+import { sendContent } from '../media-content.js';
 import { baseUrlOf } from './media.js';
 
 const tags = ['media (Jan)'];

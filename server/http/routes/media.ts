@@ -12,7 +12,8 @@ import {
 } from '../../api/media.js';
 import { mediaFileFromRow } from '../../media/index.js';
 import { endpoint } from '../endpoint.js';
-import { rangeFrom, sendContent } from './media-content.js';
+import { rangeFrom } from '../range-header.js';
+import { sendContent } from '../media-content.js';
 
 const tags = ['media'];
 
