@@ -4,7 +4,8 @@
  * Other folders import this domain only through this file.
  */
 export { createMediaServices } from './create-media-services.js';
+export { fileTooLarge } from './media-errors.js';
 export { mediaFileFromRow } from './media-service.js';
-export type { ByteRange, MediaContent, RangeChooser } from './media-service.js';
+export type { ByteRange, IngestResult, MediaContent, RangeChooser, StagedUpload } from './media-service.js';
 export { isPublicAddress } from './remote-fetch.js';
 export type { TextExtractionService } from './text-extraction-service.js';

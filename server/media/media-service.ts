@@ -6,16 +6,14 @@
  * Every ingest streams to a temp file while hashing, sniffs the type from the bytes, then records the file
  * and moves the content into place in one synchronous step (see blob-store.ts for why it must be).
  */
-import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import type { z } from 'zod';
 import type { MediaFile, MediaListQuery } from '../api/media.js';
-import { AppError, badRequest, notFound } from '../errors/app-error.js';
+import { badRequest, notFound } from '../errors/app-error.js';
 import type { ByteRange, BlobStore, StagedFile } from './blob-store.js';
 import { decodeDataUrl } from './data-url.js';
-import { mapMediaErrors, MediaEmptyError, MediaTooLargeError, MediaUnsupportedTypeError } from './media-errors.js';
-import { readMultipartFile } from './multipart.js';
-import { openRemote, type RemoteFetchMode } from './remote-fetch.js';
+import { mapMediaErrors, MediaEmptyError, MediaTooLargeError, MediaUnsupportedTypeError, RemoteFetchError } from './media-errors.js';
+import { FetchError, openUrl, type AddressPolicy } from '../net/index.js';
 import { sniffType, type SniffedType } from './sniff-type.js';
 import type { Metrics } from '../metrics/create-metrics.js';
 import { nowSeconds } from '../store/ids.js';
@@ -42,6 +40,12 @@ export interface IngestResult {
   deduped: boolean;
 }
 
+/** An upload's bytes on disk, hashed and counted, not yet anyone's file (see `stageUpload`). */
+export interface StagedUpload {
+  readonly staged: StagedFile;
+  readonly filename: string | undefined;
+}
+
 export type { ByteRange };
 
 /** Picks the range to serve once the file is known (its size and hash); undefined serves it all. */
@@ -56,7 +60,7 @@ export interface MediaContent {
 
 export interface MediaServiceOptions {
   maxUploadBytes: number;
-  remoteFetch: RemoteFetchMode;
+  remoteFetch: AddressPolicy;
   /** Time allowed for a remote-URL fetch, in ms. */
   remoteTimeoutMs?: number;
 }
@@ -94,18 +98,18 @@ export class MediaService {
     return this.options.maxUploadBytes;
   }
 
-  /** `POST /v1/media/upload`: the `file` part of a multipart body. */
-  async uploadMultipart(userId: string, body: Readable, headers: IncomingHttpHeaders): Promise<IngestResult> {
-    const declared = Number(headers['content-length']);
-    if (Number.isFinite(declared) && declared > this.options.maxUploadBytes + 64 * 1024) throw this.tooLarge();
-    const startedAt = Date.now();
-    return mapMediaErrors(async () => {
-      const { file } = await readMultipartFile(body, headers, async (stream, info) => ({
-        staged: await this.blobs.stageStream(stream, this.options.maxUploadBytes),
-        filename: info.filename,
-      }));
-      return this.commit(userId, file.staged, { filename: file.filename, source: 'upload', startedAt });
-    });
+  /**
+   * An upload's first step: streams its bytes to a temp file while hashing them (at most `maxUploadBytes`).
+   * `commitUpload` is the second, once the caller knows the request was whole (a multipart body can still
+   * turn out malformed after its file part).
+   */
+  stageUpload(stream: Readable, filename: string | undefined): Promise<StagedUpload> {
+    return mapMediaErrors(async () => ({ staged: await this.blobs.stageStream(stream, this.options.maxUploadBytes), filename }));
+  }
+
+  /** An upload's second step: the staged bytes become `userId`'s file. `startedAt`: when the transfer began (ms). */
+  commitUpload(userId: string, upload: StagedUpload, startedAt: number): Promise<IngestResult> {
+    return mapMediaErrors(() => this.commit(userId, upload.staged, { filename: upload.filename, source: 'upload', startedAt }));
   }
 
   /** Ingests a stream (presigned PUT, remote URL, data URL). */
@@ -131,14 +135,24 @@ export class MediaService {
   ingestRemoteUrl(userId: string, url: string, filename: string | undefined, signal?: AbortSignal): Promise<IngestResult> {
     return mapMediaErrors(async () => {
       const startedAt = Date.now();
-      const remote = await openRemote(url, { mode: this.options.remoteFetch, timeoutMs: this.options.remoteTimeoutMs ?? 30_000, ...(signal && { signal }) });
-      if (remote.contentLength !== undefined && remote.contentLength > this.options.maxUploadBytes) {
-        remote.body.destroy();
-        throw new MediaTooLargeError(this.options.maxUploadBytes);
+      try {
+        const remote = await openUrl(url, {
+          policy: this.options.remoteFetch, maxRedirects: 3, maxBytes: this.options.maxUploadBytes,
+          timeoutMs: this.options.remoteTimeoutMs ?? 30_000, ...(signal && { signal }),
+        });
+        const name = filename ?? decodeURIComponent(new URL(remote.url).pathname.split('/').pop() ?? '');
+        return await this.ingestStream(userId, remote.body, { filename: name, source: 'remote_url', startedAt });
+      } catch (error) {
+        throw error instanceof FetchError ? this.remoteFetchError(error) : error;
       }
-      const name = filename ?? decodeURIComponent(new URL(remote.url).pathname.split('/').pop() ?? '');
-      return this.ingestStream(userId, remote.body, { filename: name, source: 'remote_url', startedAt });
     }, 'source.url');
+  }
+
+  /** The fetcher's refusals as the media errors (and so the statuses and messages) remote ingest has always had. */
+  private remoteFetchError(error: FetchError): Error {
+    if (error.code === 'too_large') return new MediaTooLargeError(this.options.maxUploadBytes);
+    if (error.code === 'disabled') return new RemoteFetchError('Remote-URL ingest is switched off on this server (JAN_MEDIA_REMOTE_FETCH=off).', 'remote_fetch_disabled');
+    return new RemoteFetchError(error.message, error.code === 'blocked' ? 'remote_fetch_blocked' : 'remote_fetch_failed');
   }
 
   get(userId: string, id: string): MediaFileRow {
@@ -185,13 +199,6 @@ export class MediaService {
   private openRow(file: MediaFileRow, rangeFor?: RangeChooser): MediaContent {
     const range = rangeFor?.(file);
     return { file, body: this.blobs.read(file.sha256, range), ...(range && { range }) };
-  }
-
-  private tooLarge(): AppError {
-    return new AppError(413, 'invalid_request_error', `The file is larger than the limit of ${this.options.maxUploadBytes} bytes.`, {
-      param: 'file',
-      code: 'file_too_large',
-    });
   }
 
   private async commit(userId: string, staged: StagedFile, meta: IngestMeta): Promise<IngestResult> {

@@ -12,6 +12,7 @@ import {
 } from '../../api/media.js';
 import { mediaFileFromRow } from '../../media/index.js';
 import { endpoint } from '../endpoint.js';
+import { readMultipartFile } from '../multipart-file.js';
 import { rangeFrom } from '../range-header.js';
 import { sendContent } from '../media-content.js';
 
@@ -24,7 +25,9 @@ export const upload = endpoint({
   summary: 'Upload a file (multipart/form-data, part `file`; up to JAN_MEDIA_MAX_UPLOAD_BYTES). Same content again returns the same file with `deduped: true`.',
   tags, response: MediaUploadResult, timeoutMs: 60_000,
   handle: async ({ principal, ctx }, s) => {
-    const { file, deduped } = await s.media.uploadMultipart(principal.userId, ctx.req, ctx.req.headers);
+    const startedAt = Date.now();
+    const { file: staged } = await readMultipartFile(ctx.req, s.media.maxUploadBytes, (stream, info) => s.media.stageUpload(stream, info.filename));
+    const { file, deduped } = await s.media.commitUpload(principal.userId, staged, startedAt);
     return { ...mediaFileFromRow(file), deduped };
   },
 });
