@@ -1,6 +1,8 @@
+import { QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { createApi } from './api/index.js';
+import { createApi, type Api } from './api/index.js';
+import { createQueryClient } from './api/query-client.js';
 import { App } from './App.js';
 import { fakeFetch } from './test/fixtures.js';
 import { storedApiKey } from './pages/Login.js';
@@ -25,10 +27,13 @@ function server(authorizations: (string | null)[]) {
   return fetch;
 }
 
+/** The app as main.tsx mounts it, with a query cache of its own. */
+const renderApp = (api: Api) => render(<QueryClientProvider client={createQueryClient()}><App api={api} /></QueryClientProvider>);
+
 describe('App', () => {
   it('without a session shows how to log in, and logs in with an API key', async () => {
     const authorizations: (string | null)[] = [];
-    render(<App api={createApi({ fetch: server(authorizations), apiKey: storedApiKey })} />);
+    renderApp(createApi({ fetch: server(authorizations), apiKey: storedApiKey }));
     expect(await screen.findByRole('heading', { name: 'Log in to the dashboard' })).toBeTruthy();
     expect(authorizations.every((a) => a === null)).toBe(true);
 
@@ -42,7 +47,7 @@ describe('App', () => {
 
   it('forgets a rejected key and says so', async () => {
     sessionStorage.setItem('jan-api-key', 'sk_bad');
-    render(<App api={createApi({ fetch: server([]), apiKey: storedApiKey })} />);
+    renderApp(createApi({ fetch: server([]), apiKey: storedApiKey }));
     expect((await screen.findByRole('alert')).textContent).toBe('That API key was not accepted.');
     expect(sessionStorage.getItem('jan-api-key')).toBeNull();
   });

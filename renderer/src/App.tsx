@@ -2,15 +2,17 @@
  * The app: find out who we are (session cookie or API key) and what the server offers, then the shell with
  * its pages. The Overview is in the first bundle; every other page loads when first opened.
  */
-import { lazy, Suspense, useState, type ComponentType } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { ApiError, type Api } from './api/index.js';
+import { queryKeys } from './api/query-keys.js';
 import { Icon, type IconName } from './components/Icon.js';
 import { PageBoundary } from './components/PageBoundary.js';
 import { ApiProvider } from './hooks/api-context.js';
-import { useAsync } from './hooks/use-async.js';
 import { KpiProvider, useKpi } from './hooks/use-kpi.js';
 import { ThemeContext, useTheme, type Theme } from './hooks/use-theme.js';
 import { href, useHashRoute, type PageId } from './lib/hash-route.js';
+import type { KpiState } from './lib/kpi-store.js';
 import { forgetApiKey, Login, storedApiKey } from './pages/Login.js';
 import { Overview } from './pages/Overview.js';
 
@@ -34,11 +36,16 @@ const NAV: { page: PageId; label: string; icon: IconName }[] = [
   { page: 'settings', label: 'Settings', icon: 'settings' },
 ];
 
+const selectLive = (s: KpiState) => s.live;
+const selectAvailable = (s: KpiState) => s.available;
+
+/** Re-renders when the stream connects or drops, not on every snapshot. */
 function LiveDot() {
-  const { live, available } = useKpi();
+  const live = useKpi(selectLive);
+  const available = useKpi(selectAvailable);
   if (!available) return null;
   return (
-    <span className="row" style={{ gap: 6 }}>
+    <span className="row live-status">
       <span className="dot" data-live={live} aria-hidden="true" />
       <span className="label">{live ? 'Live' : 'Reconnecting…'}</span>
     </span>
@@ -83,40 +90,46 @@ function Shell({ theme, toggleTheme, version, onLogout }: { theme: Theme; toggle
   );
 }
 
+/** Who we are and what the server offers; `in: false` (not an error) when there is no session. */
+async function loadSession(api: Api) {
+  try {
+    const [me, capabilities, health] = await Promise.all([api.me(), api.capabilities(), api.health()]);
+    return { in: true as const, me, capabilities, health };
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 401)) throw error;
+    const rejected = storedApiKey() !== undefined;
+    if (rejected) forgetApiKey();
+    return { in: false as const, rejected };
+  }
+}
+
+/** The app; main.tsx (or a test) wraps it in the QueryClientProvider of its one QueryClient. */
 export function App({ api }: { api: Api }) {
   const [theme, toggleTheme] = useTheme();
-  const [attempt, setAttempt] = useState(0);
-  const session = useAsync(async () => {
-    try {
-      const [me, capabilities, health] = await Promise.all([api.me(), api.capabilities(), api.health()]);
-      return { in: true as const, me, capabilities, health };
-    } catch (error) {
-      if (!(error instanceof ApiError && error.status === 401)) throw error;
-      const rejected = storedApiKey() !== undefined;
-      if (rejected) forgetApiKey();
-      return { in: false as const, rejected };
-    }
-  }, [api, attempt]);
-  const again = () => setAttempt((a) => a + 1);
+  const queryClient = useQueryClient();
+  const session = useQuery({ queryKey: queryKeys.session, queryFn: () => loadSession(api) });
+  const again = () => session.refetch();
 
   let body;
   if (session.error) {
     body = (
       <main className="login">
         <div className="error-note" role="alert">The server did not answer: {session.error.message}</div>
-        <button type="button" onClick={session.reload} style={{ marginTop: 12 }}>Try again</button>
+        <button type="button" className="retry" onClick={() => void again()}>Try again</button>
       </main>
     );
   } else if (!session.data) {
     body = <main className="login" aria-busy="true" />;
   } else if (!session.data.in) {
-    body = <Login onLogin={again} rejected={session.data.rejected} />;
+    body = <Login onLogin={() => void again()} rejected={session.data.rejected} />;
   } else {
     const { capabilities, health, me } = session.data;
     const logout = async () => {
       if (storedApiKey()) forgetApiKey();
       else await api.logout().catch(() => undefined);
-      again();
+      await again();
+      // Whatever the previous user's pages fetched must not show for the next login.
+      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== queryKeys.session[0] });
     };
     body = (
       <ApiProvider api={api} capabilities={capabilities}>

@@ -1,13 +1,19 @@
+import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createApi } from './api/index.js';
+import { createQueryClient } from './api/query-client.js';
 import { App } from './App.js';
 import { storedApiKey } from './pages/Login.js';
 import './styles.css';
 
+// The app's one Api and one query cache, made here and handed down (no module singletons).
 const api = createApi({ apiKey: storedApiKey });
+const queryClient = createQueryClient();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App api={api} />
+    <QueryClientProvider client={queryClient}>
+      <App api={api} />
+    </QueryClientProvider>
   </StrictMode>,
 );

@@ -10,7 +10,7 @@ export interface Bar {
 export function BarList({ bars, label, max }: { bars: Bar[]; label: string; max?: number }) {
   const top = max ?? Math.max(0, ...bars.map((b) => b.value));
   return (
-    <ul className="bars" aria-label={label} style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+    <ul className="bars" aria-label={label}>
       {bars.map((bar) => (
         <li key={bar.key} className="bar-row">
           <div>
@@ -18,7 +18,8 @@ export function BarList({ bars, label, max }: { bars: Bar[]; label: string; max?
               <span className="route" title={bar.label}>{bar.label}</span>
             </div>
             <div className="bar-track">
-              <div className="bar-fill" style={{ width: `${top > 0 ? (bar.value / top) * 100 : 0}%`, background: bar.color }} />
+              {/* Length and colour come from the data: set as custom properties that .bar-fill reads. */}
+              <div className="bar-fill" style={{ '--bar': `${top > 0 ? (bar.value / top) * 100 : 0}%`, '--bar-color': bar.color }} />
             </div>
           </div>
           <span className="bar-value">{bar.text}</span>

@@ -16,10 +16,11 @@ export interface HeatmapProps {
   /** Upper bounds of the buckets in ms, the last one `null` (+Inf). */
   leMs: (number | null)[];
   columns: HeatColumn[];
-  height?: number;
 }
 
 const LABEL_WIDTH = 58;
+/** When the canvas is not laid out (yet): the height .heatmap has in styles.css. */
+const FALLBACK_HEIGHT = 180;
 
 export function bucketLabel(le: number | null, previous: number | null | undefined): string {
   if (le === null) return `> ${ms(previous ?? 0)}`;
@@ -29,7 +30,7 @@ export function bucketLabel(le: number | null, previous: number | null | undefin
 function paint(canvas: HTMLCanvasElement, props: HeatmapProps): void {
   const ratio = window.devicePixelRatio || 1;
   const width = canvas.clientWidth;
-  const height = props.height ?? 180;
+  const height = canvas.clientHeight || FALLBACK_HEIGHT;
   canvas.width = Math.round(width * ratio);
   canvas.height = Math.round(height * ratio);
   const g = canvas.getContext('2d');
@@ -80,7 +81,7 @@ export function Heatmap(props: HeatmapProps) {
 
   return (
     <div>
-      <canvas ref={canvas} className="heatmap" style={{ height: props.height ?? 180 }} aria-hidden="true" />
+      <canvas ref={canvas} className="heatmap" aria-hidden="true" />
       <table className="sr-only">
         <caption>Requests per latency bucket in the latest window</caption>
         <tbody>

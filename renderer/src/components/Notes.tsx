@@ -20,7 +20,7 @@ export function Unavailable({ what, children }: { what: string; children?: React
   );
 }
 
-export function ErrorNote({ error, prefix }: { error: Error | undefined; prefix?: string }) {
+export function ErrorNote({ error, prefix }: { error: Error | null | undefined; prefix?: string }) {
   if (!error) return null;
   return (
     <div className="error-note" role="alert">
@@ -34,7 +34,8 @@ export function Progress({ value, label }: { value: number; label: string }) {
   const pct = Math.max(0, Math.min(100, Math.round(value * 100)));
   return (
     <div className="progress" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
-      <div style={{ width: `${pct}%` }} />
+      {/* The width is the figure itself, so it is set here (as a custom property, see .progress in styles.css). */}
+      <div style={{ '--progress': `${pct}%` }} />
     </div>
   );
 }

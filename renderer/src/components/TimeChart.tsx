@@ -3,7 +3,7 @@
  * costs well under a millisecond for 600 points). Recreated only when the theme or the set of series changes;
  * resized with the card through a ResizeObserver.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useEffectEvent, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { cssVar, useThemeName } from '../hooks/use-theme.js';
@@ -76,6 +76,10 @@ function options(props: TimeChartProps, width: number): uPlot.Options {
   };
 }
 
+function plotData(props: Pick<TimeChartProps, 'x' | 'series'>): uPlot.AlignedData {
+  return [props.x, ...props.series.map((s) => s.values)] as uPlot.AlignedData;
+}
+
 function summary(props: TimeChartProps): string {
   const latest = props.series.map((s) => {
     const v = s.values[s.values.length - 1];
@@ -87,19 +91,19 @@ function summary(props: TimeChartProps): string {
 export function TimeChart(props: TimeChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | undefined>(undefined);
-  const latestProps = useRef(props);
-  latestProps.current = props;
   const theme = useThemeName();
   const shape = props.series.map((s) => `${s.label}:${s.color}`).join('|');
+  // The plot is rebuilt only when the theme or the set of series changes; these read the props of the moment.
+  const create = useEffectEvent((el: HTMLDivElement) => new uPlot(options(props, Math.max(el.clientWidth, 200)), plotData(props), el));
+  const height = useEffectEvent(() => props.height ?? 180);
 
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const p = latestProps.current;
-    const u = new uPlot(options(p, Math.max(el.clientWidth, 200)), [p.x, ...p.series.map((s) => s.values)] as uPlot.AlignedData, el);
+    const u = create(el);
     plot.current = u;
     const observer = typeof ResizeObserver === 'undefined' ? undefined : new ResizeObserver(() => {
-      if (el.clientWidth > 0) u.setSize({ width: el.clientWidth, height: latestProps.current.height ?? 180 });
+      if (el.clientWidth > 0) u.setSize({ width: el.clientWidth, height: height() });
     });
     observer?.observe(el);
     return () => {
@@ -109,9 +113,10 @@ export function TimeChart(props: TimeChartProps) {
     };
   }, [theme, shape]);
 
+  const { x, series } = props;
   useEffect(() => {
-    plot.current?.setData([props.x, ...props.series.map((s) => s.values)] as uPlot.AlignedData);
-  }, [props.x, props.series]);
+    plot.current?.setData(plotData({ x, series }));
+  }, [x, series]);
 
   return <div className="chart" ref={box} role="img" aria-label={summary(props)} />;
 }

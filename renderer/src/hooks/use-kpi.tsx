@@ -1,56 +1,48 @@
 /**
  * The live KPI feed for the whole app: subscribed once while the user is logged in, so the charts already
- * have the last minutes of data when the user comes back to the Overview. Keeps the last 10 minutes.
+ * have the last minutes of data when the user comes back to the Overview. The figures live in a KpiStore
+ * (lib/kpi-store.ts), one per provider; components select what they show with `useKpi`.
  */
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
-import type { KpiSnapshot, KpiWindow } from '../api/index.js';
+import { createContext, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { KpiStore, type KpiState } from '../lib/kpi-store.js';
 import { useApi, useCapabilities } from './api-context.js';
 
-export const KEEP_SNAPSHOTS = 600;
+const KpiStoreContext = createContext<KpiStore | undefined>(undefined);
 
-export interface KpiState {
-  /** The newest snapshot (undefined until the first one arrives). */
-  latest: KpiSnapshot | undefined;
-  /** Oldest first, at most KEEP_SNAPSHOTS. */
-  series: KpiSnapshot[];
-  live: boolean;
-  /** False when the server has no KPI stream (an older server). */
-  available: boolean;
-  window: KpiWindow;
-  setWindow(window: KpiWindow): void;
-}
+const selectWindow = (s: KpiState) => s.window;
 
-const KpiContext = createContext<KpiState | undefined>(undefined);
-
-export function KpiProvider({ children, admin, initialWindow = '1m' }: { children: ReactNode; admin: boolean; initialWindow?: KpiWindow }) {
+export function KpiProvider({ children, admin }: { children: ReactNode; admin: boolean }) {
   const api = useApi();
   // The figures are the whole server's: admins only (a LAN teammate's key sees its own data, not these).
   const available = useCapabilities().has('GET', '/v1/admin/metrics/stream') && admin;
-  const [window, setWindow] = useState<KpiWindow>(initialWindow);
-  const [series, setSeries] = useState<KpiSnapshot[]>([]);
-  const [live, setLive] = useState(false);
+  const [store] = useState(() => new KpiStore({ available }));
+  const window = useSyncExternalStore(store.subscribe, () => selectWindow(store.getSnapshot()));
   useEffect(() => {
+    store.restart(available);
     if (!available) return;
-    setSeries([]);
-    const subscription = api.kpi.subscribe(
-      window,
-      (snapshot) => setSeries((s) => (s.length >= KEEP_SNAPSHOTS ? [...s.slice(s.length - KEEP_SNAPSHOTS + 1), snapshot] : [...s, snapshot])),
-      setLive,
-    );
+    const subscription = api.kpi.subscribe(window, store.push, store.setLive);
     return () => subscription.close();
-  }, [api, window, available]);
-  const value: KpiState = { latest: series[series.length - 1], series, live, available, window, setWindow };
-  return <KpiContext.Provider value={value}>{children}</KpiContext.Provider>;
+  }, [api, store, window, available]);
+  return <KpiStoreContext.Provider value={store}>{children}</KpiStoreContext.Provider>;
 }
 
-/** For pages and tests: the provider's state, or a fixed one (`FixedKpi`). */
-export function useKpi(): KpiState {
-  const state = useContext(KpiContext);
-  if (!state) throw new Error('useKpi outside KpiProvider');
-  return state;
+/** Hands components a store fed by someone else (tests). */
+export function KpiStoreProvider({ store, children }: { store: KpiStore; children: ReactNode }) {
+  return <KpiStoreContext.Provider value={store}>{children}</KpiStoreContext.Provider>;
 }
 
-export function FixedKpi({ series, children, available = true }: { series: KpiSnapshot[]; children: ReactNode; available?: boolean }) {
-  const value: KpiState = { latest: series[series.length - 1], series, live: true, available, window: '1m', setWindow: () => undefined };
-  return <KpiContext.Provider value={value}>{children}</KpiContext.Provider>;
+export function useKpiStore(): KpiStore {
+  const store = useContext(KpiStoreContext);
+  if (!store) throw new Error('useKpi outside KpiProvider');
+  return store;
+}
+
+/**
+ * What `selector` picks from the KPI state; the component re-renders only when that changes (by `isEqual`,
+ * `Object.is` unless told: pass `sameJson` for a selection built anew from each snapshot).
+ */
+export function useKpi<T>(selector: (state: KpiState) => T, isEqual: (a: T, b: T) => boolean = Object.is): T {
+  const store = useKpiStore();
+  const getSelection = useMemo(() => store.selection(selector, isEqual), [store, selector, isEqual]);
+  return useSyncExternalStore(store.subscribe, getSelection);
 }

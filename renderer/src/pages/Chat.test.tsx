@@ -1,8 +1,21 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useHashRoute } from '../lib/hash-route.js';
 import { capabilities, sseResponse } from '../test/fixtures.js';
 import { renderPage } from '../test/render.js';
 import { Chat } from './Chat.js';
+
+/** The chat as the app shows it: its conversation is the one in the address (`#/chat/conv_…`). */
+function RoutedChat() {
+  return <Chat arg={useHashRoute().arg} />;
+}
+
+/** Saved items as the server lists them (the fixture keeps what the page posted). */
+const asItems = (saved: unknown[]) =>
+  (saved as { role: string; content: string; status?: string }[]).map((m, i) => ({
+    id: `msg_${i + 1}`, type: 'message', role: m.role, status: m.status ?? 'completed', created_at: 1,
+    content: [{ type: m.role === 'user' ? 'input_text' : 'output_text', text: m.content }],
+  }));
 
 const chunk = (content: string, finish: string | null = null) => JSON.stringify({ choices: [{ index: 0, delta: { content }, finish_reason: finish }] });
 
@@ -17,6 +30,7 @@ function chatServer(opts: { models?: string[]; holdAfter?: number } = {}) {
       saved.push(...(body as { items: unknown[] }).items);
       return { object: 'list', data: [{ id: `msg_${saved.length}`, type: 'message', status: 'completed', created_at: 1 }], first_id: null, last_id: null, has_more: false };
     },
+    'GET /v1/conversations/conv_new/items': () => ({ object: 'list', data: asItems(saved), first_id: null, last_id: null, has_more: false }),
     'POST /v1/chat/completions': ({ body, signal }: { body: unknown; signal?: AbortSignal | null }) => {
       requests.push(body);
       return sseResponse([chunk('Hel'), chunk('lo'), chunk('', 'stop'), '[DONE]'], { holdAfter: opts.holdAfter, signal });
@@ -31,9 +45,13 @@ const send = (text: string) => {
 };
 
 describe('Chat playground', () => {
+  beforeEach(() => {
+    window.location.hash = '#/chat';
+  });
+
   it('streams the answer and saves both turns in a new conversation', async () => {
     const server = chatServer();
-    renderPage(<Chat arg={undefined} />, { routes: server.routes, capabilities: capabilities('POST /v1/chat/completions') });
+    const { calls } = renderPage(<RoutedChat />, { routes: server.routes, capabilities: capabilities('POST /v1/chat/completions') });
     await screen.findByRole('option', { name: 'tiny' });
     send('Say hello');
     await waitFor(() => expect(screen.getByText('Hello')).toBeTruthy());
@@ -45,11 +63,15 @@ describe('Chat playground', () => {
     ]);
     expect(screen.getByRole('button', { name: 'Send' })).toBeTruthy();
     expect(screen.getByText(/^2 tokens in/)).toBeTruthy();
+    // The new conversation is in the address and in the list beside the chat (read again after it was made).
+    expect(window.location.hash).toBe('#/chat/conv_new');
+    expect(calls.filter((c) => c === 'GET /v1/conversations')).toHaveLength(2);
+    expect([...document.querySelectorAll('.msg')].map((m) => m.textContent)).toEqual(['Say hello', 'Hello']);
   });
 
   it('stops generating on Stop and keeps the partial answer, marked incomplete', async () => {
     const server = chatServer({ holdAfter: 1 });
-    renderPage(<Chat arg={undefined} />, { routes: server.routes, capabilities: capabilities('POST /v1/chat/completions') });
+    renderPage(<RoutedChat />, { routes: server.routes, capabilities: capabilities('POST /v1/chat/completions') });
     await screen.findByRole('option', { name: 'tiny' });
     send('Count to a million');
     await waitFor(() => expect(screen.getByText('Hel')).toBeTruthy());
@@ -61,8 +83,30 @@ describe('Chat playground', () => {
   });
 
   it('without a model it says where to put one, and cannot send', async () => {
-    renderPage(<Chat arg={undefined} />, { routes: chatServer({ models: [] }).routes, capabilities: capabilities('POST /v1/chat/completions') });
+    renderPage(<RoutedChat />, { routes: chatServer({ models: [] }).routes, capabilities: capabilities('POST /v1/chat/completions') });
     expect(await screen.findByText('No model yet')).toBeTruthy();
     expect((screen.getByLabelText('Message') as HTMLTextAreaElement).disabled).toBe(true);
+  });
+
+  it('reopens a saved conversation and sends its history with the next message', async () => {
+    window.location.hash = '#/chat/conv_old';
+    const server = chatServer();
+    const earlier = [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello!' }];
+    const added: unknown[] = [];
+    const routes = {
+      ...server.routes,
+      'GET /v1/conversations/conv_old/items': () => ({ object: 'list', data: asItems([...earlier, ...added]), first_id: null, last_id: null, has_more: false }),
+      'POST /v1/conversations/conv_old/items': ({ body }: { body: unknown }) => {
+        added.push(...(body as { items: unknown[] }).items);
+        return { object: 'list', data: [{ id: `msg_${earlier.length + added.length}`, type: 'message', status: 'completed', created_at: 1 }], first_id: null, last_id: null, has_more: false };
+      },
+    };
+    renderPage(<RoutedChat />, { routes, capabilities: capabilities('POST /v1/chat/completions') });
+    await screen.findByText('Hello!');
+    await screen.findByRole('option', { name: 'tiny' });
+    send('And now?');
+    await waitFor(() => expect(added).toHaveLength(2));
+    expect(server.requests).toEqual([{ model: 'tiny', messages: [...earlier, { role: 'user', content: 'And now?' }], stream: true, stream_options: { include_usage: true } }]);
+    await waitFor(() => expect([...document.querySelectorAll('.msg')].map((m) => m.textContent)).toEqual(['Hi', 'Hello!', 'And now?', 'Hello']));
   });
 });

@@ -1,8 +1,9 @@
 /** Chat playground: pick a model, stream an answer (stop any time), conversations saved and reopened. */
+import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { queryKeys } from '../api/query-keys.js';
 import { EmptyState, ErrorNote, Unavailable } from '../components/Notes.js';
 import { useApi, useCapabilities } from '../hooks/api-context.js';
-import { useAsync } from '../hooks/use-async.js';
 import { href } from '../lib/hash-route.js';
 import { useChat } from './chat/use-chat.js';
 
@@ -48,11 +49,12 @@ function Composer({ disabled, streaming, onSend, onStop }: { disabled: boolean; 
 export function Chat({ arg }: { arg: string | undefined }) {
   const api = useApi();
   const canChat = useCapabilities().has('POST', '/v1/chat/completions');
-  const models = useAsync(() => api.models.list(), [api]);
+  const models = useQuery({ queryKey: queryKeys.models, queryFn: () => api.models.list() });
   const ids = (models.data?.data ?? []).map((m) => m.id);
   const [model, setModel] = useState(() => localStorage.getItem(MODEL_KEY) ?? '');
   const chosen = ids.includes(model) ? model : (ids[0] ?? '');
-  const conversations = useAsync(() => api.conversations.list(), [api, arg]);
+  // Refreshed when a conversation is created here (or renamed, deleted on the Conversations page).
+  const conversations = useQuery({ queryKey: queryKeys.conversations.recent, queryFn: () => api.conversations.list() });
   const onCreated = useCallback((id: string) => window.location.replace(href('chat', id)), []);
   const chat = useChat(api, arg, onCreated);
   const end = useRef<HTMLDivElement>(null);
@@ -69,7 +71,7 @@ export function Chat({ arg }: { arg: string | undefined }) {
     <div className="page">
       <div className="chat">
         <nav className="card chat-list" aria-label="Conversations">
-          <a href={href('chat')} className="button" style={{ justifyContent: 'center', marginBottom: 8 }}>New chat</a>
+          <a href={href('chat')} className="button new-chat">New chat</a>
           {(conversations.data?.data ?? []).map((c) => (
             <a key={c.id} href={href('chat', c.id)} aria-current={c.id === arg} title={c.title ?? c.id}>{c.title || 'Untitled'}</a>
           ))}

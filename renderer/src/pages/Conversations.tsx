@@ -2,12 +2,13 @@
  * Conversations: search (by title, over everything the user has — the list is paged in full), open in the
  * chat, rename in place, delete after a confirmation.
  */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState, type FormEvent } from 'react';
 import type { Api, Conversation } from '../api/index.js';
+import { queryKeys } from '../api/query-keys.js';
 import { Card } from '../components/Card.js';
 import { EmptyState, ErrorNote } from '../components/Notes.js';
 import { useApi } from '../hooks/api-context.js';
-import { useAsync } from '../hooks/use-async.js';
 import { when } from '../lib/format.js';
 import { href } from '../lib/hash-route.js';
 
@@ -34,11 +35,11 @@ function Row({ c, onRename, onDelete }: { c: Conversation; onRename(title: strin
   };
   return (
     <tr>
-      <td style={{ width: '55%' }}>
+      <td className="title-cell">
         {editing ? (
           <form onSubmit={save} className="row">
             <label className="sr-only" htmlFor={`t-${c.id}`}>New title</label>
-            <input id={`t-${c.id}`} value={title} onChange={(e) => setTitle(e.target.value)} autoFocus style={{ flex: 1 }} maxLength={512} />
+            <input id={`t-${c.id}`} value={title} onChange={(e) => setTitle(e.target.value)} autoFocus className="grow" maxLength={512} />
             <button type="submit" className="primary">Save</button>
             <button type="button" onClick={() => setEditing(false)}>Cancel</button>
           </form>
@@ -50,13 +51,13 @@ function Row({ c, onRename, onDelete }: { c: Conversation; onRename(title: strin
       <td>{when(c.updated_at)}</td>
       <td className="num">
         {confirming ? (
-          <span className="row" style={{ justifyContent: 'flex-end' }}>
+          <span className="row row-end">
             Delete for good?
             <button type="button" className="danger" onClick={() => void onDelete()}>Delete</button>
             <button type="button" onClick={() => setConfirming(false)}>Keep</button>
           </span>
         ) : (
-          <span className="row" style={{ justifyContent: 'flex-end' }}>
+          <span className="row row-end">
             <button type="button" onClick={() => setEditing(true)} aria-label={`Rename ${c.title || c.id}`}>Rename</button>
             <button type="button" className="danger" onClick={() => setConfirming(true)} aria-label={`Delete ${c.title || c.id}`}>Delete</button>
           </span>
@@ -68,15 +69,26 @@ function Row({ c, onRename, onDelete }: { c: Conversation; onRename(title: strin
 
 export function Conversations() {
   const api = useApi();
-  const list = useAsync(() => loadAll(api), [api]);
+  const queryClient = useQueryClient();
+  const list = useQuery({ queryKey: queryKeys.conversations.everything, queryFn: () => loadAll(api) });
+  // Both lists (this page's and the chat's) show titles; the items of a deleted conversation go with it.
+  const refresh = () => queryClient.invalidateQueries({ queryKey: queryKeys.conversations.lists });
+  const rename = useMutation({ mutationFn: ({ id, title }: { id: string; title: string }) => api.conversations.rename(id, title), onSuccess: refresh });
+  const remove = useMutation({
+    mutationFn: (id: string) => api.conversations.remove(id),
+    onSuccess: (_reply, id) => {
+      queryClient.removeQueries({ queryKey: queryKeys.conversations.items(id) });
+      return refresh();
+    },
+  });
   const [query, setQuery] = useState('');
-  const [error, setError] = useState<Error>();
   const shown = useMemo(() => {
     const q = query.trim().toLowerCase();
     const all = list.data ?? [];
     return q ? all.filter((c) => (c.title ?? '').toLowerCase().includes(q) || c.id.toLowerCase().includes(q)) : all;
   }, [list.data, query]);
-  const act = (work: Promise<unknown>) => work.then(list.reload, (e: Error) => setError(e));
+  // A failure is shown above the list; the row's own form closes either way.
+  const settle = (work: Promise<unknown>) => work.then(() => undefined, () => undefined);
 
   return (
     <div className="page">
@@ -91,7 +103,7 @@ export function Conversations() {
           <a className="button" href={href('chat')}>New chat</a>
         </div>
       </div>
-      <ErrorNote error={list.error ?? error} />
+      <ErrorNote error={list.error ?? rename.error ?? remove.error} />
       <Card title="All conversations" hint={query ? `${shown.length} match` : undefined}>
         {list.data && list.data.length === 0 ? (
           <EmptyState title="No conversations yet" action={<a className="button" href={href('chat')}>Start one in the chat</a>}>
@@ -105,7 +117,7 @@ export function Conversations() {
               <thead><tr><th>Title</th><th>Updated</th><th className="num">Actions</th></tr></thead>
               <tbody>
                 {shown.map((c) => (
-                  <Row key={c.id} c={c} onRename={(title) => act(api.conversations.rename(c.id, title))} onDelete={() => act(api.conversations.remove(c.id))} />
+                  <Row key={c.id} c={c} onRename={(title) => settle(rename.mutateAsync({ id: c.id, title }))} onDelete={() => settle(remove.mutateAsync(c.id))} />
                 ))}
               </tbody>
             </table>

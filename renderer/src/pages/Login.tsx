@@ -34,8 +34,8 @@ export function Login({ onLogin, rejected }: { onLogin: () => void; rejected: bo
           Open the <code>Dashboard:</code> link that <code>npm start</code> printed in its terminal. It works once and logs this browser
           in; restart the server for a new one.
         </p>
-        <form onSubmit={submit} className="row" style={{ alignItems: 'flex-end' }}>
-          <label style={{ flex: 1 }}>
+        <form onSubmit={submit} className="row form-row">
+          <label className="grow">
             Or use an API key
             <input type="password" value={key} onChange={(e) => setKey(e.target.value)} placeholder="sk_…" autoComplete="off" />
           </label>

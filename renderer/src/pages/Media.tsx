@@ -2,12 +2,13 @@
  * Media: upload files through the resumable (tus) protocol with progress, extract their text (OCR for images
  * and scanned PDFs), read the result, download or delete.
  */
-import { useRef, useState, type ChangeEvent, type DragEvent } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type ChangeEvent, type DragEvent } from 'react';
 import type { ExtractTextResult, MediaFile } from '../api/index.js';
+import { queryKeys } from '../api/query-keys.js';
 import { Card } from '../components/Card.js';
 import { EmptyState, ErrorNote, Progress, Unavailable } from '../components/Notes.js';
 import { useApi, useCapabilities } from '../hooks/api-context.js';
-import { useAsync } from '../hooks/use-async.js';
 import { bytes, percent, when } from '../lib/format.js';
 
 interface Uploading {
@@ -16,49 +17,52 @@ interface Uploading {
   total: number;
 }
 
+/** The media list is read again after an upload or a deletion. */
+function useFilesChanged() {
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries({ queryKey: queryKeys.mediaFiles });
+}
+
 function Uploader({ onUploaded }: { onUploaded(id: string): void }) {
   const api = useApi();
-  const input = useRef<HTMLInputElement>(null);
   const [uploading, setUploading] = useState<Uploading>();
-  const [error, setError] = useState<Error>();
   const [over, setOver] = useState(false);
-  const upload = async (file: File) => {
-    setError(undefined);
-    setUploading({ name: file.name, sent: 0, total: file.size });
-    try {
-      const id = await api.media.upload(file, (sent, total) => setUploading({ name: file.name, sent, total })).done;
+  const changed = useFilesChanged();
+  const uploadFile = useMutation({
+    mutationFn: (file: File) => api.media.upload(file, (sent, total) => setUploading({ name: file.name, sent, total })).done,
+    onMutate: (file) => setUploading({ name: file.name, sent: 0, total: file.size }),
+    onSuccess: (id) => {
       onUploaded(id);
-    } catch (err) {
-      setError(err as Error);
-    } finally {
-      setUploading(undefined);
-    }
-  };
+      return changed();
+    },
+    onSettled: () => setUploading(undefined),
+  });
+  const upload = (file: File) => uploadFile.mutate(file);
   const onPick = (e: ChangeEvent<HTMLInputElement>) => {
     const file = e.target.files?.[0];
-    if (file) void upload(file);
+    if (file) upload(file);
     e.target.value = '';
   };
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setOver(false);
     const file = e.dataTransfer.files[0];
-    if (file) void upload(file);
+    if (file) upload(file);
   };
   return (
     <Card title="Upload" hint="resumable: an interrupted upload continues where it stopped">
       <div
-        className="empty"
-        style={{ border: `1px dashed ${over ? 'var(--accent)' : 'var(--border)'}`, borderRadius: 8, padding: 20 }}
+        className="empty drop-zone"
+        data-over={over}
         onDragOver={(e) => { e.preventDefault(); setOver(true); }}
         onDragLeave={() => setOver(false)}
         onDrop={onDrop}
       >
         <strong>Drop a file here</strong>
         <p>Images (PNG, JPEG, WebP, …), PDFs and text files; text can be extracted from them.</p>
-        <label className="button" style={{ flexDirection: 'row', color: 'var(--text)' }}>
+        <label className="button">
           Choose a file…
-          <input ref={input} type="file" className="sr-only" onChange={onPick} disabled={!!uploading} />
+          <input type="file" className="sr-only" onChange={onPick} disabled={!!uploading} />
         </label>
       </div>
       {uploading && (
@@ -67,54 +71,46 @@ function Uploader({ onUploaded }: { onUploaded(id: string): void }) {
           <div className="stat-detail">{uploading.name}: {bytes(uploading.sent)} of {bytes(uploading.total)}</div>
         </div>
       )}
-      <ErrorNote error={error} prefix="Upload failed" />
+      <ErrorNote error={uploadFile.error} prefix="Upload failed" />
     </Card>
   );
 }
 
 function ExtractedText({ result }: { result: ExtractTextResult }) {
   return (
-    <div className="card" style={{ background: 'var(--surface-2)' }} aria-label="Extracted text">
+    <div className="card extracted" aria-label="Extracted text">
       <div className="stat-detail" data-testid="extract-summary">
         {result.pages.length} page{result.pages.length === 1 ? '' : 's'} · confidence {percent(result.confidence, 0)} · {result.language} ·{' '}
         {result.cached ? 'from cache' : `${result.duration_ms} ms`} · {result.pages.map((p) => p.source).filter((s, i, a) => a.indexOf(s) === i).join(', ')}
       </div>
-      <pre data-testid="extracted-text" style={{ whiteSpace: 'pre-wrap', margin: 0, maxHeight: 320, overflow: 'auto', font: 'inherit' }}>{result.text || '(no text found)'}</pre>
+      <pre data-testid="extracted-text">{result.text || '(no text found)'}</pre>
     </div>
   );
 }
 
-function FileRow({ f, fresh, onChanged }: { f: MediaFile; fresh: boolean; onChanged(): void }) {
+function FileRow({ f, fresh }: { f: MediaFile; fresh: boolean }) {
   const api = useApi();
-  const [extracting, setExtracting] = useState(false);
-  const [result, setResult] = useState<ExtractTextResult>();
-  const [error, setError] = useState<Error>();
   const [confirming, setConfirming] = useState(false);
-  const extract = async () => {
-    setExtracting(true);
-    setError(undefined);
-    try {
-      setResult(await api.media.extractText(f.id));
-    } catch (err) {
-      setError(err as Error);
-    } finally {
-      setExtracting(false);
-    }
-  };
+  const changed = useFilesChanged();
+  // A POST, but it changes nothing the dashboard lists: its answer is this row's to show.
+  const extract = useMutation({ mutationFn: () => api.media.extractText(f.id) });
+  const remove = useMutation({ mutationFn: () => api.media.remove(f.id), onSuccess: changed });
+  const result = extract.data;
+  const error = extract.error ?? remove.error;
   return (
     <>
-      <tr style={fresh ? { background: 'var(--accent-soft)' } : undefined}>
+      <tr className={fresh ? 'fresh' : undefined}>
         <td><div>{f.filename}</div><div className="stat-detail mono">{f.id}</div></td>
         <td>{f.mime_type}</td>
         <td className="num">{bytes(f.bytes)}</td>
         <td>{when(f.created_at)}</td>
         <td className="num">
-          <span className="row" style={{ justifyContent: 'flex-end' }}>
-            <button type="button" onClick={() => void extract()} disabled={extracting} aria-label={`Extract text from ${f.filename}`}>{extracting ? 'Extracting…' : 'Extract text'}</button>
+          <span className="row row-end">
+            <button type="button" onClick={() => extract.mutate()} disabled={extract.isPending} aria-label={`Extract text from ${f.filename}`}>{extract.isPending ? 'Extracting…' : 'Extract text'}</button>
             <a className="button" href={api.media.contentUrl(f.id)} download={f.filename}>Download</a>
             {confirming ? (
               <>
-                <button type="button" className="danger" onClick={() => void api.media.remove(f.id).then(onChanged, setError)}>Delete</button>
+                <button type="button" className="danger" onClick={() => remove.mutate()}>Delete</button>
                 <button type="button" onClick={() => setConfirming(false)}>Keep</button>
               </>
             ) : (
@@ -125,8 +121,9 @@ function FileRow({ f, fresh, onChanged }: { f: MediaFile; fresh: boolean; onChan
       </tr>
       {(result || error) && (
         <tr>
-          <td colSpan={5} style={{ whiteSpace: 'normal' }}>
-            <ErrorNote error={error} prefix="Extraction failed" />
+          <td colSpan={5} className="wrap">
+            <ErrorNote error={extract.error} prefix="Extraction failed" />
+            <ErrorNote error={remove.error} prefix="Could not delete" />
             {result && <ExtractedText result={result} />}
           </td>
         </tr>
@@ -138,9 +135,10 @@ function FileRow({ f, fresh, onChanged }: { f: MediaFile; fresh: boolean; onChan
 export function Media() {
   const api = useApi();
   const has = useCapabilities().has;
-  const files = useAsync(() => api.media.list(), [api]);
+  const canList = has('GET', '/v1/media/files');
+  const files = useQuery({ queryKey: queryKeys.mediaFiles, queryFn: () => api.media.list(), enabled: canList });
   const [fresh, setFresh] = useState<string>();
-  if (!has('GET', '/v1/media/files')) {
+  if (!canList) {
     return (
       <div className="page">
         <div className="page-head"><h1>Media</h1></div>
@@ -157,7 +155,7 @@ export function Media() {
           <p>Files for your apps and chats, private to your account. Same content uploaded twice is stored once.</p>
         </div>
       </div>
-      {has('POST', '/v1/media/uploads') ? <Uploader onUploaded={(id) => { setFresh(id); files.reload(); }} /> : <Unavailable what="Resumable uploads" />}
+      {has('POST', '/v1/media/uploads') ? <Uploader onUploaded={setFresh} /> : <Unavailable what="Resumable uploads" />}
       <ErrorNote error={files.error} />
       <Card title="Files" hint={files.data ? `${list.length}${files.data.has_more ? '+' : ''} files` : undefined}>
         {files.data && list.length === 0 ? (
@@ -166,7 +164,7 @@ export function Media() {
           <div className="table-wrap">
             <table aria-label="Files">
               <thead><tr><th>File</th><th>Type</th><th className="num">Size</th><th>Uploaded</th><th className="num">Actions</th></tr></thead>
-              <tbody>{list.map((f) => <FileRow key={f.id} f={f} fresh={f.id === fresh} onChanged={files.reload} />)}</tbody>
+              <tbody>{list.map((f) => <FileRow key={f.id} f={f} fresh={f.id === fresh} />)}</tbody>
             </table>
           </div>
         )}

@@ -2,12 +2,13 @@
  * Models: what is installed (with what the GGUF header says), load/unload, delete, and import from a local
  * path or a URL with a progress bar. Admin actions appear only where the server offers them.
  */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { ModelEntry } from '../api/index.js';
+import { queryKeys } from '../api/query-keys.js';
 import { Card } from '../components/Card.js';
 import { EmptyState, ErrorNote, Progress } from '../components/Notes.js';
 import { useApi, useCapabilities } from '../hooks/api-context.js';
-import { useAsync } from '../hooks/use-async.js';
 import { bytes, count } from '../lib/format.js';
 import { href } from '../lib/hash-route.js';
 
@@ -18,16 +19,18 @@ function params(n: number | null): string {
   return count(n);
 }
 
+type Action = 'load' | 'unload' | 'remove';
+
 const STATUS_STATE = { loaded: 'ok', loading: 'warn', unloaded: undefined } as const;
 
-function ModelRow({ m, busy, onAction }: { m: ModelEntry; busy: boolean; onAction(action: 'load' | 'unload' | 'remove'): void }) {
+function ModelRow({ m, busy, onAction }: { m: ModelEntry; busy: boolean; onAction(action: Action): void }) {
   const has = useCapabilities().has;
   const [confirming, setConfirming] = useState(false);
   return (
     <tr>
       <td>
         <div><strong>{m.id}</strong></div>
-        {m.error && <div className="stat-detail" style={{ color: 'var(--bad)', whiteSpace: 'normal' }}>{m.error}</div>}
+        {m.error && <div className="stat-detail wrap model-error">{m.error}</div>}
       </td>
       <td><span className="badge" data-state={STATUS_STATE[m.status]}>{m.status}</span></td>
       <td>{m.architecture ?? '—'}</td>
@@ -36,7 +39,7 @@ function ModelRow({ m, busy, onAction }: { m: ModelEntry; busy: boolean; onActio
       <td className="num">{m.context_length === null ? '—' : count(m.context_length)}</td>
       <td className="num">{bytes(m.size_bytes)}</td>
       <td className="num">
-        <span className="row" style={{ justifyContent: 'flex-end' }}>
+        <span className="row row-end">
           {m.status === 'loaded' && has('POST', '/v1/models/{id}/unload') && (
             <button type="button" disabled={busy} onClick={() => onAction('unload')} aria-label={`Unload ${m.id}`}>Unload</button>
           )}
@@ -59,34 +62,34 @@ function ModelRow({ m, busy, onAction }: { m: ModelEntry; busy: boolean; onActio
   );
 }
 
-function ImportForm({ onImported }: { onImported(): void }) {
+/** After any change to a model, the list is read again (the Chat's model picker reads the same one). */
+function useModelsChanged() {
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries({ queryKey: queryKeys.models });
+}
+
+function ImportForm() {
   const api = useApi();
   const [source, setSource] = useState('');
   const [progress, setProgress] = useState<{ received: number; total: number | null }>();
-  const [error, setError] = useState<Error>();
-  const [done, setDone] = useState<string>();
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const value = source.trim();
-    setError(undefined);
-    setDone(undefined);
-    setProgress({ received: 0, total: null });
-    try {
-      const from = /^https?:\/\//i.test(value) ? { url: value } : { path: value };
-      const model = await api.models.import(from, (received, total) => setProgress({ received, total }));
-      setDone(model.id);
+  const changed = useModelsChanged();
+  const importing = useMutation({
+    mutationFn: (value: string) => api.models.import(/^https?:\/\//i.test(value) ? { url: value } : { path: value }, (received, total) => setProgress({ received, total })),
+    onMutate: () => setProgress({ received: 0, total: null }),
+    onSuccess: () => {
       setSource('');
-      onImported();
-    } catch (err) {
-      setError(err as Error);
-    } finally {
-      setProgress(undefined);
-    }
+      return changed();
+    },
+    onSettled: () => setProgress(undefined),
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    importing.mutate(source.trim());
   };
   return (
     <Card title="Import a model" hint="a .gguf file from this machine or the web">
-      <form className="row" onSubmit={submit} style={{ alignItems: 'flex-end' }}>
-        <label style={{ flex: 1 }}>
+      <form className="row form-row" onSubmit={submit}>
+        <label className="grow">
           Path on the server's machine, or an http(s) URL
           <input value={source} onChange={(e) => setSource(e.target.value)} placeholder="/home/me/Downloads/model.Q4_K_M.gguf or https://…/model.gguf" disabled={!!progress} />
         </label>
@@ -98,8 +101,8 @@ function ImportForm({ onImported }: { onImported(): void }) {
           <div className="stat-detail">{bytes(progress.received)}{progress.total ? ` of ${bytes(progress.total)}` : ''} copied</div>
         </div>
       )}
-      {done && <div className="note" role="status">Imported <strong>{done}</strong>.</div>}
-      <ErrorNote error={error} prefix="Import failed" />
+      {importing.data && <div className="note" role="status">Imported <strong>{importing.data.id}</strong>.</div>}
+      <ErrorNote error={importing.error} prefix="Import failed" />
     </Card>
   );
 }
@@ -107,21 +110,14 @@ function ImportForm({ onImported }: { onImported(): void }) {
 export function Models() {
   const api = useApi();
   const canImport = useCapabilities().has('POST', '/v1/models/import');
-  const models = useAsync(() => api.models.list(), [api]);
-  const [busy, setBusy] = useState<string>();
-  const [error, setError] = useState<Error>();
-  const act = async (id: string, action: 'load' | 'unload' | 'remove') => {
-    setBusy(id);
-    setError(undefined);
-    try {
-      await api.models[action](id);
-    } catch (err) {
-      setError(err as Error);
-    } finally {
-      setBusy(undefined);
-      models.reload();
-    }
-  };
+  const models = useQuery({ queryKey: queryKeys.models, queryFn: () => api.models.list() });
+  const changed = useModelsChanged();
+  const act = useMutation({
+    mutationFn: ({ id, action }: { id: string; action: Action }) => api.models[action](id),
+    // Also after a failure: the model's status or error may have changed on the server all the same.
+    onSettled: changed,
+  });
+  const busy = act.isPending ? act.variables.id : undefined;
   const list = models.data?.data ?? [];
   return (
     <div className="page">
@@ -131,7 +127,7 @@ export function Models() {
           <p>GGUF models served through <code>/v1/chat/completions</code> and friends. A model also loads on first use.</p>
         </div>
       </div>
-      <ErrorNote error={models.error ?? error} />
+      <ErrorNote error={models.error ?? act.error} />
       <Card title="Installed" hint={models.data ? `${list.length} model${list.length === 1 ? '' : 's'}` : undefined}>
         {models.data && list.length === 0 ? (
           <EmptyState title="No model yet">
@@ -143,12 +139,12 @@ export function Models() {
               <thead>
                 <tr><th>Model</th><th>Status</th><th>Architecture</th><th className="num">Parameters</th><th>Quantization</th><th className="num">Context</th><th className="num">Size</th><th className="num">Actions</th></tr>
               </thead>
-              <tbody>{list.map((m) => <ModelRow key={m.id} m={m} busy={busy === m.id} onAction={(a) => void act(m.id, a)} />)}</tbody>
+              <tbody>{list.map((m) => <ModelRow key={m.id} m={m} busy={busy === m.id} onAction={(action) => act.mutate({ id: m.id, action })} />)}</tbody>
             </table>
           </div>
         )}
       </Card>
-      {canImport && <ImportForm onImported={models.reload} />}
+      {canImport && <ImportForm />}
     </div>
   );
 }

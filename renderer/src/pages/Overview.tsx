@@ -1,37 +1,57 @@
-/** The guide's Main Dashboard: live figures from the KPI stream, newest snapshot plus the last 10 minutes. */
+/**
+ * The guide's Main Dashboard: live figures from the KPI stream, newest snapshot plus the last 10 minutes.
+ * This page selects only whether there is anything to show; every panel selects its own figures.
+ */
 import { EmptyState, Unavailable } from '../components/Notes.js';
-import { useKpi } from '../hooks/use-kpi.js';
+import { useKpi, useKpiStore } from '../hooks/use-kpi.js';
 import { duration } from '../lib/format.js';
+import type { KpiState } from '../lib/kpi-store.js';
 import { Caches, Database, Llm, Resources } from './overview/System.js';
 import { Distribution, HeadlineStats, RoutesTable, TrafficCharts } from './overview/Traffic.js';
 import { WindowPicker } from './overview/WindowPicker.js';
 
+const selectAvailable = (s: KpiState) => s.available;
+const selectWindow = (s: KpiState) => s.window;
+const selectStarted = (s: KpiState) => s.latest !== undefined;
+const selectLive = (s: KpiState) => s.live;
+const selectUptime = (s: KpiState) => s.latest?.uptime_seconds;
+
+/** "Up 1h 2m": changes every second, so it is its own component. */
+function Subtitle() {
+  const uptime = useKpi(selectUptime);
+  const live = useKpi(selectLive);
+  return <p>{uptime !== undefined ? `Up ${duration(uptime)} · updated every second` : live ? 'Waiting for the first snapshot…' : 'Connecting…'}</p>;
+}
+
 export function Overview() {
-  const { latest, series, available, window, setWindow, live } = useKpi();
+  const store = useKpiStore();
+  const available = useKpi(selectAvailable);
+  const window = useKpi(selectWindow);
+  const started = useKpi(selectStarted);
   return (
     <div className="page">
       <div className="page-head">
         <div>
           <h1>Overview</h1>
-          <p>{latest ? `Up ${duration(latest.uptime_seconds)} · updated every second` : live ? 'Waiting for the first snapshot…' : 'Connecting…'}</p>
+          <Subtitle />
         </div>
-        {available && <WindowPicker value={window} onChange={setWindow} />}
+        {available && <WindowPicker value={window} onChange={store.setWindow} />}
       </div>
       {!available ? (
         <Unavailable what="Live metrics">This server has no KPI stream (<code>/v1/admin/metrics/stream</code>); its raw figures are at <a href="/metrics">/metrics</a>.</Unavailable>
-      ) : !latest ? (
+      ) : !started ? (
         <EmptyState title="Waiting for live figures">The first snapshot arrives within a second of connecting.</EmptyState>
       ) : (
         <>
-          <HeadlineStats latest={latest} />
+          <HeadlineStats />
           <div className="grid">
-            <TrafficCharts series={series} />
-            <Distribution series={series} latest={latest} />
-            <RoutesTable latest={latest} />
-            <Resources series={series} latest={latest} />
-            <Database series={series} latest={latest} />
-            <Caches latest={latest} />
-            <Llm series={series} latest={latest} />
+            <TrafficCharts />
+            <Distribution />
+            <RoutesTable />
+            <Resources />
+            <Database />
+            <Caches />
+            <Llm />
           </div>
         </>
       )}

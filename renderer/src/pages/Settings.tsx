@@ -2,12 +2,13 @@
  * Settings: API keys (create — the secret is shown once —, copy, revoke) and the server's configuration.
  * Settings the server cannot change at run time yet are shown as such, with the variable that sets them.
  */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { ApiKeyCreated, ApiKeyInfo } from '../api/index.js';
+import { queryKeys } from '../api/query-keys.js';
 import { Card } from '../components/Card.js';
 import { EmptyState, ErrorNote, Unavailable } from '../components/Notes.js';
 import { useApi, useCapabilities } from '../hooks/api-context.js';
-import { useAsync } from '../hooks/use-async.js';
 import { when } from '../lib/format.js';
 
 function NewKey({ created, onDone }: { created: ApiKeyCreated; onDone(): void }) {
@@ -17,14 +18,14 @@ function NewKey({ created, onDone }: { created: ApiKeyCreated; onDone(): void })
     setCopied(true);
   };
   return (
-    <div className="note" role="status" aria-label="New API key">
+    <div className="note new-key" role="status" aria-label="New API key">
       <strong>Copy the key “{created.name}” now: it is not shown again.</strong>
-      <div className="secret" style={{ marginTop: 8 }}>
-        <code data-testid="new-key" style={{ flex: 1 }}>{created.key}</code>
+      <div className="secret">
+        <code data-testid="new-key">{created.key}</code>
         <button type="button" onClick={() => void copy()}>{copied ? 'Copied' : 'Copy'}</button>
         <button type="button" onClick={onDone}>Done</button>
       </div>
-      <div className="stat-detail" style={{ marginTop: 6, whiteSpace: 'normal' }}>
+      <div className="stat-detail wrap">
         Use it as <code>Authorization: Bearer {created.prefix}…</code> with any OpenAI client and base URL <code>{window.location.origin}/v1</code>.
       </div>
     </div>
@@ -42,7 +43,7 @@ function KeyRow({ k, onRevoke }: { k: ApiKeyInfo; onRevoke(): void }) {
       <td>{k.expires_at ? when(k.expires_at) : 'never'}</td>
       <td className="num">
         {confirming ? (
-          <span className="row" style={{ justifyContent: 'flex-end' }}>
+          <span className="row row-end">
             <button type="button" className="danger" onClick={onRevoke}>Revoke now</button>
             <button type="button" onClick={() => setConfirming(false)}>Keep</button>
           </span>
@@ -56,46 +57,55 @@ function KeyRow({ k, onRevoke }: { k: ApiKeyInfo; onRevoke(): void }) {
 
 function ApiKeys() {
   const api = useApi();
-  const keys = useAsync(() => api.keys.list(), [api]);
+  const queryClient = useQueryClient();
+  const keys = useQuery({ queryKey: queryKeys.apiKeys, queryFn: () => api.keys.list() });
   const [name, setName] = useState('');
   const [days, setDays] = useState('');
+  /** The new key with its secret, shown once until "Done". */
   const [created, setCreated] = useState<ApiKeyCreated>();
-  const [error, setError] = useState<Error>();
-  const create = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(undefined);
-    try {
-      setCreated(await api.keys.create(name.trim(), days ? Number(days) : undefined));
+  const changed = () => queryClient.invalidateQueries({ queryKey: queryKeys.apiKeys });
+  const create = useMutation({
+    // The secret is not kept in the mutation cache once this card is gone.
+    gcTime: 0,
+    mutationFn: (input: { name: string; expiresInDays?: number }) => api.keys.create(input.name, input.expiresInDays),
+    onSuccess: (key) => {
+      setCreated(key);
       setName('');
       setDays('');
-      keys.reload();
-    } catch (err) {
-      setError(err as Error);
-    }
+      return changed();
+    },
+  });
+  const done = () => {
+    setCreated(undefined);
+    create.reset();
   };
-  const revoke = (id: string) => api.keys.revoke(id).then(keys.reload, (err: Error) => setError(err));
+  const revoke = useMutation({ mutationFn: (id: string) => api.keys.revoke(id), onSuccess: changed });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate({ name: name.trim(), expiresInDays: days ? Number(days) : undefined });
+  };
   return (
     <Card title="API keys" hint="for apps and SDKs; hashed on the server" span={12}>
-      <form className="row" onSubmit={create} style={{ alignItems: 'flex-end' }}>
-        <label style={{ flex: 1, maxWidth: 320 }}>
+      <form className="row form-row" onSubmit={submit}>
+        <label className="grow key-name">
           Name
           <input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. my-script" maxLength={120} required />
         </label>
-        <label style={{ width: 150 }}>
+        <label className="key-days">
           Expires after (days)
           <input type="number" min={1} max={3650} value={days} onChange={(e) => setDays(e.target.value)} placeholder="never" />
         </label>
         <button type="submit" className="primary" disabled={!name.trim()}>Create key</button>
       </form>
-      {created && <NewKey created={created} onDone={() => setCreated(undefined)} />}
-      <ErrorNote error={keys.error ?? error} />
+      {created && <NewKey created={created} onDone={done} />}
+      <ErrorNote error={keys.error ?? create.error ?? revoke.error} />
       {keys.data && keys.data.items.length === 0 ? (
         <EmptyState title="No API keys yet">Create one to let an app call <code>{window.location.origin}/v1</code>.</EmptyState>
       ) : (
         <div className="table-wrap">
           <table aria-label="API keys">
             <thead><tr><th>Name</th><th>Key</th><th>Created</th><th>Last used</th><th>Expires</th><th className="num">Actions</th></tr></thead>
-            <tbody>{(keys.data?.items ?? []).map((k) => <KeyRow key={k.id} k={k} onRevoke={() => void revoke(k.id)} />)}</tbody>
+            <tbody>{(keys.data?.items ?? []).map((k) => <KeyRow key={k.id} k={k} onRevoke={() => revoke.mutate(k.id)} />)}</tbody>
           </table>
         </div>
       )}
@@ -105,43 +115,35 @@ function ApiKeys() {
 
 function LanAccess() {
   const api = useApi();
-  const lan = useAsync(() => api.lan.get(), [api]);
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<Error>();
-  const toggle = async (enabled: boolean) => {
-    setSaving(true);
-    setError(undefined);
-    try {
-      await api.lan.set(enabled);
-    } catch (err) {
-      setError(err as Error);
-    } finally {
-      setSaving(false);
-      lan.reload();
-    }
-  };
+  const queryClient = useQueryClient();
+  const lan = useQuery({ queryKey: queryKeys.lan, queryFn: () => api.lan.get() });
+  const toggle = useMutation({
+    mutationFn: (enabled: boolean) => api.lan.set(enabled),
+    // Read back also after a failure: the switch shows what the server has, not what was asked.
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.lan }),
+  });
   const status = lan.data;
   return (
     <Card title="LAN access" hint="let other machines on your network use this server" span={12}>
       <label className="inline">
-        <input type="checkbox" role="switch" checked={status?.enabled ?? false} disabled={!status || saving} onChange={(e) => void toggle(e.target.checked)} />
+        <input type="checkbox" role="switch" checked={status?.enabled ?? false} disabled={!status || toggle.isPending} onChange={(e) => toggle.mutate(e.target.checked)} />
         {status?.enabled ? 'On: reachable from the local network (API keys required)' : 'Off: this machine only'}
       </label>
-      <ErrorNote error={lan.error ?? error} />
+      <ErrorNote error={lan.error ?? toggle.error} />
       {status && (
-        <table>
+        <table className="facts">
           <tbody>
-            <tr><th scope="row" style={{ width: 160 }}>This machine</th><td className="mono">{status.local_url}</td></tr>
+            <tr><th scope="row">This machine</th><td className="mono">{status.local_url}</td></tr>
             <tr>
               <th scope="row">From the LAN</th>
-              <td className="mono" style={{ whiteSpace: 'normal' }}>{status.lan_urls.length > 0 ? status.lan_urls.join('  ·  ') : '—'}</td>
+              <td className="mono wrap">{status.lan_urls.length > 0 ? status.lan_urls.join('  ·  ') : '—'}</td>
             </tr>
             <tr><th scope="row">Listening on</th><td className="mono">{status.host}:{status.port}</td></tr>
             <tr><th scope="row">Guest login</th><td>{status.guest_login ? 'on' : 'off'}</td></tr>
           </tbody>
         </table>
       )}
-      {status?.enabled && <div className="stat-detail" style={{ whiteSpace: 'normal' }}>Give each teammate an API key (above) to use with the LAN address.</div>}
+      {status?.enabled && <div className="stat-detail wrap">Give each teammate an API key (above) to use with the LAN address.</div>}
     </Card>
   );
 }
@@ -154,7 +156,7 @@ const CONFIG_ROWS = [
 
 export function Settings() {
   const api = useApi();
-  const me = useAsync(() => api.me(), [api]);
+  const me = useQuery({ queryKey: queryKeys.me, queryFn: () => api.me() });
   const hasLan = useCapabilities().has('GET', '/v1/admin/lan') && me.data?.role === 'admin';
   return (
     <div className="page">
@@ -169,10 +171,10 @@ export function Settings() {
         {hasLan ? <LanAccess /> : <Card title="LAN access" span={12}><Unavailable what="Switching LAN access from here">Start the server with <code>JAN_HOST=0.0.0.0</code> instead.</Unavailable></Card>}
         <Card title="Server" hint="set when the server starts" span={12}>
           <Unavailable what="Changing these from the dashboard">Until then they are set with environment variables or flags (see the README) and take effect on restart.</Unavailable>
-          <table>
+          <table className="facts">
             <tbody>
               {CONFIG_ROWS.map((r) => (
-                <tr key={r.what}><th scope="row" style={{ width: 160 }}>{r.what}</th><td style={{ whiteSpace: 'normal' }}>{r.how}</td></tr>
+                <tr key={r.what}><th scope="row">{r.what}</th><td className="wrap">{r.how}</td></tr>
               ))}
             </tbody>
           </table>

@@ -3,14 +3,15 @@
  * target and the error budget left; daily peaks and the slowest endpoints from the hourly rollups.
  * Refreshed every two seconds.
  */
-import { useEffect, useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import type { KpiWindow, SlaEndpoint, SlaReport } from '../api/index.js';
+import { queryKeys } from '../api/query-keys.js';
 import { BarList } from '../components/BarList.js';
 import { Card } from '../components/Card.js';
 import { EmptyState, ErrorNote, Unavailable } from '../components/Notes.js';
 import { Stat } from '../components/Stat.js';
 import { useApi, useCapabilities } from '../hooks/api-context.js';
-import { useAsync } from '../hooks/use-async.js';
 import { ms, percent, rate } from '../lib/format.js';
 import { latencyState } from '../lib/kpi-series.js';
 import { WindowPicker } from './overview/WindowPicker.js';
@@ -89,12 +90,14 @@ export function Sla() {
   const api = useApi();
   const available = useCapabilities().has('GET', '/v1/admin/sla');
   const [window, setWindow] = useState<KpiWindow>('5m');
-  const [tick, setTick] = useState(0);
-  const report = useAsync(() => (available ? api.kpi.sla(window) : Promise.resolve(undefined)), [api, window, tick, available]);
-  useEffect(() => {
-    const timer = setInterval(() => setTick((t) => t + 1), 2000);
-    return () => clearInterval(timer);
-  }, []);
+  const report = useQuery({
+    queryKey: queryKeys.sla(window),
+    queryFn: () => api.kpi.sla(window),
+    enabled: available,
+    refetchInterval: 2000,
+    // Another window keeps the last report on screen until its own arrives.
+    placeholderData: keepPreviousData,
+  });
   const data = report.data;
   return (
     <div className="page">

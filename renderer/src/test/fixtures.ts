@@ -34,6 +34,13 @@ export function snapshot(overrides: Partial<KpiSnapshot> = {}, at = 1_767_000_00
 
 export function slaReport(): SlaReport {
   const target = { p50_ms: 50, p95_ms: 150, p99_ms: 300, rps_min: 100, rps_max: 1000 };
+  // A variable, not an inline literal: it type-checks whether or not the server's schema has the uptime and
+  // requests breakdown yet (it is being added alongside this change).
+  const availability = {
+    target: 0.995, month_to_date: 0.9991, error_budget_remaining: 0.82,
+    uptime: { ratio: 0.9995, observed_seconds: 864_000, downtime_seconds: 432, maintenance_seconds: 0, incidents: 1 },
+    requests: { ratio: 0.9996, count: 10_000, errors_5xx: 4 },
+  };
   const live = (p50: number, p95: number, p99: number) => ({ count: 100, rps: 12, p50_ms: p50, p95_ms: p95, p99_ms: p99, mean_ms: p50, max_ms: p99, errors_4xx: 0, errors_5xx: 0 });
   return {
     window: '5m',
@@ -43,7 +50,7 @@ export function slaReport(): SlaReport {
       { method: 'POST', route: '/v1/conversations', label: 'Create conversation', target, live: live(80, 400, 900), state: 'breach' },
       { method: 'GET', route: '/v1/health', label: 'Health check', target: { ...target, rps_max: null }, live: null, state: 'idle' },
     ],
-    availability: { target: 0.995, month_to_date: 0.9991, error_budget_remaining: 0.82 },
+    availability,
     daily_peak_rps: [{ day: '2026-11-27', peak_rps: 140 }],
     top_slow_endpoints: [{ method: 'POST', route: '/v1/conversations', p95_ms: 400, requests: 1234 }],
   };
