@@ -2,7 +2,7 @@
  * Which routes the response cache serves and with which tags, and how a cached route answers: from the
  * cache, or through its handler and into the cache; with an `ETag` either way, and `304 Not Modified` when
  * the client's `If-None-Match` still matches. Entries are per user (the key starts with the user id), and
- * the services invalidate the tags when they write (server/cache/response-cache.ts).
+ * the store announces each committed write and the cache drops the tags it made stale (server/cache/store-invalidation.ts).
  *
  * Only the routes where the cache measurably beats SQLite are here (see the report of test/load/cache-bench.ts).
  */
