@@ -12,9 +12,6 @@ import { MediaSigner } from './media-signer.js';
 import { MediaUploadsService } from './media-uploads-service.js';
 import { TextExtractionService } from './text-extraction-service.js';
 
-/** The guide's limit for one resumable-upload request; a cut-off PATCH is resumed by the client. */
-const TUS_REQUEST_TIMEOUT_MS = 5 * 60 * 1000;
-
 export function createMediaServices(store: Store, config: Config, metrics: Metrics, ocr: OcrRuntime) {
   const root = join(config.dataDir, 'media');
   const media = new MediaService(store, new BlobStore(root), metrics, {
@@ -29,8 +26,6 @@ export function createMediaServices(store: Store, config: Config, metrics: Metri
       directory: join(root, 'uploads'),
       maxBytes: config.mediaMaxResumableBytes,
       resumeHours: config.uploadResumeHours,
-      requestTimeoutMs: TUS_REQUEST_TIMEOUT_MS,
-      corsOrigins: config.corsOrigins,
     }),
     textExtraction,
     mediaDocuments: new MediaDocumentsService(media, textExtraction),

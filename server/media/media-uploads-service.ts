@@ -1,61 +1,64 @@
 /**
- * Resumable uploads (tus) for large files: wraps the tus server of server/media and makes each finished
- * upload a media file owned by its uploader. The final PATCH answers with `Media-File-Id` (and
- * `Media-Deduped`) so the client learns the file's id.
+ * Resumable uploads as the media domain sees them: a folder of unfinished uploads (written by the HTTP
+ * layer's tus server, http/tus-server.ts) that can be resumed for `resumeHours`; `finish` makes a finished
+ * one a media file owned by its uploader, and `sweep` deletes the unfinished ones past their window.
  *
- * Lifecycle: `close()` stops the hourly sweep of expired uploads.
+ * Lifecycle: sweeps once at start and then hourly; `close()` stops the timer.
  */
-import type { IncomingMessage } from 'node:http';
-import { TusUploads, type TusResult } from './tus-uploads.js';
-import type { MediaService } from './media-service.js';
-
-export const TUS_PATH = '/v1/media/uploads';
+import { mkdirSync } from 'node:fs';
+import { deleteExpiredUploads } from './expired-uploads.js';
+import type { IngestResult, MediaService } from './media-service.js';
 
 export interface MediaUploadsOptions {
+  /** Where unfinished uploads are kept. */
   directory: string;
+  /** The largest upload accepted, in bytes. */
   maxBytes: number;
+  /** How long an unfinished upload can be resumed, in hours. */
   resumeHours: number;
-  /** Per request; a cut-off PATCH keeps what it wrote and the client resumes. */
-  requestTimeoutMs: number;
-  corsOrigins: readonly string[];
 }
 
+export interface FinishedUpload {
+  /** The upload's bytes; they are moved into the media store, not copied. */
+  path: string;
+  filename: string | undefined;
+  /** When the upload was created, for the upload-duration metric. */
+  createdAt: Date | undefined;
+}
+
+const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+
 export class MediaUploadsService {
-  private readonly tus: TusUploads;
+  readonly directory: string;
+  readonly maxBytes: number;
+  /** How long after its creation an unfinished upload expires, in ms. */
+  readonly expirationMs: number;
+  private readonly sweepTimer: NodeJS.Timeout;
 
-  constructor(media: MediaService, options: MediaUploadsOptions) {
-    const origins = new Set(options.corsOrigins);
-    this.tus = new TusUploads({
-      directory: options.directory,
-      path: TUS_PATH,
-      maxBytes: options.maxBytes,
-      expirationMs: options.resumeHours * 3600 * 1000,
-      requestTimeoutMs: options.requestTimeoutMs,
-      allowOrigin: (origin) => origins.has(origin),
-      exposedHeaders: ['Media-File-Id', 'Media-Deduped'],
-      onFinished: async (userId, upload) => {
-        const startedAt = upload.createdAt?.getTime();
-        const { file, deduped } = await media.ingestPath(userId, upload.path, {
-          filename: upload.filename,
-          source: 'tus',
-          ...(startedAt !== undefined && { startedAt }),
-        });
-        return { 'Media-File-Id': file.id, 'Media-Deduped': String(deduped) };
-      },
-    });
-    void this.tus.sweep();
+  constructor(
+    private readonly media: MediaService,
+    options: MediaUploadsOptions,
+  ) {
+    this.directory = options.directory;
+    this.maxBytes = options.maxBytes;
+    this.expirationMs = options.resumeHours * 3600 * 1000;
+    mkdirSync(this.directory, { recursive: true });
+    void this.sweep();
+    this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS).unref();
   }
 
-  handle(req: IncomingMessage, userId: string): Promise<TusResult> {
-    return this.tus.handle(req, userId);
+  /** Makes a finished upload `userId`'s media file (or, `deduped`, the one they had with the same content). */
+  finish(userId: string, upload: FinishedUpload): Promise<IngestResult> {
+    const startedAt = upload.createdAt?.getTime();
+    return this.media.ingestPath(userId, upload.path, { filename: upload.filename, source: 'tus', ...(startedAt !== undefined && { startedAt }) });
   }
 
-  /** Deletes expired unfinished uploads now (also done hourly). */
+  /** Deletes unfinished uploads past their resume window now (also done hourly); returns how many. */
   sweep(): Promise<number> {
-    return this.tus.sweep();
+    return deleteExpiredUploads(this.directory, this.expirationMs).catch(() => 0);
   }
 
   close(): void {
-    this.tus.close();
+    clearInterval(this.sweepTimer);
   }
 }

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TusUploads } from '../../server/media/tus-uploads.js';
+import { TusUploads } from '../../server/http/tus-server.js';
 
 describe('TusUploads request timeout', () => {
   let dir: string;

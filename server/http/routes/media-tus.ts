@@ -1,57 +1,47 @@
 /**
- * Resumable uploads (tus 1.0.0) under /v1/media/uploads. @tus/server answers with web Responses; this route
- * authenticates like every endpoint, hands the raw request over, and writes the Response to the socket
- * itself (so the upload is not bound by the endpoint timeout: tus requests have their own 5-minute limit),
- * turning every error into the API's error envelope.
+ * Resumable uploads (tus 1.0.0) under /v1/media/uploads. @tus/server (http/tus-server.ts) answers with web
+ * Responses; this route authenticates like every endpoint, hands the raw request over, and writes the
+ * Response to the socket itself (so the upload is not bound by the endpoint timeout: tus requests have their
+ * own 5-minute limit), turning every error into the API's error envelope (http/tus-response.ts).
  */
-import type { ServerResponse } from 'node:http';
-import { AppError, type ErrorType } from '../../errors/app-error.js';
+import { AppError } from '../../errors/app-error.js';
 import { MediaPathId } from '../../api/media.js';
-import type { Services } from '../../create-services.js';
+import type { MediaUploadsService } from '../../media/index.js';
 import { endpoint } from '../endpoint.js';
-import { errorEnvelope } from '../middleware/error-handler.js';
+import { TusUploads } from '../tus-server.js';
+import { writeTusResponse } from '../tus-response.js';
 import type { AppContext } from '../types.js';
 
 const tags = ['media'];
+const TUS_PATH = '/v1/media/uploads';
+/** The guide's limit for one resumable-upload request; a cut-off PATCH is resumed by the client. */
+const TUS_REQUEST_TIMEOUT_MS = 5 * 60 * 1000;
 
-const TUS_CODES: Record<number, string> = {
-  400: 'invalid_tus_request', 403: 'forbidden', 404: 'upload_not_found', 409: 'upload_offset_mismatch', 410: 'upload_expired',
-  412: 'tus_resumable_required', 413: 'file_too_large', 415: 'invalid_content_type', 460: 'checksum_mismatch',
-};
+const tusServers = new WeakMap<MediaUploadsService, TusUploads>();
 
-function typeFor(status: number): ErrorType {
-  if (status === 404 || status === 410) return 'not_found_error';
-  if (status === 409) return 'conflict_error';
-  if (status === 403) return 'permission_error';
-  return status >= 500 ? 'server_error' : 'invalid_request_error';
-}
-
-/** The AppError behind a failed tus response: ours when we threw one, else made from tus's status and text. */
-function errorFor(status: number, text: string, cause: unknown): AppError {
-  if (cause instanceof AppError) return cause;
-  const tus = cause as { status_code?: number; body?: string } | undefined;
-  const code = tus?.status_code ?? status;
-  if (code >= 500) return new AppError(500, 'server_error', 'The upload failed on the server; resume it.', { code: 'upload_failed' });
-  const message = (tus?.body ?? text).trim() || `Upload request failed (${code}).`;
-  return new AppError(code, typeFor(code), message, { code: TUS_CODES[code] ?? 'invalid_tus_request' });
-}
-
-async function writeResponse(res: ServerResponse, response: Response, cause: unknown): Promise<void> {
-  if (res.headersSent || res.destroyed) return;
-  const headers = Object.fromEntries(response.headers.entries());
-  if (response.status < 400) {
-    res.writeHead(response.status, headers);
-    res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
-    return;
+/** The tus server over the media domain's uploads folder, made on first use (one per server). */
+function tusServerFor(uploads: MediaUploadsService): TusUploads {
+  let tus = tusServers.get(uploads);
+  if (!tus) {
+    tus = new TusUploads({
+      directory: uploads.directory,
+      path: TUS_PATH,
+      maxBytes: uploads.maxBytes,
+      expirationMs: uploads.expirationMs,
+      requestTimeoutMs: TUS_REQUEST_TIMEOUT_MS,
+      exposedHeaders: ['Media-File-Id', 'Media-Deduped'],
+      // The final PATCH tells the client its file's id.
+      onFinished: async (userId, upload) => {
+        const { file, deduped } = await uploads.finish(userId, upload);
+        return { 'Media-File-Id': file.id, 'Media-Deduped': String(deduped) };
+      },
+    });
+    tusServers.set(uploads, tus);
   }
-  const error = errorFor(response.status, await response.text(), cause);
-  const body = JSON.stringify(errorEnvelope(error));
-  delete headers['content-length'];
-  res.writeHead(error.status, { ...headers, ...error.headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
+  return tus;
 }
 
-function handleTus(ctx: AppContext, userId: string, services: Services): undefined {
+function handleTus(ctx: AppContext, userId: string, uploads: MediaUploadsService): undefined {
   if (ctx.method === 'GET') {
     throw new AppError(405, 'invalid_request_error', "Use HEAD to read an upload's offset; download finished files from /v1/media/files/{id}/content.", {
       code: 'method_not_allowed',
@@ -62,10 +52,10 @@ function handleTus(ctx: AppContext, userId: string, services: Services): undefin
   ctx.respond = false;
   ctx.status = 200;
   const res = ctx.res;
-  services.mediaUploads
+  tusServerFor(uploads)
     .handle(ctx.req, userId)
-    .then(({ response, error }) => writeResponse(res, response, error))
-    .catch((error: unknown) => writeResponse(res, new Response(null, { status: 500 }), error))
+    .then(({ response, error }) => writeTusResponse(res, response, error))
+    .catch((error: unknown) => writeTusResponse(res, new Response(null, { status: 500 }), error))
     .catch(() => res.destroy());
   return undefined;
 }
@@ -75,11 +65,11 @@ export const create = endpoint({
     'Start a resumable upload (tus 1.0.0: `Upload-Length`, `Upload-Metadata` with `filename`); the `Location` it answers ' +
     'takes HEAD (offset), PATCH (bytes) and DELETE. Unfinished uploads can be resumed for JAN_UPLOAD_RESUME_HOURS.',
   tags, status: 201,
-  handle: ({ principal, ctx }, s) => handleTus(ctx, principal.userId, s),
+  handle: ({ principal, ctx }, s) => handleTus(ctx, principal.userId, s.mediaUploads),
 });
 
 export const resource = endpoint({
   summary: 'One resumable upload: HEAD gives `Upload-Offset`, PATCH appends (the last one answers `Media-File-Id`), DELETE cancels.',
   tags, params: MediaPathId, status: 204,
-  handle: ({ principal, ctx }, s) => handleTus(ctx, principal.userId, s),
+  handle: ({ principal, ctx }, s) => handleTus(ctx, principal.userId, s.mediaUploads),
 });

@@ -1,14 +1,14 @@
 /**
  * Resumable uploads with the tus protocol (@tus/server + @tus/file-store). Partial uploads live in their own
- * folder with a JSON info file each, so they survive a restart and can be resumed until they expire; an
- * hourly sweep deletes expired ones.
+ * folder with a JSON info file each, so they survive a restart and can be resumed until they expire; deleting
+ * the expired ones is the media domain's sweep (media/expired-uploads.ts), which reads the same folder.
  *
  * Ownership: the upload's owner is written into its metadata on creation (whatever the client sent), and
  * every later request for it (HEAD, PATCH, DELETE) must come from the same user, or it is told the upload
  * does not exist. When the last byte arrives, `onFinished` turns the file into a media file; the tus copy is
  * removed once the response is out (the tus handlers still read it until then).
  *
- * Lifecycle: `close()` stops the sweep timer. Requests are cut after `requestTimeoutMs` (the client resumes).
+ * Requests are cut after `requestTimeoutMs` (the client resumes).
  */
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, linkSync, rmSync } from 'node:fs';
@@ -33,9 +33,14 @@ export interface TusUploadsOptions {
   /** URL path the uploads are served under, e.g. `/v1/media/uploads`. */
   path: string;
   maxBytes: number;
+  /** Unfinished uploads older than this answer 410 and are announced with `Upload-Expires`. */
   expirationMs: number;
   requestTimeoutMs: number;
-  allowOrigin(origin: string): boolean;
+  /**
+   * Origins tus itself answers `Access-Control-Allow-Origin` for. Without it, tus sets none: behind the app,
+   * its CORS middleware (the one allow-list) has set the header before the request reaches tus.
+   */
+  allowOrigin?(origin: string): boolean;
   /** Response headers of ours that browsers may read (besides tus's own). */
   exposedHeaders?: string[];
   /** Makes the finished upload a media file; returns extra response headers. What it throws becomes `TusResult.error`. */
@@ -48,24 +53,22 @@ export interface TusResult {
   error?: unknown;
 }
 
-const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
-
 export class TusUploads {
   private readonly server: Server;
   private readonly store: FileStore;
   private readonly owners = new WeakMap<Request, string>();
   private readonly errors = new WeakMap<Request, unknown>();
   private readonly finished = new WeakMap<Request, string>();
-  private readonly sweepTimer: NodeJS.Timeout;
 
   constructor(private readonly options: TusUploadsOptions) {
     this.store = new FileStore({ directory: options.directory, expirationPeriodInMilliseconds: options.expirationMs });
+    const allowOrigin = options.allowOrigin ?? (() => false);
     this.server = new Server({
       path: options.path,
       datastore: this.store,
       maxSize: options.maxBytes,
       respectForwardedHeaders: false,
-      allowedOrigins: (origin) => options.allowOrigin(origin),
+      allowedOrigins: (origin) => allowOrigin(origin),
       exposedHeaders: options.exposedHeaders ?? [],
       namingFunction: () => randomBytes(16).toString('hex'),
       onUploadCreate: async (req, upload) => ({ metadata: { ...upload.metadata, owner: this.owners.get(req) ?? null } }),
@@ -78,7 +81,6 @@ export class TusUploads {
         return undefined;
       },
     });
-    this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS).unref();
   }
 
   /** Handles one tus request (POST, HEAD, PATCH, DELETE, OPTIONS) for `userId`. */
@@ -96,14 +98,8 @@ export class TusUploads {
     }
   }
 
-  /** Deletes unfinished uploads older than the expiration period; returns how many. */
-  sweep(): Promise<number> {
-    return this.server.cleanUpExpiredUploads().catch(() => 0);
-  }
-
-  close(): void {
-    clearInterval(this.sweepTimer);
-  }
+  /** Nothing to release: the file store holds no handles or timers between requests. */
+  close(): void {}
 
   private async checkOwner(req: Request, id: string): Promise<void> {
     const upload = await this.store.getUpload(id); // throws tus's 404 when unknown
