@@ -8,5 +8,4 @@ export { fileTooLarge } from './media-errors.js';
 export { mediaFileFromRow } from './media-service.js';
 export type { ByteRange, IngestResult, MediaContent, RangeChooser, StagedUpload } from './media-service.js';
 export type { FinishedUpload, MediaUploadsService } from './media-uploads-service.js';
-export { isPublicAddress } from './remote-fetch.js';
 export type { TextExtractionService } from './text-extraction-service.js';

@@ -4,23 +4,19 @@
  *
  * Downloads go to `<models>/.partial/<id>.gguf.part` (never listed) and are resumed with an HTTP Range
  * request when the same import is tried again; the optional SHA-256 is checked over the whole file before
- * the file is moved into place. In `public` host mode every address a host name resolves to must be public,
- * checked inside the socket's own lookup (no DNS-rebinding gap), for each redirect too.
+ * the file is moved into place. Downloads go through the guarded outbound fetcher (server/net): in `public`
+ * host mode only public addresses, checked at connect time and for each redirect.
  */
 import { createHash } from 'node:crypto';
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { copyFile, link, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
-import { get as httpGet, type IncomingMessage } from 'node:http';
-import { get as httpsGet } from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
 import { basename, isAbsolute, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { AppError, badRequest } from '../errors/app-error.js';
-import { isPublicAddress } from '../media/index.js';
+import { FetchError, openUrl, type AddressPolicy, type FetchedResponse } from '../net/index.js';
 import { MODEL_ID, type ModelCatalog } from './model-catalog.js';
 
-export type ImportHosts = 'public' | 'any' | 'off';
+export type ImportHosts = AddressPolicy;
 
 export interface ImportRequest {
   url?: string | undefined;
@@ -38,22 +34,11 @@ export interface ImportProgress {
 
 const MAX_REDIRECTS = 5;
 const PROGRESS_STEP = 1 << 20;
+/** A download that sends nothing for this long fails (and can be resumed by importing again). */
+const STALL_TIMEOUT_MS = 60_000;
 
 const importError = (status: number, message: string, code: string) =>
   new AppError(status, status === 409 ? 'conflict_error' : 'invalid_request_error', message, { code, param: code === 'model_exists' ? 'id' : null });
-
-const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { ...(options as LookupOptions), all: true }, (error, addresses) => {
-    const list = addresses as unknown as LookupAddress[];
-    if (error) return callback(error, '', 4);
-    const bad = list.find((entry) => !isPublicAddress(entry.address));
-    if (bad || list.length === 0) {
-      return callback(importError(400, `Refusing to download from ${hostname}: not a public address.`, 'import_host_blocked') as never, '', 4);
-    }
-    if ((options as LookupOptions).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
-    callback(null, list[0]!.address, list[0]!.family);
-  });
-};
 
 export class ModelImporter {
   private readonly active = new Set<string>();
@@ -121,29 +106,36 @@ export class ModelImporter {
     await mkdir(partialDir, { recursive: true });
     const partial = join(partialDir, `${id}.gguf.part`);
     const have = (await stat(partial).catch(() => undefined))?.size ?? 0;
-    const response = await this.get(rawUrl, have, signal);
-    const resumed = response.statusCode === 206 && have > 0;
-    const offset = resumed ? have : 0;
-    const length = Number(response.headers['content-length']);
-    const total = Number.isFinite(length) ? offset + length : null;
+    let received = 0;
+    let reported = 0;
+    let started = false;
+    const response = await this.open(rawUrl, have, signal, (bytes, total) => {
+      received = bytes;
+      if (!started || received - reported < PROGRESS_STEP) return;
+      reported = received;
+      onProgress?.({ receivedBytes: received, totalBytes: total });
+    });
+    const resumed = response.offset > 0;
+    const total = response.totalBytes;
+    // Progress starts at the offset; the fetcher may have counted some bytes already (it counts as they arrive).
+    received = Math.max(received, response.offset);
+    reported = response.offset;
+    onProgress?.({ receivedBytes: response.offset, totalBytes: total });
+    started = true;
     const hash = createHash('sha256');
     if (resumed) for await (const chunk of createReadStream(partial)) hash.update(chunk as Buffer);
-    let received = offset;
-    let reported = offset;
-    onProgress?.({ receivedBytes: received, totalBytes: total });
-    response.on('data', (chunk: Buffer) => {
-      hash.update(chunk);
-      received += chunk.length;
-      if (received - reported >= PROGRESS_STEP) {
-        reported = received;
-        onProgress?.({ receivedBytes: received, totalBytes: total });
+    const hashed = async function* (source: AsyncIterable<Buffer>) {
+      for await (const chunk of source) {
+        hash.update(chunk);
+        yield chunk;
       }
-    });
+    };
     try {
-      await pipeline(response, createWriteStream(partial, { flags: resumed ? 'a' : 'w' }), { signal });
+      await pipeline(response.body, hashed, createWriteStream(partial, { flags: resumed ? 'a' : 'w' }), { signal });
     } catch (error) {
       if (signal.aborted) throw error;
-      throw importError(502, `The download stopped at ${received} bytes (${(error as Error).message}); import again to resume.`, 'import_incomplete');
+      const why = error instanceof FetchError ? error.detail : (error as Error).message;
+      throw importError(502, `The download stopped at ${received} bytes (${why}); import again to resume.`, 'import_incomplete');
     }
     onProgress?.({ receivedBytes: received, totalBytes: total });
     if (total !== null && received !== total) throw importError(502, `The download ended early (${received} of ${total} bytes); retry to resume.`, 'import_incomplete');
@@ -157,40 +149,25 @@ export class ModelImporter {
   }
 
   /** GET with redirects; asks for the bytes after `from` when there are some already. */
-  private async get(rawUrl: string, from: number, signal: AbortSignal, hops = 0): Promise<IncomingMessage> {
-    let url: URL;
+  private async open(rawUrl: string, from: number, signal: AbortSignal, onProgress: (bytes: number, total: number | null) => void): Promise<FetchedResponse> {
     try {
-      url = new URL(rawUrl);
-    } catch {
-      throw badRequest(`Not a URL: ${rawUrl}`, 'url');
+      return await openUrl(rawUrl, { policy: this.hosts, maxRedirects: MAX_REDIRECTS, startAt: from, stallTimeoutMs: STALL_TIMEOUT_MS, signal, onProgress });
+    } catch (error) {
+      throw error instanceof FetchError ? importFetchError(error, rawUrl) : error;
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badRequest('Only http and https URLs can be imported.', 'url');
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (this.hosts === 'public' && isIP(host) !== 0 && !isPublicAddress(host)) {
-      throw importError(400, `Refusing to download from ${host}: not a public address.`, 'import_host_blocked');
-    }
-    const get = url.protocol === 'https:' ? httpsGet : httpGet;
-    const response = await new Promise<IncomingMessage>((resolve, reject) => {
-      const headers = { 'user-agent': 'jan-server-desktop', ...(from > 0 && { range: `bytes=${from}-` }) };
-      const req = get(url, { signal, headers, ...(this.hosts === 'public' && { lookup: publicOnlyLookup }) });
-      req.once('response', resolve);
-      req.once('error', (error) => reject(error instanceof AppError ? error : importError(502, `Could not download ${url.href}: ${error.message}`, 'import_failed')));
-    });
-    const status = response.statusCode ?? 0;
-    if (status >= 300 && status < 400 && response.headers.location) {
-      response.resume();
-      if (hops >= MAX_REDIRECTS) throw importError(502, 'Too many redirects.', 'import_failed');
-      return this.get(new URL(response.headers.location, url).href, from, signal, hops + 1);
-    }
-    if (status === 416 && from > 0) {
-      response.resume(); // the partial file is no prefix of this one (or already whole): start over
-      return this.get(rawUrl, 0, signal, hops);
-    }
-    if (status !== 200 && status !== 206) {
-      response.resume();
-      throw importError(502, `Downloading ${url.href} failed with HTTP ${status}.`, 'import_failed');
-    }
-    return response;
+  }
+}
+
+/** The fetcher's refusals with the statuses, codes and messages imports have always had. */
+function importFetchError(error: FetchError, rawUrl: string): AppError {
+  if (error.code === 'disabled') return importError(400, 'Importing from URLs is switched off on this server (JAN_MODEL_IMPORT_HOSTS=off).', 'import_disabled');
+  switch (error.reason) {
+    case 'invalid_url': return badRequest(`Not a URL: ${rawUrl}`, 'url');
+    case 'protocol': return badRequest('Only http and https URLs can be imported.', 'url');
+    case 'address': return importError(400, `Refusing to download from ${error.host}: not a public address.`, 'import_host_blocked');
+    case 'redirects': return importError(502, 'Too many redirects.', 'import_failed');
+    case 'status': return importError(502, `Downloading ${error.url} failed with HTTP ${error.status}.`, 'import_failed');
+    default: return importError(502, `Could not download ${error.url ?? rawUrl}: ${error.detail}`, 'import_failed');
   }
 }
 

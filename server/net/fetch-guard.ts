@@ -17,7 +17,7 @@ export class FetchGuard {
   private stall: NodeJS.Timeout | undefined;
   private target: ((error: FetchError) => void) | undefined;
   private fired: FetchError | undefined;
-  private readonly onAbort = () => this.fire(new FetchError('aborted', `The fetch of ${this.url()} was aborted.`, { cause: this.options.signal?.reason }));
+  private readonly onAbort = () => this.fire(new FetchError('aborted', `The fetch of ${this.url()} was aborted.`, { url: this.url(), cause: this.options.signal?.reason }));
 
   /** `url` names the current hop in messages. */
   constructor(
@@ -25,13 +25,13 @@ export class FetchGuard {
     private readonly url: () => string,
   ) {
     if (options.signal?.aborted) {
-      this.fired = new FetchError('aborted', `The fetch of ${url()} was aborted.`, { cause: options.signal.reason });
+      this.fired = new FetchError('aborted', `The fetch of ${url()} was aborted.`, { url: url(), cause: options.signal.reason });
       return;
     }
     options.signal?.addEventListener('abort', this.onAbort, { once: true });
     if (options.timeoutMs !== undefined) {
       const ms = options.timeoutMs;
-      this.total = setTimeout(() => this.fire(new FetchError('timeout', `Fetching ${this.url()} took longer than ${ms} ms.`)), ms);
+      this.total = setTimeout(() => this.fire(new FetchError('timeout', `Fetching ${this.url()} took longer than ${ms} ms.`, { url: this.url() })), ms);
     }
     this.kick();
   }
@@ -52,7 +52,7 @@ export class FetchGuard {
     const ms = this.options.stallTimeoutMs;
     if (ms === undefined || this.fired) return;
     if (this.stall) this.stall.refresh();
-    else this.stall = setTimeout(() => this.fire(new FetchError('timeout', `Nothing arrived from ${this.url()} for ${ms} ms.`)), ms);
+    else this.stall = setTimeout(() => this.fire(new FetchError('timeout', `Nothing arrived from ${this.url()} for ${ms} ms.`, { url: this.url() })), ms);
   }
 
   stop(): void {

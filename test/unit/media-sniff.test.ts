@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeDataUrl } from '../../server/media/data-url.js';
 import { MediaBadRequestError, MediaTooLargeError } from '../../server/media/media-errors.js';
-import { isPublicAddress } from '../../server/media/remote-fetch.js';
+import { isPublicAddress } from '../../server/net/index.js';
 import { looksLikeText, sniffType } from '../../server/media/sniff-type.js';
 import { newMediaId } from '../../server/store/media-ids.js';
 import { encodeImage, renderText, textPdf, type ImageFormat } from '../support/media-fixtures.js';
