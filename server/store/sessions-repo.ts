@@ -50,7 +50,7 @@ export class SessionsRepo {
     );
     this.touchStmt = db.prepare<[number, string]>('UPDATE sessions SET last_seen_at = ? WHERE id = ?');
     this.listActiveStmt = db.prepare<{ user_id: string; now: number }, SessionRow>(
-      `SELECT ${columns} FROM sessions WHERE user_id = @user_id AND ${active} ORDER BY created_at DESC, id DESC`,
+      `SELECT ${columns} FROM sessions WHERE user_id = @user_id AND ${active} ORDER BY created_at DESC, rowid DESC`,
     );
     this.revokeStmt = db.prepare<{ id: string; now: number }>(`UPDATE sessions SET revoked_at = @now WHERE id = @id AND ${active}`);
     this.revokeOwnStmt = db.prepare<{ id: string; user_id: string; now: number }>(
