@@ -31,6 +31,19 @@ export function createServices(store: Store, config: Config, metrics: Metrics, v
   const conversations = new ConversationsService(store, { archive: operations.archive });
   const items = new ItemsService(store, conversations);
   const lan = new LanAccessService(config);
+  const sessions = new SessionsService({
+    store,
+    signer,
+    users,
+    loginLinks: new LoginLinks(),
+    ownerId: owner.id,
+    // Read on every guest login: it follows the LAN switch (off beyond loopback unless switched on).
+    get guestLoginEnabled() {
+      return lan.guestLoginEnabled;
+    },
+    tokenTtlSeconds: config.tokenTtlSeconds,
+    sessionTtlSeconds: config.sessionTtlSeconds,
+  });
   const mediaServices = createMediaServices(store, config, metrics, ocr);
   const inferenceServices = createInferenceServices(store, config, metrics, inference, {
     conversations,
@@ -41,19 +54,8 @@ export function createServices(store: Store, config: Config, metrics: Metrics, v
     health: new HealthService(store, version, () => operations.limits.degradedReasons()),
     users,
     apiKeys,
-    authenticator: new Authenticator({ enabled: config.auth, ownerId: owner.id, adminKey: config.apiKey, apiKeys, signer, users }),
-    sessions: new SessionsService({
-      signer,
-      users,
-      loginLinks: new LoginLinks(),
-      ownerId: owner.id,
-      // Read on every guest login: it follows the LAN switch (off beyond loopback unless switched on).
-      get guestLoginEnabled() {
-        return lan.guestLoginEnabled;
-      },
-      tokenTtlSeconds: config.tokenTtlSeconds,
-      sessionTtlSeconds: config.sessionTtlSeconds,
-    }),
+    authenticator: new Authenticator({ enabled: config.auth, ownerId: owner.id, adminKey: config.apiKey, apiKeys, sessions, signer, users }),
+    sessions,
     conversations,
     items,
     projects: new ProjectsService(store),

@@ -45,3 +45,26 @@ export const Me = z.object({
   auth_method: z.string(),
   created_at: z.number().int(),
 });
+
+/** A dashboard session; never its cookie. `current` marks the session the request itself was made with. */
+export const SessionInfo = z.object({
+  id: z.string(),
+  object: z.literal('session'),
+  user_id: z.string(),
+  created_at: z.number().int(),
+  expires_at: z.number().int(),
+  /** Updated at most once a minute. */
+  last_seen_at: z.number().int(),
+  /** The API key the session was made from (revoking it ends the session); null for the login link or `JAN_API_KEY`. */
+  created_by_api_key_id: z.string().nullable(),
+  user_agent: z.string().nullable(),
+  ip: z.string().nullable(),
+  current: z.boolean(),
+});
+
+export const SessionList = z.object({ object: z.literal('list'), items: z.array(SessionInfo), total: z.number().int() });
+
+/** Whose sessions: the caller's by default; another user's for an admin only. */
+export const SessionsOfUser = z.object({ user_id: z.string().min(1).max(100).optional() });
+
+export const SessionsRevoked = z.object({ object: z.literal('sessions.revoked'), user_id: z.string(), revoked: z.number().int() });

@@ -56,8 +56,14 @@ export class ApiKeysService {
     return { object: 'list' as const, items, total: items.length };
   }
 
+  /** Revoking a key also ends, at once, the dashboard sessions made by logging in with it. */
   delete(userId: string, id: string): void {
-    if (!this.store.apiKeys.delete(userId, id)) throw notFound('api_key', id, 'id');
+    const deleted = this.store.transaction(() => {
+      if (!this.store.apiKeys.delete(userId, id)) return false;
+      this.store.sessions.revokeByApiKey(id, nowSeconds());
+      return true;
+    });
+    if (!deleted) throw notFound('api_key', id, 'id');
   }
 
   /** The owner of a valid, unexpired key, or undefined. */
@@ -72,6 +78,6 @@ export class ApiKeysService {
       this.lastTouched.set(owner.key_id, now);
       this.store.apiKeys.touch(owner.key_id, now);
     }
-    return { userId: owner.user_id, role: owner.role, method: 'apikey' };
+    return { userId: owner.user_id, role: owner.role, method: 'apikey', apiKey: { id: owner.key_id, expiresAt: owner.expires_at } };
   }
 }

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ApiKeysService } from './api-keys-service.js';
 import type { Principal } from './principal.js';
+import type { SessionsService } from './sessions-service.js';
 import type { TokenSigner } from './token-signer.js';
 import type { UsersService } from './users-service.js';
 
@@ -20,6 +21,8 @@ export interface AuthenticatorOptions {
   /** `JAN_API_KEY`, an extra admin key; empty for none. */
   adminKey: string;
   apiKeys: ApiKeysService;
+  /** Checks dashboard session cookies against their rows (revocation). */
+  sessions: Pick<SessionsService, 'verify'>;
   signer: TokenSigner;
   users: UsersService;
 }
@@ -46,8 +49,8 @@ export class Authenticator {
     const bearerIsKey = bearer !== undefined && (bearer.startsWith('sk_') || this.isAdminKey(bearer));
     const key = credentials.apiKey ?? (bearerIsKey ? bearer : undefined);
     if (key !== undefined) return this.verifyKey(key);
-    if (credentials.bearer) return this.verifyToken(credentials.bearer, 'access', 'jwt');
-    if (credentials.session) return this.verifyToken(credentials.session, 'session', 'session');
+    if (credentials.bearer) return this.verifyAccessToken(credentials.bearer);
+    if (credentials.session) return this.options.sessions.verify(credentials.session);
     return undefined;
   }
 
@@ -61,10 +64,10 @@ export class Authenticator {
     return this.options.apiKeys.verify(key);
   }
 
-  private async verifyToken(token: string, kind: 'access' | 'session', method: 'jwt' | 'session'): Promise<Principal | undefined> {
-    const claims = await this.options.signer.verify(token, kind);
+  private async verifyAccessToken(token: string): Promise<Principal | undefined> {
+    const claims = await this.options.signer.verify(token, 'access');
     // The user must still exist (and its role is read fresh, e.g. after a guest upgrade).
     const user = claims && this.options.users.get(claims.userId);
-    return user ? { userId: user.id, role: user.role, method } : undefined;
+    return user ? { userId: user.id, role: user.role, method: 'jwt' } : undefined;
   }
 }

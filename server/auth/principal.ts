@@ -7,4 +7,8 @@ export interface Principal {
   userId: string;
   role: Role;
   method: AuthMethod;
+  /** With method `session`: the session row the cookie names (to end it, or to mark it current). */
+  sessionId?: string;
+  /** With method `apikey` and a stored key (not `JAN_API_KEY`): which key, so that a session made from it ends with it. */
+  apiKey?: { id: string; expiresAt: number | null };
 }

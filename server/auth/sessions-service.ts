@@ -1,9 +1,24 @@
-import { forbidden } from '../errors/app-error.js';
+/**
+ * Issues the server's tokens — guest access tokens, and dashboard sessions — and keeps the sessions
+ * revocable. A session is a row in the sessions table plus a signed cookie naming it: each request checks
+ * the row (one read by primary key; `last_seen_at` is written at most once a minute), so logging out, "log
+ * out everywhere" and revoking the API key a session was made from take effect on the next request.
+ * Expired rows are deleted whenever a new session is opened.
+ */
+import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import type { SessionInfo } from '../api/auth.js';
+import { forbidden, notFound } from '../errors/app-error.js';
+import { nowSeconds } from '../store/ids.js';
+import type { SessionRow } from '../store/sessions-repo.js';
+import type { Store } from '../store/store.js';
 import type { LoginLinks } from './login-links.js';
+import type { Principal } from './principal.js';
 import type { TokenSigner } from './token-signer.js';
 import type { UsersService } from './users-service.js';
 
 export interface SessionsOptions {
+  store: Store;
   signer: TokenSigner;
   users: UsersService;
   loginLinks: LoginLinks;
@@ -13,7 +28,28 @@ export interface SessionsOptions {
   sessionTtlSeconds: number;
 }
 
-/** Issues the server's tokens: guest access tokens and the dashboard's session from a one-time link. */
+/** Who opened a session, as the browser told us; shown in the list so that a user can tell sessions apart. */
+export interface SessionClient {
+  userAgent?: string | undefined;
+  ip?: string | undefined;
+}
+
+export interface IssuedSession {
+  /** The cookie's value. */
+  token: string;
+  maxAgeSeconds: number;
+  session: z.infer<typeof SessionInfo>;
+}
+
+/** How often a session's `last_seen_at` is written at most, so that authenticating stays a read. */
+const TOUCH_INTERVAL_SECONDS = 60;
+const MAX_USER_AGENT = 256;
+
+function infoFromRow(row: SessionRow, currentId: string | undefined): z.infer<typeof SessionInfo> {
+  const { revoked_at: _revoked, ...fields } = row;
+  return { ...fields, object: 'session', current: row.id === currentId };
+}
+
 export class SessionsService {
   constructor(private readonly options: SessionsOptions) {}
 
@@ -34,15 +70,91 @@ export class SessionsService {
     };
   }
 
-  /** A session token for the owner if `loginToken` is a live one-time link token; undefined otherwise. */
-  async dashboardSession(loginToken: string): Promise<{ token: string; maxAgeSeconds: number } | undefined> {
+  /** A session for the owner if `loginToken` is a live one-time link token; undefined otherwise. */
+  async dashboardSession(loginToken: string, client: SessionClient = {}): Promise<IssuedSession | undefined> {
     if (!this.options.loginLinks.redeem(loginToken)) return undefined;
-    const ttl = this.options.sessionTtlSeconds;
-    const token = await this.options.signer.sign({ userId: this.options.ownerId, role: 'admin', kind: 'session' }, ttl);
-    return { token, maxAgeSeconds: ttl };
+    return this.open(this.options.ownerId, 'admin', this.options.sessionTtlSeconds, null, client);
+  }
+
+  /** A session for the owner of the API key the request was made with; it ends with the key at the latest. */
+  fromApiKey(principal: Principal, client: SessionClient): Promise<IssuedSession> {
+    if (principal.method !== 'apikey') {
+      throw forbidden('A dashboard session is made from an API key; send it as `Authorization: Bearer sk_…`.', 'api_key_required');
+    }
+    const key = principal.apiKey;
+    const untilKeyExpires = key?.expiresAt == null ? Infinity : key.expiresAt - nowSeconds();
+    const ttl = Math.max(1, Math.min(this.options.sessionTtlSeconds, untilKeyExpires));
+    return this.open(principal.userId, principal.role, ttl, key?.id ?? null, client);
+  }
+
+  /** The principal of a session cookie whose row is live; undefined for anything else. */
+  async verify(token: string): Promise<Principal | undefined> {
+    const claims = await this.options.signer.verify(token, 'session');
+    // A session token without an id (stateless, from before migration 007) could not be revoked: refused.
+    const row = claims?.sessionId === undefined ? undefined : this.options.store.sessions.findForAuth(claims.sessionId);
+    const now = nowSeconds();
+    if (!row || row.user_id !== claims?.userId || row.revoked_at !== null || row.expires_at <= now) return undefined;
+    if (now - row.last_seen_at >= TOUCH_INTERVAL_SECONDS) this.options.store.sessions.touch(row.id, now);
+    return { userId: row.user_id, role: row.role, method: 'session', sessionId: row.id };
+  }
+
+  /** Ends the session a cookie names, if it is a valid one; nothing otherwise (logging out never fails). */
+  async logout(token: string | undefined): Promise<void> {
+    const claims = token ? await this.options.signer.verify(token, 'session') : undefined;
+    if (claims?.sessionId) this.options.store.sessions.revoke(claims.sessionId, nowSeconds(), claims.userId);
+  }
+
+  /** The active sessions of the caller, or of `userId` for an admin; the caller's own is marked `current`. */
+  list(principal: Principal, userId?: string) {
+    const target = this.targetUser(principal, userId);
+    const items = this.options.store.sessions.listActive(target, nowSeconds()).map((row) => infoFromRow(row, principal.sessionId));
+    return { object: 'list' as const, items, total: items.length };
+  }
+
+  /** Ends one session: the caller's own, or anyone's for an admin. Another user's id is a 404 like an unknown one. */
+  revoke(principal: Principal, id: string): void {
+    const owner = principal.role === 'admin' ? undefined : principal.userId;
+    if (!this.options.store.sessions.revoke(id, nowSeconds(), owner)) throw notFound('session', id, 'id');
+  }
+
+  /** "Log out everywhere": ends every session of the caller, or of `userId` for an admin. */
+  revokeAll(principal: Principal, userId?: string) {
+    const target = this.targetUser(principal, userId);
+    const revoked = this.options.store.sessions.revokeAllOfUser(target, nowSeconds());
+    return { object: 'sessions.revoked' as const, user_id: target, revoked };
   }
 
   newLoginLinkToken(): string {
     return this.options.loginLinks.issue();
+  }
+
+  private targetUser(principal: Principal, userId: string | undefined): string {
+    if (userId === undefined || userId === principal.userId) return principal.userId;
+    if (principal.role !== 'admin') throw forbidden("Only an admin may manage another user's sessions.");
+    if (!this.options.users.get(userId)) throw notFound('user', userId, 'user_id');
+    return userId;
+  }
+
+  private async open(userId: string, role: Principal['role'], ttl: number, apiKeyId: string | null, client: SessionClient): Promise<IssuedSession> {
+    const now = nowSeconds();
+    const row: SessionRow = {
+      // The same shape as the store's other public ids: a type prefix and 192 random bits in hex.
+      id: `sess_${randomBytes(24).toString('hex')}`,
+      user_id: userId,
+      created_at: now,
+      expires_at: now + ttl,
+      last_seen_at: now,
+      revoked_at: null,
+      created_by_api_key_id: apiKeyId,
+      user_agent: client.userAgent ? client.userAgent.slice(0, MAX_USER_AGENT) : null,
+      ip: client.ip || null,
+    };
+    this.options.store.transaction(() => {
+      // Logins are rare and the index makes this a range scan: the table holds only sessions that can still matter.
+      this.options.store.sessions.deleteExpired(now);
+      this.options.store.sessions.insert(row);
+    });
+    const token = await this.options.signer.sign({ userId, role, kind: 'session', sessionId: row.id }, ttl);
+    return { token, maxAgeSeconds: ttl, session: infoFromRow(row, row.id) };
   }
 }

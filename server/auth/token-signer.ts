@@ -1,6 +1,8 @@
 /**
  * Signs and verifies the server's own tokens (guest access tokens, dashboard sessions) as HS256 JWTs with
- * jose. The secret is made once and kept in the settings table, so tokens survive a restart.
+ * jose. The secret is made once and kept in the settings table, so tokens survive a restart. A session
+ * token names its row in the sessions table (`jti`); the signature keeps that id from being guessed or
+ * swapped, so the ids themselves can be listed.
  */
 import { randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
@@ -13,6 +15,8 @@ export interface TokenClaims {
   userId: string;
   role: Role;
   kind: TokenKind;
+  /** Sessions: the id of their row in the sessions table (the `jti`), so that they can be revoked. */
+  sessionId?: string;
 }
 
 const ISSUER = 'jan-server-desktop';
@@ -26,7 +30,9 @@ export class TokenSigner {
   }
 
   sign(claims: TokenClaims, ttlSeconds: number): Promise<string> {
-    return new SignJWT({ role: claims.role, kind: claims.kind })
+    const jwt = new SignJWT({ role: claims.role, kind: claims.kind });
+    if (claims.sessionId) jwt.setJti(claims.sessionId);
+    return jwt
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(claims.userId)
       .setIssuer(ISSUER)
@@ -40,7 +46,7 @@ export class TokenSigner {
     try {
       const { payload } = await jwtVerify(token, this.secret, { issuer: ISSUER, algorithms: ['HS256'] });
       if (payload.kind !== kind || typeof payload.sub !== 'string') return undefined;
-      return { userId: payload.sub, role: payload.role as Role, kind };
+      return { userId: payload.sub, role: payload.role as Role, kind, ...(typeof payload.jti === 'string' && { sessionId: payload.jti }) };
     } catch {
       return undefined;
     }

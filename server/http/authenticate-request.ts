@@ -4,6 +4,21 @@ import type { AppContext } from './types.js';
 
 export const SESSION_COOKIE = 'jan_session';
 
+/** HttpOnly (the page cannot read it) and SameSite=Strict (no other site can make the browser send it). */
+const COOKIE_OPTIONS = { httpOnly: true, sameSite: 'strict', path: '/', overwrite: true } as const;
+
+export function setSessionCookie(ctx: AppContext, token: string, maxAgeSeconds: number): void {
+  ctx.cookies.set(SESSION_COOKIE, token, { ...COOKIE_OPTIONS, maxAge: maxAgeSeconds * 1000 });
+}
+
+export function clearSessionCookie(ctx: AppContext): void {
+  ctx.cookies.set(SESSION_COOKIE, null, COOKIE_OPTIONS);
+}
+
+export function sessionCookie(ctx: AppContext): string | undefined {
+  return ctx.cookies.get(SESSION_COOKIE) || undefined;
+}
+
 /**
  * Reads the credentials of a request (Bearer, X-API-Key, dashboard cookie), resolves the principal once per
  * request, and tells the client who it was taken for (Jan's `X-Auth-Method` / `X-Principal-Id` headers).
@@ -15,7 +30,7 @@ export async function authenticateRequest(ctx: AppContext, authenticator: Authen
   const principal = await authenticator.authenticate({
     bearer,
     apiKey: ctx.get('X-API-Key') || undefined,
-    session: ctx.cookies.get(SESSION_COOKIE) || undefined,
+    session: sessionCookie(ctx),
   });
   if (principal) {
     ctx.state.principal = principal;

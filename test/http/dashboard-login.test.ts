@@ -82,6 +82,30 @@ describe('dashboard login link', () => {
     expectError(res, 401, { type: 'authentication_error', code: 'invalid_api_key' });
   });
 
+  it('POST /dashboard/logout ends the session on the server: the old cookie is a 401 everywhere (regression)', async () => {
+    const cookie = sessionCookie(await openLink(`${server.url}/?token=${server.services.sessions.newLoginLinkToken()}`));
+    const other = sessionCookie(await openLink(`${server.url}/?token=${server.services.sessions.newLoginLinkToken()}`));
+    expect((await server.request('/v1/admin/jobs', { headers: { cookie } })).status).toBe(200);
+
+    // As the dashboard sends it: a cookie-authenticated write names its origin.
+    const res = await server.request('/dashboard/logout', { method: 'POST', headers: { cookie, origin: server.url } });
+    expect(res.status).toBe(204);
+    expect(res.headers.getSetCookie().map((c) => c.split(';')[0])).toEqual(['jan_session=']);
+    // A client that kept the cookie anyway (a copy, another tab, a replay) is turned away.
+    expectError(await server.request('/auth/me', { headers: { cookie } }), 401, { type: 'authentication_error', code: 'invalid_api_key' });
+    expectError(await server.request('/v1/admin/jobs', { headers: { cookie } }), 401, { type: 'authentication_error', code: 'invalid_api_key' });
+    // Only that session: the owner's other login goes on.
+    expect((await server.request('/auth/me', { headers: { cookie: other } })).status).toBe(200);
+  });
+
+  it('POST /dashboard/logout without a session, or with a garbled one, still clears the cookie (204)', async () => {
+    for (const cookie of [{}, { cookie: 'jan_session=garbage.garbage.garbage' }] as Record<string, string>[]) {
+      const res = await server.request('/dashboard/logout', { method: 'POST', headers: { ...cookie, origin: server.url } });
+      expect(res.status).toBe(204);
+      expect(res.headers.getSetCookie().map((c) => c.split(';')[0])).toEqual(['jan_session=']);
+    }
+  });
+
   it('without a token the page says how to log in', async () => {
     const page = await server.request('/');
     expect(page.status).toBe(200);

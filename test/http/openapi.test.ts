@@ -10,6 +10,7 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 /** POST routes that legitimately take no JSON body; a new one must be added here on purpose. */
 const BODYLESS_WRITES = new Set([
   'POST /auth/guest-login',
+  'POST /auth/sessions', // the API key in the request's headers is all it takes
   'POST /dashboard/logout',
   'POST /v1/models/:id/load', // actions on the model named in the path
   'POST /v1/models/:id/unload',

@@ -1,5 +1,8 @@
-import { ApiKeyCreateBody, ApiKeyCreated, ApiKeyList, GuestLoginResponse, Me, UpgradeBody } from '../../api/auth.js';
+import {
+  ApiKeyCreateBody, ApiKeyCreated, ApiKeyList, GuestLoginResponse, Me, SessionInfo, SessionList, SessionsOfUser, SessionsRevoked, UpgradeBody,
+} from '../../api/auth.js';
 import { PathId } from '../../api/common.js';
+import { clearSessionCookie, setSessionCookie } from '../authenticate-request.js';
 import { endpoint } from '../endpoint.js';
 
 const tags = ['auth'];
@@ -32,10 +35,47 @@ export const listKeys = endpoint({
 });
 
 export const deleteKey = endpoint({
-  summary: 'Revoke an API key.', tags, params: PathId, status: 204,
+  summary: 'Revoke an API key; dashboard sessions made from it end with it.', tags, params: PathId, status: 204,
   handle: ({ principal, params, ctx }, s) => {
     s.apiKeys.delete(principal.userId, params.id);
     ctx.status = 204;
     return undefined;
+  },
+});
+
+/** The dashboard's API-key login: the key becomes an HttpOnly session cookie, so the page need not keep the key. */
+export const createSession = endpoint({
+  summary: 'Open a dashboard session from the API key in this request (sets the session cookie); it ends with the key.', tags,
+  status: 201, response: SessionInfo,
+  handle: async ({ principal, ctx }, s) => {
+    const issued = await s.sessions.fromApiKey(principal, { userAgent: ctx.get('User-Agent'), ip: ctx.ip });
+    setSessionCookie(ctx, issued.token, issued.maxAgeSeconds);
+    return issued.session;
+  },
+});
+
+export const listSessions = endpoint({
+  summary: "List your active dashboard sessions (an admin may pass another user's `user_id`); never their cookies.", tags,
+  query: SessionsOfUser, response: SessionList,
+  handle: ({ principal, query }, s) => s.sessions.list(principal, query.user_id),
+});
+
+export const revokeSession = endpoint({
+  summary: 'End one dashboard session (yours; an admin may end anyone\'s).', tags, params: PathId, status: 204,
+  handle: ({ principal, params, ctx }, s) => {
+    s.sessions.revoke(principal, params.id);
+    if (params.id === principal.sessionId) clearSessionCookie(ctx);
+    ctx.status = 204;
+    return undefined;
+  },
+});
+
+export const revokeAllSessions = endpoint({
+  summary: "Log out everywhere: end every dashboard session of yours (an admin may pass another user's `user_id`).", tags,
+  body: SessionsOfUser, response: SessionsRevoked,
+  handle: ({ principal, body, ctx }, s) => {
+    const result = s.sessions.revokeAll(principal, body.user_id);
+    if (principal.sessionId && result.user_id === principal.userId) clearSessionCookie(ctx);
+    return result;
   },
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { notFound } from '../../errors/app-error.js';
 import type { Services } from '../../create-services.js';
 import { endpoint } from '../endpoint.js';
-import { SESSION_COOKIE } from '../authenticate-request.js';
+import { clearSessionCookie, sessionCookie, setSessionCookie } from '../authenticate-request.js';
 import type { AppContext } from '../types.js';
 import { DashboardFiles } from './dashboard-files.js';
 import { dashboardPage } from './dashboard-page.js';
@@ -52,11 +52,9 @@ export const index = endpoint({
   handle: async ({ ctx, query }, s) => {
     ctx.set('Cache-Control', 'no-store');
     if (query.token !== undefined) {
-      const session = await s.sessions.dashboardSession(query.token);
+      const session = await s.sessions.dashboardSession(query.token, { userAgent: ctx.get('User-Agent'), ip: ctx.ip });
       if (session) {
-        ctx.cookies.set(SESSION_COOKIE, session.token, {
-          httpOnly: true, sameSite: 'strict', path: '/', maxAge: session.maxAgeSeconds * 1000, overwrite: true,
-        });
+        setSessionCookie(ctx, session.token, session.maxAgeSeconds);
         ctx.redirect('/');
         return undefined;
       }
@@ -81,11 +79,17 @@ export const asset = endpoint({
   },
 });
 
-/** Forgets the dashboard session in this browser (the cookie is HttpOnly, so the page cannot do it itself). */
+/**
+ * Ends the dashboard session on the server and clears its cookie (HttpOnly: the page cannot). Public: it
+ * reads only the cookie, so it ends that session even when the request also carries an API key, and an
+ * expired or garbled cookie is still cleared.
+ */
 export const logout = endpoint({
-  summary: 'Log the dashboard out (clears the session cookie).', tags: ['dashboard'], access: 'public', status: 204,
-  handle: ({ ctx }) => {
-    ctx.cookies.set(SESSION_COOKIE, null, { httpOnly: true, sameSite: 'strict', path: '/', overwrite: true });
+  summary: 'Log the dashboard out: ends the session (its cookie no longer works anywhere) and clears the cookie.',
+  tags: ['dashboard'], access: 'public', status: 204,
+  handle: async ({ ctx }, s) => {
+    await s.sessions.logout(sessionCookie(ctx));
+    clearSessionCookie(ctx);
     ctx.status = 204;
     return undefined;
   },

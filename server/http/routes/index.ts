@@ -45,6 +45,10 @@ export const routes: readonly Route[] = [
   ['POST', '/auth/api-keys', auth.createKey],
   ['GET', '/auth/api-keys', auth.listKeys],
   ['DELETE', '/auth/api-keys/:id', auth.deleteKey],
+  ['POST', '/auth/sessions', auth.createSession],
+  ['GET', '/auth/sessions', auth.listSessions],
+  ['POST', '/auth/sessions/revoke-all', auth.revokeAllSessions],
+  ['DELETE', '/auth/sessions/:id', auth.revokeSession],
 
   ['GET', '/v1/admin/lan', adminLan.get],
   ['POST', '/v1/admin/lan', adminLan.update],
