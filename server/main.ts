@@ -3,6 +3,7 @@
  * Ctrl-C / SIGTERM (a second signal exits at once).
  */
 import { ConfigError, loadConfig } from './config/load-config.js';
+import { DataDirInUseError } from './lifecycle/index.js';
 import { startServer, type RunningServer } from './start-server.js';
 
 async function main(): Promise<void> {
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   // Signals are handled from before the server starts: a SIGTERM that comes while it starts (or right after the
   // Server: line, before this function would otherwise have reached its handlers) still stops it cleanly.
   let stopping = false;
+  // eslint-disable-next-line prefer-const -- assigned below, after the handlers that read it (a const would be in its TDZ for them)
   let started: Promise<RunningServer> | undefined;
   const stop = (signal: string) => {
     if (stopping) process.exit(130);
@@ -41,10 +43,16 @@ async function main(): Promise<void> {
   process.stdout.write(`Server: ${server.url}\nDashboard: ${server.dashboardUrl}\n`);
 }
 
+/** What the operator reads: a refusal's own paragraph (no stack: nothing is wrong with the program), else the stack. */
+function describeFailure(error: unknown): string {
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    return `the port is already in use (${(error as Error).message}). Set JAN_PORT or --port, or 0 for a free port.`;
+  }
+  if (error instanceof DataDirInUseError) return error.message;
+  return String((error as Error).stack ?? error);
+}
+
 main().catch((error: unknown) => {
-  const message = (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
-    ? `the port is already in use (${(error as Error).message}). Set JAN_PORT or --port, or 0 for a free port.`
-    : String((error as Error).stack ?? error);
-  process.stderr.write(`jan-server: ${message}\n`);
+  process.stderr.write(`jan-server: ${describeFailure(error)}\n`);
   process.exit(1);
 });

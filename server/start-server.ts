@@ -19,9 +19,9 @@ import { createMetrics } from './metrics/create-metrics.js';
 import { createOcr } from './ocr/create-ocr.js';
 import type { InferenceRuntime } from './runtime/inference-runtime.js';
 import { defaultThreads, LlamaRuntime } from './runtime/llama-runtime.js';
-import { claimDataDir } from './lifecycle/index.js';
+import { lockDataDir } from './lifecycle/index.js';
 import { createServices, type Services } from './create-services.js';
-import { openStore } from './store/store.js';
+import { openStore, type Store } from './store/store.js';
 import { readVersion } from './version.js';
 
 export interface RunningServer {
@@ -50,17 +50,26 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const version = readVersion();
   logger.info({ config: redactConfig(config), version }, 'starting');
 
+  // One process per data folder, for its whole life (an OS lock the restore command takes too): a second
+  // server stops here with DataDirInUseError, before it opens the database.
+  const dataDirLock = lockDataDir(config.dataDir);
   // The metrics read the store's state and the store reports its query timings to the metrics; both
   // closures run only after both exist.
   const metrics = createMetrics({ databaseOpen: () => store.isOpen });
-  const store = openStore({
-    file: join(config.dataDir, 'jan.sqlite'),
-    synchronous: config.dbSynchronous,
-    onQuery: (operation, seconds) => {
-      metrics.dbQueryDuration.observe({ operation }, seconds);
-      metrics.live.observeQuery(operation, seconds);
-    },
-  });
+  let store: Store;
+  try {
+    store = openStore({
+      file: join(config.dataDir, 'jan.sqlite'),
+      synchronous: config.dbSynchronous,
+      onQuery: (operation, seconds) => {
+        metrics.dbQueryDuration.observe({ operation }, seconds);
+        metrics.live.observeQuery(operation, seconds);
+      },
+    });
+  } catch (error) {
+    dataDirLock.release();
+    throw error;
+  }
   // OCR workers and the PDF reader start on first use; created here so that close() can stop them.
   const ocr = createOcr({
     dataDir: config.dataDir,
@@ -100,11 +109,10 @@ export async function startServer(config: Config, options: StartServerOptions = 
     services.mediaUploads.close();
     await ocr.close();
     store.close();
+    dataDirLock.release();
     throw error;
   }
   services.lan.attach(listeners);
-  // The restore command refuses to run while this names a live process.
-  const releaseDataDir = claimDataDir(config.dataDir);
   services.jobs.start(); // maintenance and backups on their schedules
   services.uptime.start(); // a run row and its heartbeat: downtime shows in the SLA's availability
   // The OpenAPI document and the dashboard's files, built and compressed now rather than on the dashboard's
@@ -113,6 +121,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   setTimeout(() => warmUp().catch((error: unknown) => logger.warn({ err: error }, 'warming up static responses failed')), 0).unref();
   const port = listeners.port;
   const url = `http://${urlHost(config.host)}:${port}`;
+  dataDirLock.setUrl(url); // for a second server's message
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -128,7 +137,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       services.mediaUploads.close();
       await ocr.close();
       store.close();
-      releaseDataDir();
+      dataDirLock.release();
       logger.info('stopped');
     })());
 

@@ -1,16 +1,18 @@
 // `npm run restore -- <backup file> [--data-dir DIR]`: replaces the server's database with a backup.
 //
-// Refuses while a server runs on the data folder (its jan-server.pid names a live process) and refuses a
-// file that is not a sound Jan Server database (PRAGMA integrity_check). The current database (with its
-// -wal, which may hold committed data) is kept beside it as jan.sqlite.before-restore-<time>, never deleted.
-// The copy is made with SQLite's backup API into a temp file, fsynced, then renamed into place, so an
-// interrupted restore leaves either the old database or the new one. Exit codes: 0 done, 1 refused or
-// failed, 2 bad arguments.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
+// Takes the data folder's lock (server/lifecycle/data-dir-lock.ts, the one every server holds for its whole
+// life), so it refuses while a server runs on the folder, whatever files anyone deleted, and no server can
+// start while it restores. It refuses a file that is not a sound Jan Server database (PRAGMA integrity_check).
+// The current database (with its -wal, which may hold committed data) is kept beside it as
+// jan.sqlite.before-restore-<time>, never deleted. The copy is made with SQLite's backup API into a temp
+// file, fsynced, then renamed into place, so an interrupted restore leaves either the old database or the
+// new one. Exit codes: 0 done, 1 refused or failed, 2 bad arguments.
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import envPaths from 'env-paths';
+import { buildIsStale, root } from './build-state.mjs';
 
 const USAGE = 'Usage: npm run restore -- <backup file> [--data-dir DIR]   (default: $JAN_DATA_DIR or the OS data folder)';
 const DB = 'jan.sqlite';
@@ -35,20 +37,27 @@ function args() {
   }
 }
 
-/** The pid in jan-server.pid when that process is alive. */
-function runningServer(dataDir) {
-  let pid;
+/**
+ * A module of the server (path under server/, no extension): the built one when the build is fresh, else
+ * its sources through tsx (a checkout), else it builds first, as `npm start` does.
+ */
+async function importServerModule(path) {
+  if (!buildIsStale()) return import(join(root, 'dist/server', `${path}.js`));
+  const tsx = await import('tsx/esm/api').catch(() => undefined);
+  if (tsx) return tsx.tsImport(join(root, 'server', `${path}.ts`), import.meta.url);
+  const { build } = await import('./build.mjs');
+  build();
+  return import(join(root, 'dist/server', `${path}.js`));
+}
+
+/** The data folder's lock, taken for this process, or a refusal naming who holds it. */
+async function lockDataFolder(dataDir) {
+  const { DataDirInUseError, describeLockHolder, lockDataDir } = await importServerModule('lifecycle/data-dir-lock');
   try {
-    pid = Number(readFileSync(join(dataDir, 'jan-server.pid'), 'utf8').trim());
-  } catch {
-    return undefined;
-  }
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  try {
-    process.kill(pid, 0);
-    return pid;
+    return lockDataDir(dataDir, 'restore');
   } catch (error) {
-    return error.code === 'EPERM' ? pid : undefined;
+    if (!(error instanceof DataDirInUseError)) throw error;
+    fail(`${dataDir} is in use by ${describeLockHolder(error.holder)}; stop it first (Ctrl-C, or quit the app), then run this again.`);
   }
 }
 
@@ -81,8 +90,15 @@ function fsyncFile(path, flags = 'r+') {
 async function main() {
   const { backup, dataDir } = args();
   const version = checkBackup(backup);
-  const pid = runningServer(dataDir);
-  if (pid !== undefined) fail(`a server (pid ${pid}) is running on ${dataDir}; stop it first (Ctrl-C, or quit the app), then run this again.`);
+  const lock = await lockDataFolder(dataDir); // held until the restore is done (or the process ends)
+  try {
+    await restoreInto(dataDir, backup, version);
+  } finally {
+    lock.release();
+  }
+}
+
+async function restoreInto(dataDir, backup, version) {
   const target = join(dataDir, DB);
   const incoming = `${target}.restoring`;
   rmSync(incoming, { force: true });

@@ -76,7 +76,11 @@ describe('backups and restore', () => {
     const [newest] = (await server.request('/v1/admin/backups', admin)).json.data;
     const running = await restore(join(dataDir, 'backups', newest.name), '--data-dir', dataDir);
     expect(running.code).toBe(1);
-    expect(running.stderr).toMatch(new RegExp(`^restore: a server \\(pid ${process.pid}\\) is running on ${dataDir}; stop it first`));
+    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(running.stderr).toMatch(new RegExp(
+      `^restore: ${escape(dataDir)} is in use by Jan Server \\(pid ${process.pid}, started \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC, ` +
+        `serving ${escape(server.url)}\\); stop it first \\(Ctrl-C, or quit the app\\), then run this again\\.\\n$`,
+    ));
     const junk = join(mkdtempSync(join(tmpdir(), 'jan-junk-')), 'junk.sqlite');
     writeFileSync(junk, 'this is not sqlite');
     const bad = await restore(junk, '--data-dir', dataDir);
@@ -90,7 +94,7 @@ describe('backups and restore', () => {
     const chosen = join(dataDir, 'backups', files[0]!); // taken after "two"
     await server.request('/v1/conversations', { method: 'POST', ...admin, body: { title: 'after the backup' } });
     await server.stop();
-    expect(existsSync(join(dataDir, 'jan-server.pid'))).toBe(false);
+    expect(existsSync(join(dataDir, 'jan.lock.json'))).toBe(false); // the server's details go with it
     const done = await restore(chosen, '--data-dir', dataDir);
     expect(done).toMatchObject({ code: 0, stderr: '' });
     expect(done.stdout).toMatch(new RegExp(`^Restored ${chosen} \\(schema version ${SCHEMA_VERSION}\\) into ${join(dataDir, 'jan.sqlite')}\\.\\nThe previous database is kept as ${join(dataDir, 'jan.sqlite')}\\.before-restore-\\w+\\.\\n$`));
