@@ -1,8 +1,9 @@
 import { QueryClientProvider } from '@tanstack/react-query';
-import { fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { createApi, type Api } from './api/index.js';
 import { createQueryClient } from './api/query-client.js';
+import { queryKeys } from './api/query-keys.js';
 import { App } from './App.js';
 import { fakeFetch } from './test/fixtures.js';
 import { storedApiKey } from './pages/Login.js';
@@ -28,7 +29,11 @@ function server(authorizations: (string | null)[]) {
 }
 
 /** The app as main.tsx mounts it, with a query cache of its own. */
-const renderApp = (api: Api) => render(<QueryClientProvider client={createQueryClient()}><App api={api} /></QueryClientProvider>);
+function renderApp(api: Api) {
+  const queryClient = createQueryClient();
+  render(<QueryClientProvider client={queryClient}><App api={api} /></QueryClientProvider>);
+  return queryClient;
+}
 
 describe('App', () => {
   it('without a session shows how to log in, and logs in with an API key', async () => {
@@ -50,5 +55,17 @@ describe('App', () => {
     renderApp(createApi({ fetch: server([]), apiKey: storedApiKey }));
     expect((await screen.findByRole('alert')).textContent).toBe('That API key was not accepted.');
     expect(sessionStorage.getItem('jan-api-key')).toBeNull();
+  });
+
+  it('logs out back to the login screen and forgets what the pages had fetched', async () => {
+    sessionStorage.setItem('jan-api-key', 'sk_good');
+    const queryClient = renderApp(createApi({ fetch: server([]), apiKey: storedApiKey }));
+    await screen.findByText('v9.9.9');
+    queryClient.setQueryData(queryKeys.apiKeys, { object: 'list', items: [], total: 0 });
+    fireEvent.click(screen.getByRole('button', { name: 'Log out' }));
+    expect(await screen.findByRole('heading', { name: 'Log in to the dashboard' })).toBeTruthy();
+    expect(sessionStorage.getItem('jan-api-key')).toBeNull();
+    await waitFor(() => expect(queryClient.getQueryData(queryKeys.apiKeys)).toBeUndefined());
+    expect(queryClient.getQueryData(queryKeys.session)).toEqual({ in: false, rejected: false });
   });
 });

@@ -1,13 +1,15 @@
-import { act, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { Profiler, type ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
-import type { KpiSnapshot } from '../api/index.js';
+import { createApi, type Api, type KpiSnapshot, type KpiWindow } from '../api/index.js';
 import { column } from '../lib/kpi-series.js';
 import { KpiStore, sameJson, type KpiState } from '../lib/kpi-store.js';
 import { Caches } from '../pages/overview/System.js';
+import { Overview } from '../pages/Overview.js';
 import { HeadlineStats } from '../pages/overview/Traffic.js';
-import { snapshot } from '../test/fixtures.js';
-import { KpiStoreProvider, useKpi } from './use-kpi.js';
+import { capabilities, snapshot } from '../test/fixtures.js';
+import { ApiProvider } from './api-context.js';
+import { KpiProvider, KpiStoreProvider, useKpi } from './use-kpi.js';
 
 /** A snapshot `seconds` after the first, with the request rate and queue depth given. */
 function snap(seconds: number, rps: number, queue: number): KpiSnapshot {
@@ -94,5 +96,47 @@ describe('KPI store and useKpi', () => {
     expect(store.getSnapshot().latest?.totals.rps).toBe(3);
     store.setWindow('5m');
     expect(store.getSnapshot()).toMatchObject({ series: [], latest: undefined, window: '5m' });
+  });
+
+  it('KpiProvider subscribes once per window, for admins only, and drops the old window\'s series', () => {
+    const streams: { window: KpiWindow; push: (s: KpiSnapshot) => void; setLive: (live: boolean) => void; closed: boolean }[] = [];
+    const base = createApi();
+    const api: Api = {
+      ...base,
+      kpi: {
+        ...base.kpi,
+        subscribe: (window, push, setLive) => {
+          const stream = { window, push, setLive, closed: false };
+          streams.push(stream);
+          return { close: () => void (stream.closed = true) };
+        },
+      },
+    };
+    const stream = capabilities('GET /v1/admin/metrics/stream');
+    const { unmount } = render(
+      <ApiProvider api={api} capabilities={stream}>
+        <KpiProvider admin={false}><Overview /></KpiProvider>
+      </ApiProvider>,
+    );
+    expect(streams).toEqual([]);
+    expect(screen.getByRole('note').textContent).toContain('Live metrics: not available');
+    unmount();
+
+    render(
+      <ApiProvider api={api} capabilities={stream}>
+        <KpiProvider admin><Overview /></KpiProvider>
+      </ApiProvider>,
+    );
+    expect(streams.map((s) => [s.window, s.closed])).toEqual([['1m', false]]);
+    act(() => {
+      streams[0]!.setLive(true);
+      streams[0]!.push(snapshot({ totals: { ...snapshot().totals, rps: 42.5 } }));
+    });
+    expect(within(screen.getByRole('group', { name: 'Requests/s' })).getByText('42.5')).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: '5 min' }));
+    expect(streams.map((s) => [s.window, s.closed])).toEqual([['1m', true], ['5m', false]]);
+    expect(screen.getByText('Waiting for live figures')).toBeTruthy();
+    expect(screen.getByText('Waiting for the first snapshot…')).toBeTruthy();
   });
 });
