@@ -28,6 +28,11 @@ describe('SLA page', () => {
     expect(compliance.textContent).toContain('1 / 3');
     expect(screen.getByRole('group', { name: 'Availability (month)' }).textContent).toContain('99.910%');
     expect(screen.getByRole('group', { name: 'Error budget left' }).textContent).toContain('82.0%');
+    // Downtime seen through heartbeats, beside the requests' share: both make the month's availability.
+    expect(screen.getByRole('group', { name: 'Availability (month)' }).textContent).toContain('uptime 99.950% × requests 99.960%');
+    const downtime = screen.getByRole('group', { name: 'Downtime (month)' });
+    expect(downtime.textContent).toContain('7m 12s');
+    expect(downtime.textContent).toContain('1 outage · 0s planned stops (excluded)');
     expect(screen.getByRole('list', { name: 'Peak requests per second per day' }).textContent).toBe('2026-11-27140/s');
     expect(within(screen.getByRole('region', { name: 'Top slow endpoints' })).getByText('400 ms')).toBeTruthy();
   });

@@ -12,7 +12,7 @@ import { Card } from '../components/Card.js';
 import { EmptyState, ErrorNote, Unavailable } from '../components/Notes.js';
 import { Stat } from '../components/Stat.js';
 import { useApi, useCapabilities } from '../hooks/api-context.js';
-import { ms, percent, rate } from '../lib/format.js';
+import { duration, ms, percent, rate } from '../lib/format.js';
 import { latencyState } from '../lib/kpi-series.js';
 import { WindowPicker } from './overview/WindowPicker.js';
 import { History } from './sla/History.js';
@@ -79,7 +79,8 @@ function Summary({ report }: { report: SlaReport }) {
   return (
     <div className="stats">
       <Stat label="SLA compliance" value={active.length > 0 ? `${within} / ${active.length}` : '—'} detail="endpoints with traffic within target" state={active.length === 0 ? undefined : within === active.length ? 'ok' : 'warn'} />
-      <Stat label="Availability (month)" value={percent(availability.month_to_date, 3)} detail={`target ${percent(availability.target, 1)}`} state={availability.month_to_date === null ? undefined : availability.month_to_date >= availability.target ? 'ok' : 'breach'} />
+      <Stat label="Availability (month)" value={percent(availability.month_to_date, 3)} detail={`target ${percent(availability.target, 1)} · uptime ${percent(availability.uptime.ratio, 3)} × requests ${percent(availability.requests.ratio, 3)}`} state={availability.month_to_date === null ? undefined : availability.month_to_date >= availability.target ? 'ok' : 'breach'} />
+      <Stat label="Downtime (month)" value={duration(availability.uptime.downtime_seconds)} detail={`${availability.uptime.incidents} ${availability.uptime.incidents === 1 ? 'outage' : 'outages'} · ${duration(availability.uptime.maintenance_seconds)} planned stops (excluded)`} state={availability.uptime.incidents === 0 ? 'ok' : 'warn'} />
       <Stat label="Error budget left" value={budget === null ? '—' : percent(budget, 1)} detail="of this month's 0.5%" state={budget === null ? undefined : budget > 0.25 ? 'ok' : budget > 0 ? 'warn' : 'breach'} />
       <Stat label="In breach" value={String(report.endpoints.filter((e) => e.state === 'breach').length)} detail={`${report.endpoints.filter((e) => e.state === 'warn').length} warning`} />
     </div>
