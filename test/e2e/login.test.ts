@@ -75,11 +75,15 @@ describe.skipIf(!hasChromium)('dashboard login (Chromium)', () => {
     }
   });
 
-  it('logging out clears the session cookie and returns to the login screen', async () => {
+  it('logging out ends the session on the server, clears the cookie and returns to the login screen', async () => {
     const { page, context } = await openDashboard(env.browser, env.server);
+    const [session] = await context.cookies();
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('heading', { name: 'Log in to the dashboard' }).waitFor();
     expect(await context.cookies()).toEqual([]);
+    // A copy of the cookie kept from before (another tab, a stolen one) no longer works.
+    const replay = await fetch(`${env.server.url}/auth/me`, { headers: { cookie: `jan_session=${session!.value}` } });
+    expect(replay.status).toBe(401);
     await page.reload();
     await page.getByRole('heading', { name: 'Log in to the dashboard' }).waitFor();
     await context.close();
