@@ -83,19 +83,14 @@ export async function openUrl(rawUrl: string, options: FetchOptions): Promise<Fe
         res.destroy();
         if (redirects++ === maxRedirects) throw new FetchError('failed', `Too many redirects fetching ${rawUrl.slice(0, 200)}.`, { reason: 'redirects', url: url.href });
         const next = parseUrl(res.headers.location, url);
-        if (next.origin !== url.origin) headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !SENSITIVE_HEADERS.includes(name.toLowerCase())));
+        if (next.origin !== url.origin) headers = withoutCredentials(headers);
         url = next;
         continue;
       }
-      let offset = 0;
-      if (startAt > 0 && (status === 200 || status === 206 || status === 416)) {
-        if (resumedAt(res, startAt)) offset = startAt;
-        else if (options.resumeFallback === 'fail') throw failed(res, url, `${url.href} did not resume at byte ${startAt} (HTTP ${status}).`, 'range');
-        else if (status !== 200) {
-          res.destroy(); // 416, or a 206 for other bytes: ask again for all of it
-          startAt = 0;
-          continue;
-        }
+      const offset = resumeOutcome(res, url, startAt, options.resumeFallback);
+      if (offset === 'again') {
+        startAt = 0;
+        continue;
       }
       if (status !== 200 && offset === 0) throw failed(res, url, `Fetching ${url.href} failed with HTTP ${status}.`, 'status');
       return accept(res, url, offset, options, guard);
@@ -139,11 +134,24 @@ function send(url: URL, headers: OutgoingHttpHeaders, lookup: ReturnType<typeof 
   });
 }
 
-/** Did the server send the bytes from `startAt` on (206 with a Content-Range starting there)? */
-function resumedAt(res: IncomingMessage, startAt: number): boolean {
-  if (res.statusCode !== 206) return false;
+function withoutCredentials(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !SENSITIVE_HEADERS.includes(name.toLowerCase())));
+}
+
+/**
+ * Where the body starts in the entity: `startAt` when the server resumed there (206 with a Content-Range
+ * starting at it), 0 for a whole entity (or no Range asked), `again` when all of it must be asked for anew
+ * (a 416, or a 206 for other bytes). With `fallback: 'fail'`, a refused resume is an error instead.
+ */
+function resumeOutcome(res: IncomingMessage, url: URL, startAt: number, fallback: FetchOptions['resumeFallback']): number | 'again' {
+  const status = res.statusCode;
+  if (startAt === 0 || (status !== 200 && status !== 206 && status !== 416)) return 0;
   const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(res.headers['content-range'] ?? '');
-  return range !== null && Number(range[1]) === startAt && Number(range[2]) >= startAt;
+  if (status === 206 && range !== null && Number(range[1]) === startAt && Number(range[2]) >= startAt) return startAt;
+  if (fallback === 'fail') throw failed(res, url, `${url.href} did not resume at byte ${startAt} (HTTP ${status}).`, 'range');
+  if (status === 200) return 0;
+  res.destroy();
+  return 'again';
 }
 
 function failed(res: IncomingMessage, url: URL, message: string, reason: 'status' | 'range'): FetchError {
