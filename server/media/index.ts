@@ -6,6 +6,6 @@
 export { createMediaServices } from './create-media-services.js';
 export { fileTooLarge } from './media-errors.js';
 export { mediaFileFromRow } from './media-service.js';
-export type { ByteRange, IngestResult, MediaContent, RangeChooser, StagedUpload } from './media-service.js';
-export type { FinishedUpload, MediaUploadsService } from './media-uploads-service.js';
+export type { ByteRange, MediaContent, RangeChooser } from './media-service.js';
+export type { MediaUploadsService } from './media-uploads-service.js';
 export type { TextExtractionService } from './text-extraction-service.js';
