@@ -1,13 +1,19 @@
 /**
  * Online backups of the database into a folder, keeping the newest `keep` (three by default, the guide's
  * "3+ replicas" on one machine). A backup is made with SQLite's backup API while the server keeps serving,
- * written as `<name>.partial`, turned into a single self-contained file and integrity-checked, fsynced, and
- * only then renamed to `jan-<UTC time>.sqlite`: a file with that name is always a complete, checked backup.
- * The oldest beyond `keep` are deleted after each new one. Restore: `npm run restore -- <file>`
- * (build/scripts/restore.mjs), with the server stopped.
+ * written under a temp name (`jan-<UTC time>.sqlite.partial`), turned into a single self-contained file and
+ * integrity-checked, fsynced, and only then renamed to `jan-<UTC time>.sqlite`: a file with that name is
+ * always a complete, checked backup. The oldest beyond `keep` are deleted after each new one. Restore:
+ * `npm run restore -- <file>` (build/scripts/restore.mjs), with the server stopped.
+ *
+ * Temp files: a run that fails or is aborted (shutdown) deletes its own; one cut short by the process dying
+ * leaves `<temp>` and SQLite's `-journal`/`-wal`/`-shm` beside it, which `sweepLeftovers()` deletes, at start
+ * (create-lifecycle.ts) and in the cleanup job. Only names matching TEMP_NAME in the backup folder are ever
+ * swept, never the run in progress; the folder belongs to one data folder, whose lock this process holds.
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Config } from '../config/schema.js';
 import { AppError } from '../errors/app-error.js';
 import { finishBackupFile } from '../store/backup-file.js';
 import type { Store } from '../store/store.js';
@@ -26,16 +32,25 @@ export interface BackupInfo {
 
 export interface BackupReport {
   [key: string]: unknown;
-  file: string;
+  /** The new backup; null when the run was interrupted (then nothing was written or deleted). */
+  file: string | null;
   bytes: number;
   pages: number;
-  schema_version: number;
+  schema_version: number | null;
   duration_ms: number;
   deleted: string[];
   interrupted: boolean;
 }
 
+export interface SweepResult {
+  files: number;
+  bytes: number;
+}
+
 const NAME = /^jan-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z\.sqlite$/;
+/** A backup in the making, and the files SQLite keeps beside a database it writes. */
+export const TEMP_NAME = /^jan-\d{8}T\d{9}Z\.sqlite\.partial(?:-journal|-wal|-shm)?$/;
+const SQLITE_SIDE_FILES = ['', '-journal', '-wal', '-shm'];
 
 function stamp(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace('.', '');
@@ -50,7 +65,34 @@ function fsyncPath(path: string, flags: string): void {
   }
 }
 
+/** The backup folder: JAN_BACKUP_DIR, or `backups` in the data folder. */
+export function backupDirOf(config: Pick<Config, 'dataDir' | 'backupDir'>): string {
+  return config.backupDir || join(config.dataDir, 'backups');
+}
+
+/** The complete backups in `dir`, newest first (none when the folder is missing). */
+export function listBackups(dir: string): BackupInfo[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const backups: BackupInfo[] = [];
+  for (const name of names) {
+    const match = NAME.exec(name);
+    if (!match) continue;
+    const [, y, mo, d, h, mi, s, ms] = match.map(Number) as number[];
+    const createdAt = Math.floor(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!, ms!) / 1000);
+    backups.push({ name, bytes: statSync(join(dir, name)).size, created_at: createdAt });
+  }
+  return backups.sort((a, b) => b.name.localeCompare(a.name));
+}
+
 export class BackupService {
+  /** The temp file of the run in progress (never swept). */
+  private writing: string | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly options: BackupOptions,
@@ -60,13 +102,17 @@ export class BackupService {
     return this.options.dir;
   }
 
+  /** Makes one backup; an abort of `signal` stops it mid-copy, deletes its temp files and reports `interrupted`. */
   async run(signal?: AbortSignal): Promise<BackupReport> {
     const started = performance.now();
     mkdirSync(this.dir, { recursive: true });
     const name = `jan-${stamp(new Date())}.sqlite`;
     const partial = join(this.dir, `${name}.partial`);
+    this.writing = partial;
     try {
-      const { totalPages } = await this.store.maintenance.backup(partial);
+      signal?.throwIfAborted();
+      const { totalPages } = await this.store.maintenance.backup(partial, signal);
+      signal?.throwIfAborted();
       const check = finishBackupFile(partial);
       if (!check.ok) throw new AppError(500, 'server_error', `The backup failed its integrity check: ${check.problems.slice(0, 3).join('; ')}`, { code: 'backup_corrupt' });
       fsyncPath(partial, 'r+');
@@ -79,30 +125,45 @@ export class BackupService {
         schema_version: check.schemaVersion,
         duration_ms: Math.round(performance.now() - started),
         deleted: this.rotate(),
-        interrupted: signal?.aborted ?? false,
+        interrupted: false,
       };
+    } catch (error) {
+      if (!signal?.aborted) throw error;
+      const duration = Math.round(performance.now() - started);
+      return { file: null, bytes: 0, pages: 0, schema_version: null, duration_ms: duration, deleted: [], interrupted: true };
     } finally {
-      rmSync(partial, { force: true });
+      for (const suffix of SQLITE_SIDE_FILES) rmSync(partial + suffix, { force: true });
+      this.writing = undefined;
     }
   }
 
   /** The complete backups in the folder, newest first. */
   list(): BackupInfo[] {
+    return listBackups(this.dir);
+  }
+
+  /** Deletes what interrupted runs left in the backup folder (TEMP_NAME files, except the run in progress). */
+  sweepLeftovers(): SweepResult {
+    const result: SweepResult = { files: 0, bytes: 0 };
     let names: string[];
     try {
       names = readdirSync(this.dir);
     } catch {
-      return [];
+      return result; // no folder, no leftovers
     }
-    const backups: BackupInfo[] = [];
     for (const name of names) {
-      const match = NAME.exec(name);
-      if (!match) continue;
-      const [, y, mo, d, h, mi, s, ms] = match.map(Number) as number[];
-      const createdAt = Math.floor(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!, ms!) / 1000);
-      backups.push({ name, bytes: statSync(join(this.dir, name)).size, created_at: createdAt });
+      const path = join(this.dir, name);
+      if (!TEMP_NAME.test(name) || (this.writing && path.startsWith(this.writing))) continue;
+      try {
+        const { size } = statSync(path);
+        rmSync(path, { force: true });
+        result.files++;
+        result.bytes += size;
+      } catch {
+        // gone meanwhile
+      }
     }
-    return backups.sort((a, b) => b.name.localeCompare(a.name));
+    return result;
   }
 
   /** Deletes the backups beyond the newest `keep`; returns their names. */

@@ -1,7 +1,8 @@
 /**
  * The cleanup job: unfinished resumable uploads past their resume window (the media uploads service's own
- * sweep, so the rule lives in one place), temp files older than their folder's age limit (left by a crash
- * mid-upload, mid-backup or mid-compaction), and archive files no record points to.
+ * sweep, so the rule lives in one place), what interrupted backups left (the backup service's own sweep, for
+ * the same reason), temp files older than their folder's age limit (left by a crash mid-upload or
+ * mid-compaction), and archive files no record points to.
  *
  * Every deletion is of a file nothing refers to any more, so the job can stop (or die) between any two.
  */
@@ -24,6 +25,8 @@ export interface CleanupOptions {
   referencedArchiveFiles(): Set<string>;
   /** Deletes expired unfinished uploads; returns how many. */
   sweepUploads?(): Promise<number>;
+  /** Deletes what interrupted backups left; returns how many files and bytes. */
+  sweepBackups?(): { files: number; bytes: number };
   now?: () => number;
 }
 
@@ -53,6 +56,11 @@ export class CleanupJob {
   async run(signal: AbortSignal): Promise<CleanupReport> {
     const report: CleanupReport = { uploads_deleted: 0, temp_files_deleted: 0, orphan_archive_files_deleted: 0, bytes_freed: 0, interrupted: false };
     if (this.options.sweepUploads) report.uploads_deleted = await this.options.sweepUploads();
+    if (this.options.sweepBackups && !signal.aborted) {
+      const swept = this.options.sweepBackups();
+      report.temp_files_deleted += swept.files;
+      report.bytes_freed += swept.bytes;
+    }
     for (const folder of this.options.tempFolders) {
       if (signal.aborted) break;
       report.temp_files_deleted += await this.sweep(folder, report, () => false);

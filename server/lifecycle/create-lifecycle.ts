@@ -12,7 +12,7 @@ import { badRequest } from '../errors/app-error.js';
 import type { Metrics } from '../metrics/create-metrics.js';
 import type { Store } from '../store/store.js';
 import { ArchiveService } from './archive-service.js';
-import { BackupService } from './backup-service.js';
+import { backupDirOf, BackupService } from './backup-service.js';
 import { ExportService } from './export-service.js';
 import { ImportService } from './import-service.js';
 import { CleanupJob } from './cleanup-job.js';
@@ -54,10 +54,10 @@ function jobDefinitions(store: Store, config: Config, deps: JobsDeps, backups: B
       { dir: join(config.dataDir, 'media', 'tmp'), olderThanMs: dayOld },
       { dir: join(config.dataDir, 'media', 'uploads'), olderThanMs: dayOld, match: /\.done$/ },
       { dir: archive.dir, olderThanMs: HOUR, match: /\.tmp$/ },
-      { dir: backups.dir, olderThanMs: HOUR, match: /\.partial$/ },
     ],
     archiveDir: archive.dir,
     referencedArchiveFiles: () => archive.referencedFiles(),
+    sweepBackups: () => backups.sweepLeftovers(),
     ...(deps.sweepUploads && { sweepUploads: deps.sweepUploads }),
   });
   const optimize = new OptimizeJob(store);
@@ -96,7 +96,8 @@ function jobDefinitions(store: Store, config: Config, deps: JobsDeps, backups: B
 }
 
 export function createJobs(store: Store, config: Config, metrics: Metrics, deps: JobsDeps) {
-  const backups = new BackupService(store, { dir: config.backupDir || join(config.dataDir, 'backups'), keep: config.backupKeep });
+  const backups = new BackupService(store, { dir: backupDirOf(config), keep: config.backupKeep });
+  backups.sweepLeftovers(); // what a backup cut short by the process dying left (this process holds the data folder)
   const jobs = new JobRunner(jobDefinitions(store, config, deps, backups), { metrics, ...(deps.logger && { logger: deps.logger }) });
   return {
     jobs,

@@ -17,6 +17,8 @@ export interface SpaceFigures {
 }
 
 const AUTO_VACUUM = ['none', 'full', 'incremental'] as const;
+/** Pages a backup copies per turn of the event loop (better-sqlite3's default). */
+const PAGES_PER_STEP = 100;
 
 export class DatabaseMaintenance {
   constructor(private readonly db: Database.Database) {}
@@ -59,9 +61,17 @@ export class DatabaseMaintenance {
     return (this.db.pragma('integrity_check') as Array<{ integrity_check: string }>).map((row) => row.integrity_check);
   }
 
-  /** Copies the live database into `destination` (a new file) with SQLite's online backup API. */
-  async backup(destination: string): Promise<{ totalPages: number }> {
-    const result = await this.db.backup(destination);
+  /**
+   * Copies the live database into `destination` (a new file) with SQLite's online backup API. An abort of
+   * `signal` stops it between two steps and rejects with the signal's reason (`destination` is then partial).
+   */
+  async backup(destination: string, signal?: AbortSignal): Promise<{ totalPages: number }> {
+    const result = await this.db.backup(destination, {
+      progress: () => {
+        signal?.throwIfAborted();
+        return PAGES_PER_STEP;
+      },
+    });
     return { totalPages: result.totalPages };
   }
 }

@@ -4,7 +4,7 @@
  * file, then restores a backup so that a server started on the folder serves exactly what was backed up.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,5 +111,35 @@ describe('backups and restore', () => {
     const old = new Database(join(dataDir, kept[0]!), { readonly: true });
     expect(old.prepare('SELECT title FROM conversations ORDER BY seq').pluck().all()).toEqual(['one', 'two', 'three', 'four', 'after the backup']);
     old.close();
+  });
+});
+
+describe('what interrupted backups left', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'jan-leftovers-'));
+  const backups = join(dataDir, 'backups');
+  const kept = 'jan-20260101T030000000Z.sqlite';
+  const leftovers = ['jan-20260102T030000000Z.sqlite.partial', 'jan-20260102T030000000Z.sqlite.partial-journal',
+    'jan-20260103T030000000Z.sqlite.partial-wal', 'jan-20260103T030000000Z.sqlite.partial-shm'];
+  const plant = () => {
+    mkdirSync(backups, { recursive: true });
+    for (const name of leftovers) writeFileSync(join(backups, name), 'x'.repeat(10)); // just written: no age rule saves them
+  };
+  let server: TestServer | undefined;
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('are swept at start and by the cleanup job; the backups stay', async () => {
+    plant();
+    writeFileSync(join(backups, kept), 'a kept backup');
+    server = await startTestServer({ dataDir, backupIntervalHours: 0, maintenanceIntervalMinutes: 0 });
+    expect(readdirSync(backups)).toEqual([kept]);
+
+    plant();
+    const res = await server.request('/v1/admin/jobs/cleanup/run', { method: 'POST', ...admin, body: {} });
+    expect(res.status).toBe(200);
+    expect(res.json.report).toEqual({ uploads_deleted: 0, temp_files_deleted: 4, orphan_archive_files_deleted: 0, bytes_freed: 40, interrupted: false });
+    expect(readdirSync(backups)).toEqual([kept]);
   });
 });
