@@ -3,7 +3,7 @@
  * Ctrl-C / SIGTERM (a second signal exits at once).
  */
 import { ConfigError, loadConfig } from './config/load-config.js';
-import { DataDirInUseError } from './lifecycle/index.js';
+import { DataDirInUseError, UnusableDatabaseError } from './lifecycle/index.js';
 import { startServer, type RunningServer } from './start-server.js';
 
 async function main(): Promise<void> {
@@ -48,7 +48,7 @@ function describeFailure(error: unknown): string {
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     return `the port is already in use (${(error as Error).message}). Set JAN_PORT or --port, or 0 for a free port.`;
   }
-  if (error instanceof DataDirInUseError) return error.message;
+  if (error instanceof DataDirInUseError || error instanceof UnusableDatabaseError) return error.message;
   return String((error as Error).stack ?? error);
 }
 

@@ -19,7 +19,7 @@ import { createMetrics } from './metrics/create-metrics.js';
 import { createOcr } from './ocr/create-ocr.js';
 import type { InferenceRuntime } from './runtime/inference-runtime.js';
 import { defaultThreads, LlamaRuntime } from './runtime/llama-runtime.js';
-import { lockDataDir } from './lifecycle/index.js';
+import { explainStoreOpenFailure, lockDataDir } from './lifecycle/index.js';
 import { createServices, type Services } from './create-services.js';
 import { openStore, type Store } from './store/store.js';
 import { readVersion } from './version.js';
@@ -68,7 +68,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     });
   } catch (error) {
     dataDirLock.release();
-    throw error;
+    throw explainStoreOpenFailure(error, config); // an unreadable file: UnusableDatabaseError, which says how to restore
   }
   // OCR workers and the PDF reader start on first use; created here so that close() can stop them.
   const ocr = createOcr({

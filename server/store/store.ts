@@ -14,6 +14,7 @@ import Database from 'better-sqlite3';
 import { ApiKeysRepo } from './api-keys-repo.js';
 import { ArchiveRepo } from './archive-repo.js';
 import { ConversationsRepo } from './conversations-repo.js';
+import { asDatabaseUnreadable } from './database-unreadable-error.js';
 import { ItemsRepo } from './items-repo.js';
 import { IdOwnersRepo } from './id-owners-repo.js';
 import { DatabaseMaintenance } from './lifecycle-maintenance.js';
@@ -151,6 +152,8 @@ export function openStore(options: OpenStoreOptions): Store {
     return new Store(db, options.onQuery);
   } catch (error) {
     db.close();
-    throw error;
+    // A file whose header was overwritten or that was cut short fails the first statement above (SQLite reads
+    // the header and schema then), before anything is written: say so in plain words, not a SqliteError.
+    throw asDatabaseUnreadable(error, options.file) ?? error;
   }
 }
