@@ -5,7 +5,7 @@
  */
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import path from 'node:path';
 import type { InferenceRuntime, ModelFileInfo } from '../runtime/inference-runtime.js';
 
 const MAX_DEPTH = 3;
@@ -26,6 +26,20 @@ const LISTED_ID = /^[^/\\\p{Cc}.][^/\\\p{Cc}]{0,199}$/u;
 /** Imported files are named by us: a conservative alphabet. */
 export const MODEL_ID = /^[\w][\w.+-]{0,199}$/;
 
+/**
+ * A model file's id: its file name without `.gguf` (any case), whichever folder under `modelsDir` it is in.
+ * Undefined when the file is not a `.gguf` inside `modelsDir` or its name cannot be an id. `p` is the path
+ * flavour (node:path by default; tests pass path.win32 and path.posix), so Windows paths split on `\`.
+ */
+export function modelIdFromFile(file: string, modelsDir: string, p: path.PlatformPath = path): string | undefined {
+  const inside = p.relative(modelsDir, file);
+  if (inside === '' || inside === '..' || inside.startsWith(`..${p.sep}`) || p.isAbsolute(inside)) return undefined;
+  const { base } = p.parse(inside);
+  if (!GGUF.test(base)) return undefined;
+  const id = base.replace(GGUF, '');
+  return LISTED_ID.test(id) ? id : undefined;
+}
+
 export class ModelCatalog {
   private readonly infoCache = new Map<string, { key: string; info: ModelFileInfo | null; error: string | null }>();
 
@@ -42,24 +56,24 @@ export class ModelCatalog {
       return; // no folder (yet): no models, not an error
     }
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory() && depth < MAX_DEPTH && !entry.name.startsWith('.')) await this.walk(path, depth + 1, out);
-      else if ((entry.isFile() || entry.isSymbolicLink()) && GGUF.test(entry.name)) out.push(path);
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory() && depth < MAX_DEPTH && !entry.name.startsWith('.')) await this.walk(file, depth + 1, out);
+      else if ((entry.isFile() || entry.isSymbolicLink()) && GGUF.test(entry.name)) out.push(file);
     }
   }
 
   async list(): Promise<CatalogEntry[]> {
-    const paths: string[] = [];
-    await this.walk(this.modelsDir, 0, paths);
+    const files: string[] = [];
+    await this.walk(this.modelsDir, 0, files);
     const seen = new Set<string>();
     const entries: CatalogEntry[] = [];
-    for (const path of paths) {
-      const id = path.slice(path.lastIndexOf('/') + 1).replace(GGUF, '');
-      if (seen.has(id) || !LISTED_ID.test(id)) continue;
-      const file = await stat(path).catch(() => undefined);
-      if (!file?.isFile()) continue;
+    for (const file of files) {
+      const id = modelIdFromFile(file, this.modelsDir);
+      if (id === undefined || seen.has(id)) continue;
+      const info = await stat(file).catch(() => undefined);
+      if (!info?.isFile()) continue;
       seen.add(id);
-      entries.push({ id, path, sizeBytes: file.size, modifiedSeconds: Math.floor(file.mtimeMs / 1000), ...(await this.info(path, file)) });
+      entries.push({ id, path: file, sizeBytes: info.size, modifiedSeconds: Math.floor(info.mtimeMs / 1000), ...(await this.info(file, info)) });
     }
     return entries;
   }
@@ -69,18 +83,18 @@ export class ModelCatalog {
     return (await this.list()).find((entry) => entry.id === id);
   }
 
-  private async info(path: string, file: { size: number; mtimeMs: number }) {
-    const key = `${file.size}:${file.mtimeMs}`;
-    const cached = this.infoCache.get(path);
+  private async info(file: string, stats: { size: number; mtimeMs: number }) {
+    const key = `${stats.size}:${stats.mtimeMs}`;
+    const cached = this.infoCache.get(file);
     if (cached?.key === key) return { info: cached.info, error: cached.error };
     let info: ModelFileInfo | null = null;
     let error: string | null = null;
     try {
-      info = await this.runtime.inspect(path);
+      info = await this.runtime.inspect(file);
     } catch (e) {
       error = (e as Error).message;
     }
-    this.infoCache.set(path, { key, info, error });
+    this.infoCache.set(file, { key, info, error });
     return { info, error };
   }
 }
