@@ -1,50 +1,31 @@
 /**
- * Crash safety: a real server process (`node dist/server/main.js`, or server/main.ts through tsx when the
- * build is stale; a temp data folder) is killed
- * with SIGKILL at a random moment under concurrent write load, five times over the same folder. After each
- * kill the database must pass `PRAGMA integrity_check` and hold every write the server acknowledged with
- * a 2xx; after the last, a restarted server must serve them all over HTTP.
+ * Crash safety: a real server process (test/support/server-process.ts: `node dist/server/main.js`, or
+ * server/main.ts through tsx when the build is stale; a temp data folder) is killed with SIGKILL at a random
+ * moment under concurrent write load, five times over the same folder. After each kill the database must
+ * pass `PRAGMA integrity_check` and hold every write the server acknowledged with a 2xx; after the last, a
+ * restarted server must serve them all over HTTP. Each restart also shows that the OS dropped the killed
+ * server's lock on the data folder (server/lifecycle/data-dir-lock.ts).
  *
  * Why this holds (server/store/store.ts): WAL mode with synchronous=NORMAL writes each commit into the
  * WAL before the statement returns and before any response is sent; the OS keeps those pages when the
  * process dies, and SQLite replays the WAL on the next open. (Power loss is another matter: that is what
  * JAN_DB_SYNCHRONOUS=full is for.)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnServer } from '../support/server-process.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-/** The built server starts fastest; without a fresh build, the sources run through tsx. */
-const { buildIsStale } = (await import(new URL('../../build/scripts/build-state.mjs', import.meta.url).href)) as { buildIsStale(): boolean };
-const entry = buildIsStale() ? ['--import', 'tsx', join(root, 'server/main.ts')] : [join(root, 'dist/server/main.js')];
 const KEY = 'crash-test-admin-key-0123456789';
 const ROUNDS = 5;
 const WRITERS = 8;
 
-function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string; exited: Promise<void> }> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('JAN_')) env[name] = value;
-  Object.assign(env, {
-    JAN_DATA_DIR: dataDir, JAN_MODELS_DIR: join(dataDir, 'models'), JAN_PORT: '0', JAN_API_KEY: KEY, JAN_LOG_LEVEL: 'warn',
-    JAN_BACKUP_INTERVAL_HOURS: '0', JAN_MAINTENANCE_INTERVAL_MINUTES: '0',
-  });
-  const child = spawn(process.execPath, entry, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${stderr}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const match = /^Server: (\S+)/.exec(line);
-      if (match) resolve({ child, url: match[1]!, exited });
-    });
-  });
+/** A server process on the folder (each start also proves the last one's lock on it went with it). */
+async function startServer(dataDir: string) {
+  const server = spawnServer(dataDir, { JAN_API_KEY: KEY });
+  return { child: server.child, url: await server.listening, exited: server.exited };
 }
 
 interface Acked {
