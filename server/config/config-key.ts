@@ -1,4 +1,5 @@
 /** How one configuration key is described, and the small parsers the schema's keys share. */
+import type { PlatformPath } from 'node:path';
 import { z } from 'zod';
 
 export interface ConfigKey<T> {
@@ -21,6 +22,8 @@ export interface ConfigKey<T> {
 export interface PlatformDefaults {
   dataDir: string;
   cwd: string;
+  /** Path flavour for folder settings: node:path by default; tests pass path.win32 or path.posix. */
+  path?: PlatformPath;
 }
 
 export const csv = z.string().transform((s) =>

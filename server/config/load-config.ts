@@ -1,7 +1,9 @@
 /**
  * Reads the configuration once: defaults, then environment, then flags (flags win). This folder is the
- * only place in the server that reads `process.env`.
+ * only place in the server that reads `process.env`. Folder settings (env names ending in `_DIR`) come out
+ * absolute and in the OS's own separators, resolved against the working directory at start.
  */
+import path from 'node:path';
 import envPaths from 'env-paths';
 import { configSchema, type Config, type PlatformDefaults } from './schema.js';
 
@@ -20,6 +22,9 @@ export interface LoadConfigOptions {
 function defaultPlatform(): PlatformDefaults {
   return { dataDir: envPaths('jan-server', { suffix: '' }).data, cwd: process.cwd() };
 }
+
+/** `JAN_DATA_DIR`, `JAN_MODELS_DIR`, `JAN_BACKUP_DIR`: relative values and `${cwd}/models` made absolute once. */
+const isFolder = (env: string) => env.endsWith('_DIR');
 
 /** Parses `--flag value` and `--flag=value` pairs; unknown flags are an error so typos do not pass silently. */
 function parseFlags(argv: readonly string[]): Map<string, string> {
@@ -50,7 +55,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       const reason = parsed.error.issues.map((issue) => issue.message).join('; ');
       throw new ConfigError(`Invalid ${spec.env} / ${spec.flag} = ${JSON.stringify(raw)}: ${reason}`);
     }
-    config[name] = parsed.data;
+    config[name] = isFolder(spec.env) && typeof parsed.data === 'string' && parsed.data !== ''
+      ? (platform.path ?? path).resolve(platform.cwd, parsed.data)
+      : parsed.data;
   }
   const result = { ...(config as Config), ...options.overrides };
   checkConsistency(result);
