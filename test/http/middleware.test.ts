@@ -111,14 +111,14 @@ describe('JSON request bodies', () => {
     }
   });
 
-  it('application/json with a charset, +json types and a missing Content-Type are read as JSON', async () => {
+  it('application/json with a charset and +json types are read as JSON; a body without Content-Type is a 415', async () => {
     for (const type of ['application/json; charset=utf-8', 'application/merge-patch+json', 'APPLICATION/JSON']) {
       expect((await post('{"name":"typed"}', { 'content-type': type })).status, type).toBe(201);
     }
     const bare = await rawRequest(server.url, {
       method: 'POST', path: '/v1/projects', headers: { authorization: `Bearer ${token}` }, body: '{"name":"untyped"}',
     });
-    expect(bare.status).toBe(201);
+    expectError(bare, 415, { ...invalid, code: 'unsupported_media_type', message: 'Content-Type must be application/json; this request has a body and no Content-Type.' });
   });
 
   it('does not read the body of a request whose credentials are missing', async () => {

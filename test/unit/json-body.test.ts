@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../server/errors/app-error.js';
-import { MAX_JSON_DEPTH, parseFirstJsonValue, readJsonBody } from '../../server/http/json-body.js';
+import { MAX_JSON_DEPTH, MAX_JSON_ELEMENTS, MAX_JSON_KEYS, parseFirstJsonValue, readJsonBody } from '../../server/http/json-body.js';
 
 function rejection(fn: () => unknown): { status: number; code: string | null; message: string } {
   try {
@@ -83,6 +83,35 @@ describe('parseFirstJsonValue', () => {
     // Brackets inside strings do not count.
     expect(parseFirstJsonValue(`{"a":"${'['.repeat(1000)}"}`)).toEqual({ a: '['.repeat(1000) });
   });
+
+  const object = (keys: number) => `{${Array.from({ length: keys }, (_, i) => `"k${i}":${i}`).join(',')}}`;
+  const array = (elements: number) => `[${Array.from({ length: elements }, (_, i) => `{"n":${i}}`).join(',')}]`;
+  const tooManyKeys = {
+    status: 400, code: 'json_too_wide', message: `An object in the request body has more than ${MAX_JSON_KEYS} keys.`,
+  };
+  const tooManyElements = {
+    status: 400, code: 'json_too_wide', message: `An array in the request body has more than ${MAX_JSON_ELEMENTS} elements.`,
+  };
+
+  it(`accepts ${MAX_JSON_KEYS} keys per object and ${MAX_JSON_ELEMENTS} elements per array, at any depth`, () => {
+    expect(Object.keys(parseFirstJsonValue(object(MAX_JSON_KEYS)) as object)).toHaveLength(MAX_JSON_KEYS);
+    expect(parseFirstJsonValue(array(MAX_JSON_ELEMENTS))).toHaveLength(MAX_JSON_ELEMENTS);
+    expect(parseFirstJsonValue(`{"a":[${object(MAX_JSON_KEYS)},${array(MAX_JSON_ELEMENTS)}]}`)).toEqual({ a: [expect.any(Object), expect.any(Array)] });
+    // Each object and array counts its own members: many small ones are not one wide one.
+    expect(parseFirstJsonValue(`[${Array.from({ length: 50 }, () => object(MAX_JSON_KEYS)).join(',')}]`)).toHaveLength(50);
+    // Commas inside strings are not members.
+    expect(parseFirstJsonValue(`{"a":"${','.repeat(50_000)}","b":["${'],['.repeat(20_000)}"]}`)).toEqual({ a: ','.repeat(50_000), b: ['],['.repeat(20_000)] });
+  });
+
+  it('refuses an object with one key too many, and an array with one element too many, before parsing', () => {
+    expect(rejection(() => parseFirstJsonValue(object(MAX_JSON_KEYS + 1)))).toEqual(tooManyKeys);
+    expect(rejection(() => parseFirstJsonValue(array(MAX_JSON_ELEMENTS + 1)))).toEqual(tooManyElements);
+    expect(rejection(() => parseFirstJsonValue(`{"title":"t","metadata":${object(150_000)}}`))).toEqual(tooManyKeys);
+    expect(rejection(() => parseFirstJsonValue(`{"a":[{"b":${array(MAX_JSON_ELEMENTS + 1)}}]}`))).toEqual(tooManyElements);
+    expect(rejection(() => parseFirstJsonValue(`[${'0,'.repeat(200_000)}0]`))).toEqual(tooManyElements);
+    // A wide value is refused even when the text after it is not valid JSON (the scan stops at the cap).
+    expect(rejection(() => parseFirstJsonValue(`${object(MAX_JSON_KEYS + 1).slice(0, -1)},"x":`))).toEqual(tooManyKeys);
+  });
 });
 
 /** A request stream with the given headers and body chunks. */
@@ -118,9 +147,26 @@ describe('readJsonBody', () => {
     }
   });
 
-  it('accepts JSON, +json and form-encoded (curl -d) media types', async () => {
-    for (const type of ['application/json', 'application/json;charset=UTF-8', 'application/vnd.api+json', 'application/x-www-form-urlencoded']) {
+  it('accepts JSON and +json media types', async () => {
+    for (const type of ['application/json', 'application/json;charset=UTF-8', 'application/vnd.api+json', 'APPLICATION/MERGE-PATCH+JSON; charset=utf-8']) {
       expect(await readJsonBody(fakeRequest({ 'content-type': type }, '{"ok":1}'), 1024), type).toEqual({ ok: 1 });
     }
+  });
+
+  it('refuses the types a cross-origin form or no-cors fetch can send (form-encoded, text/plain, multipart)', async () => {
+    for (const type of ['application/x-www-form-urlencoded', 'text/plain;charset=UTF-8', 'multipart/form-data; boundary=x']) {
+      await expect(readJsonBody(fakeRequest({ 'content-type': type }, '{"ok":1}'), 1024), type).rejects.toMatchObject({
+        status: 415, code: 'unsupported_media_type', message: `Content-Type must be application/json, not '${type}'.`,
+      });
+    }
+  });
+
+  it('refuses a body without Content-Type; a request without a body needs none', async () => {
+    for (const framing of [{ 'content-length': '8' }, { 'transfer-encoding': 'chunked' }] as Record<string, string>[]) {
+      await expect(readJsonBody(fakeRequest(framing, '{"ok":1}'), 1024)).rejects.toMatchObject({
+        status: 415, code: 'unsupported_media_type', message: 'Content-Type must be application/json; this request has a body and no Content-Type.',
+      });
+    }
+    expect(await readJsonBody(fakeRequest({ 'content-length': '0' }), 1024)).toEqual({});
   });
 });
