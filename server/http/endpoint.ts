@@ -10,6 +10,7 @@ import type { Principal } from '../auth/index.js';
 import type { Services } from '../create-services.js';
 import { readJsonBody } from './json-body.js';
 import { authenticateRequest } from './authenticate-request.js';
+import { ambientCredential, assertSameOrigin } from './same-origin-writes.js';
 import { CACHED_ROUTES, serveCached, type CachePolicy } from './cached-routes.js';
 import type { AppContext, AppState } from './types.js';
 import { validate } from './validate.js';
@@ -67,7 +68,11 @@ function holdStreamSlot(ctx: AppContext, body: unknown, services: Services): voi
 
 async function runEndpoint(ep: Endpoint, ctx: AppContext, env: EndpointContext, cache?: CachePolicy): Promise<unknown> {
   const access = ep.access ?? 'user';
-  const principal = access === 'public' && !ep.identify ? undefined : await authenticateRequest(ctx, env.services.authenticator);
+  const authenticates = access !== 'public' || ep.identify === true;
+  // Before credentials are checked or a byte of the body is read: a forged write gets nowhere.
+  const ambient = ambientCredential(ctx, env.services.authenticator.enabled, authenticates);
+  if (ambient) assertSameOrigin(ctx, ambient);
+  const principal = authenticates ? await authenticateRequest(ctx, env.services.authenticator) : undefined;
   if (access !== 'public' && !principal) {
     throw unauthorized('Missing or invalid credentials. Send `Authorization: Bearer <API key or token>` or `X-API-Key`.');
   }

@@ -66,6 +66,10 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
   const request = async (path: string, init: RequestOptions = {}): Promise<TestResponse> => {
     const headers: Record<string, string> = { ...init.headers };
     if (init.token) headers.authorization = `Bearer ${init.token}`;
+    // A session cookie is the dashboard's, and the dashboard writes from the server's own origin (browsers send
+    // Origin with every write; cookie writes without it are refused as CSRF, see test/http/csrf.test.ts).
+    const names = Object.keys(headers).map((h) => h.toLowerCase());
+    if (names.includes('cookie') && !names.includes('origin')) headers.origin = server.url;
     let body: string | undefined;
     if (init.body !== undefined) {
       body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
