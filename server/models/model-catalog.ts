@@ -7,6 +7,7 @@ import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { InferenceRuntime, ModelFileInfo } from '../runtime/inference-runtime.js';
+import { withoutFolder } from '../runtime/without-folder.js';
 
 const MAX_DEPTH = 3;
 const GGUF = /\.gguf$/i;
@@ -92,7 +93,7 @@ export class ModelCatalog {
     try {
       info = await this.runtime.inspect(file);
     } catch (e) {
-      error = (e as Error).message;
+      error = withoutFolder((e as Error).message, file); // listed to every user: no server folders
     }
     this.infoCache.set(file, { key, info, error });
     return { info, error };

@@ -11,10 +11,10 @@
  * default comes from `defaultThreads()`.
  */
 import { availableParallelism } from 'node:os';
-import { basename } from 'node:path';
 import type { Logger } from 'pino';
 import { readModelFileInfo } from './gguf-metadata.js';
 import { ModelLoadError, type InferenceRuntime, type LoadedModel, type LoadOptions, type ModelFileInfo } from './inference-runtime.js';
+import { withoutFolder } from './without-folder.js';
 
 type NodeLlamaCpp = typeof import('node-llama-cpp');
 type Llama = Awaited<ReturnType<NodeLlamaCpp['getLlama']>>;
@@ -54,7 +54,7 @@ export class LlamaRuntime implements InferenceRuntime {
       return await module.LlamaLoadedModel.load(llama, path, options);
     } catch (error) {
       // The reason only: the caller names the model by id, and clients never see the server's paths.
-      throw new ModelLoadError((error as Error).message.replaceAll(path, basename(path)));
+      throw new ModelLoadError(withoutFolder((error as Error).message, path));
     }
   }
 
