@@ -9,6 +9,7 @@
 // new one. Exit codes: 0 done, 1 refused or failed, 2 bad arguments.
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import envPaths from 'env-paths';
@@ -42,12 +43,14 @@ function args() {
  * its sources through tsx (a checkout), else it builds first, as `npm start` does.
  */
 async function importServerModule(path) {
-  if (!buildIsStale()) return import(join(root, 'dist/server', `${path}.js`));
+  const built = pathToFileURL(join(root, 'dist/server', `${path}.js`)).href;
+  if (!buildIsStale()) return import(built);
   const tsx = await import('tsx/esm/api').catch(() => undefined);
   if (tsx) return tsx.tsImport(join(root, 'server', `${path}.ts`), import.meta.url);
+  process.stderr.write('restore: building the server first (sources changed)…\n');
   const { build } = await import('./build.mjs');
   build();
-  return import(join(root, 'dist/server', `${path}.js`));
+  return import(built);
 }
 
 /** The data folder's lock, taken for this process, or a refusal naming who holds it. */
