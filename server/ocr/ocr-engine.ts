@@ -8,13 +8,23 @@ export interface OcrPageResult {
   confidence: number;
 }
 
+export interface RecognizeOptions {
+  /**
+   * Stops the page: waiting, it leaves the queue; running, its worker is stopped (and replaced on demand).
+   * The promise then rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
+}
+
 export interface OcrEngine {
   /** Language codes whose data is installed (e.g. `eng`). */
   readonly installedLanguages: readonly string[];
   /** Pages waiting for a worker now. */
   readonly queueDepth: number;
+  /** Pages being recognised now. */
+  readonly busyWorkers: number;
   /** `image` is an encoded image (PNG, JPEG, WebP, BMP, TIFF or GIF). */
-  recognize(image: Uint8Array, languages: readonly string[]): Promise<OcrPageResult>;
+  recognize(image: Uint8Array, languages: readonly string[], options?: RecognizeOptions): Promise<OcrPageResult>;
   close(): Promise<void>;
 }
 

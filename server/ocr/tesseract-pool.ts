@@ -10,14 +10,20 @@
  * throws from a message handler (crashing the process) unless an `errorHandler` is given, which it always is.
  *
  * A worker that dies (its thread exits) or takes longer than `jobTimeoutMs` is terminated; its page fails
- * and the slot starts a fresh worker for the next page. `close()` terminates every worker and fails the
- * queued pages.
+ * and the slot starts a fresh worker for the next page. A page whose `signal` aborts leaves the queue, or,
+ * when it is running, has its worker terminated the same way (tesseract.js cannot stop a recognize), so no
+ * CPU is spent on it afterwards. `close()` terminates every worker and fails the queued pages.
+ *
+ * Memory: tesseract's WASM heap grows to fit the largest image a worker has read and never shrinks (~14 MB
+ * per megapixel). A worker that has read an image over `recycleAbovePixels` is terminated as soon as no
+ * page is waiting for it, and any worker after `recycleAfterPages` pages; the next page starts a fresh one.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Worker as ThreadWorker } from 'node:worker_threads';
+import { imageSize } from 'image-size';
 import Tesseract from 'tesseract.js';
-import { OcrBusyError, OcrEngineError, OcrInputError, type OcrEngine, type OcrPageResult } from './ocr-engine.js';
+import { OcrBusyError, OcrEngineError, OcrInputError, type OcrEngine, type OcrPageResult, type RecognizeOptions } from './ocr-engine.js';
 
 export interface TesseractPoolOptions {
   /** Most workers (and so pages recognised at once). */
@@ -35,21 +41,32 @@ export interface TesseractPoolOptions {
   onQueueDepth?: (depth: number) => void;
   /** Called with what tesseract reports as errors (they are also rejected to the caller). */
   onWorkerError?: (message: string) => void;
+  /** A worker that has read an image of more pixels than this is replaced once idle (default 4,000,000). */
+  recycleAbovePixels?: number;
+  /** A worker is replaced after this many pages (default 500). */
+  recycleAfterPages?: number;
 }
 
 interface Job {
   image: Uint8Array;
   langs: string;
-  resolve(result: OcrPageResult): void;
-  reject(error: Error): void;
+  /** width × height of the image (0 when its header cannot be read). */
+  pixels: number;
+  settle(outcome: { result: OcrPageResult } | { error: unknown }): void;
+  settled: boolean;
 }
 
 interface Slot {
   worker: Tesseract.Worker | undefined;
   langs: string;
   busy: boolean;
-  /** Fails the running page when the worker thread dies under it. */
-  abort: ((error: Error) => void) | undefined;
+  /** Fails the running page when the worker thread dies under it, or when its caller gives up. */
+  abort: ((error: unknown) => void) | undefined;
+  /** The page being recognised (not set while the worker starts). */
+  job: Job | undefined;
+  /** Pages read and the largest image's pixels, since this worker started. */
+  pages: number;
+  largestPixels: number;
 }
 
 const READ_IMAGE_FAILED = /attempting to read image|pix not read|Unknown format/i;
@@ -74,8 +91,14 @@ export class TesseractPool implements OcrEngine {
     return this.slots.filter((slot) => slot.worker).length;
   }
 
-  recognize(image: Uint8Array, languages: readonly string[]): Promise<OcrPageResult> {
+  get busyWorkers(): number {
+    return this.slots.filter((slot) => slot.busy).length;
+  }
+
+  recognize(image: Uint8Array, languages: readonly string[], options: RecognizeOptions = {}): Promise<OcrPageResult> {
+    const { signal } = options;
     if (this.closed) return Promise.reject(new OcrEngineError('The OCR engine is shut down.'));
+    if (signal?.aborted) return Promise.reject(signal.reason);
     for (const code of languages) {
       if (!existsSync(join(this.options.langPath, `${code}.traineddata.gz`))) {
         return Promise.reject(new OcrEngineError(`No language data for '${code}' in ${this.options.langPath}.`));
@@ -83,7 +106,19 @@ export class TesseractPool implements OcrEngine {
     }
     if (this.queue.length >= this.options.queueLimit) return Promise.reject(new OcrBusyError('Too many pages are waiting for OCR.'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ image, langs: languages.join('+'), resolve, reject });
+      const onAbort = () => this.cancel(job, signal!.reason);
+      const job: Job = {
+        image, langs: languages.join('+'), pixels: pixelsOf(image), settled: false,
+        settle(outcome) {
+          if (job.settled) return;
+          job.settled = true;
+          signal?.removeEventListener('abort', onAbort);
+          if ('result' in outcome) resolve(outcome.result);
+          else reject(outcome.error);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(job);
       this.pump();
       this.options.onQueueDepth?.(this.queue.length);
     });
@@ -91,8 +126,24 @@ export class TesseractPool implements OcrEngine {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue.splice(0)) job.reject(new OcrEngineError('The OCR engine is shutting down.'));
+    for (const job of this.queue.splice(0)) job.settle({ error: new OcrEngineError('The OCR engine is shutting down.') });
     await Promise.all(this.slots.map((slot) => this.discardWorker(slot)));
+  }
+
+  /** A waiting page leaves the queue; a running one loses its worker (the slot starts a fresh one on demand). */
+  private cancel(job: Job, reason: unknown): void {
+    job.settle({ error: reason });
+    const queued = this.queue.indexOf(job);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      this.options.onQueueDepth?.(this.queue.length);
+      return;
+    }
+    const slot = this.slots.find((s) => s.job === job);
+    if (!slot) return; // its worker is still starting: the page is skipped once it has
+    const abort = slot.abort;
+    void this.discardWorker(slot);
+    abort?.(reason);
   }
 
   private pump(): void {
@@ -101,7 +152,7 @@ export class TesseractPool implements OcrEngine {
       const idle = this.slots.filter((slot) => !slot.busy);
       let slot = idle.find((s) => s.worker && s.langs === langs) ?? idle.find((s) => s.worker) ?? idle[0];
       if (!slot && this.slots.length < this.options.size) {
-        slot = { worker: undefined, langs, busy: false, abort: undefined };
+        slot = { worker: undefined, langs, busy: false, abort: undefined, job: undefined, pages: 0, largestPixels: 0 };
         this.slots.push(slot);
       }
       if (!slot) return;
@@ -114,15 +165,28 @@ export class TesseractPool implements OcrEngine {
   private async run(slot: Slot, job: Job): Promise<void> {
     try {
       const worker = await this.ready(slot, job.langs);
+      if (job.settled) return; // cancelled while the worker started
+      slot.job = job;
+      slot.pages++;
+      slot.largestPixels = Math.max(slot.largestPixels, job.pixels);
       const result = await this.guard(slot, worker.recognize(job.image));
-      job.resolve({ text: result.data.text, confidence: Math.max(0, Math.min(1, result.data.confidence / 100)) });
+      job.settle({ result: { text: result.data.text, confidence: Math.max(0, Math.min(1, result.data.confidence / 100)) } });
     } catch (error) {
-      job.reject(toOcrError(error));
+      job.settle({ error: toOcrError(error) });
     } finally {
       slot.busy = false;
       slot.abort = undefined;
-      this.pump();
+      slot.job = undefined;
+      this.afterPage(slot);
     }
+  }
+
+  /** Gives the slot its next page, replacing its worker first when it is due (see the header). */
+  private afterPage(slot: Slot): void {
+    if (slot.worker && slot.pages >= (this.options.recycleAfterPages ?? 500)) void this.discardWorker(slot);
+    this.pump();
+    // A big image grew this worker's memory for good; keep it while pages wait (they need it), not after.
+    if (!slot.busy && slot.worker && slot.largestPixels > (this.options.recycleAbovePixels ?? 4_000_000)) void this.discardWorker(slot);
   }
 
   /** The slot's worker, started or switched to `langs` as needed. */
@@ -176,7 +240,18 @@ export class TesseractPool implements OcrEngine {
   private async discardWorker(slot: Slot): Promise<void> {
     const worker = slot.worker;
     slot.worker = undefined;
+    slot.pages = 0;
+    slot.largestPixels = 0;
     await worker?.terminate().catch(() => undefined);
+  }
+}
+
+function pixelsOf(image: Uint8Array): number {
+  try {
+    const { width, height } = imageSize(image);
+    return width * height;
+  } catch {
+    return 0;
   }
 }
 
