@@ -128,6 +128,16 @@ export const configSchema = {
     description: 'Pages waiting for an OCR worker before new extractions get 503 with `Retry-After`.',
     parse: integer(1, 100_000),
   }),
+  ocrMaxPagePixels: key({
+    env: 'JAN_OCR_MAX_PAGE_PIXELS', flag: '--ocr-max-page-pixels', default: '10000000', defaultDoc: '`10000000` (A4 at 300 dpi)',
+    description: "Most pixels (width × height) one page is OCR'd with: larger PDF pages are rendered at a lower resolution (a page that fits only below 72 dpi gets 422), larger images are scaled down.",
+    parse: integer(100_000, 200_000_000),
+  }),
+  ocrMaxRequestPixels: key({
+    env: 'JAN_OCR_MAX_REQUEST_PIXELS', flag: '--ocr-max-request-pixels', default: '40000000', defaultDoc: '`40000000`',
+    description: "Most pixels the OCR'd pages of one file add up to (about 18 A4 pages at 150 dpi); more gets 422 before any OCR.",
+    parse: integer(100_000, 10_000_000_000),
+  }),
   // Local inference
   threads: key({
     env: 'JAN_THREADS', flag: '--threads', default: 'auto', defaultDoc: '`auto` (half the CPU cores, at least 1)',

@@ -18,7 +18,9 @@ export function createMediaServices(store: Store, config: Config, metrics: Metri
     maxUploadBytes: config.mediaMaxUploadBytes,
     remoteFetch: config.mediaRemoteFetch,
   });
-  const textExtraction = new TextExtractionService(store, media, ocr.engine, ocr.pdf, metrics, { maxPdfPages: config.ocrMaxPages });
+  const textExtraction = new TextExtractionService(store, media, ocr.engine, ocr.pdf, metrics, {
+    maxPdfPages: config.ocrMaxPages, maxPagePixels: config.ocrMaxPagePixels, maxRequestPixels: config.ocrMaxRequestPixels,
+  });
   return {
     media,
     janMedia: new JanMediaService(media, new MediaSigner(store.settings, config.mediaPresignTtlSeconds), store),

@@ -4,8 +4,14 @@
  * (content hash, languages) in SQLite, so a repeat — by anyone, for the same bytes — is a lookup, and
  * identical requests running at the same time share one extraction.
  *
- * An extraction is not cancelled when its request times out or goes away: it finishes and fills the cache,
- * so the retry the 503 asks for finds the answer.
+ * Budgets: a page is OCR'd with at most `maxPagePixels` (PDF pages are rendered at a lower resolution,
+ * larger images scaled down), and a file with at most `maxRequestPixels` in all; a page that would be
+ * unreadably small within the cap, or a file over its budget, is refused with 422 before any OCR.
+ *
+ * Cancellation: when every request waiting for an extraction has gone (its signal aborted: the client left
+ * or the request timed out), the extraction stops — queued pages leave the OCR queue, a running page's
+ * worker is stopped, the PDF stops between pages — and nothing is cached. Callers without a signal always
+ * keep it running.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { imageSize } from 'image-size';
@@ -25,20 +31,33 @@ type Extraction = Omit<ExtractTextResult, 'file_id' | 'duration_ms' | 'cached'>;
 
 export interface TextExtractionOptions {
   maxPdfPages: number;
-  /** Resolution pages without a text layer are rendered at for OCR. */
+  /** Resolution pages without a text layer are rendered at for OCR (default 150 dpi). */
   renderDpi?: number;
+  /** Most pixels (width × height) one page or image is OCR'd with. */
+  maxPagePixels: number;
+  /** Most pixels the OCR'd pages of one file may add up to. */
+  maxRequestPixels: number;
 }
 
-/** Largest file we read into memory for extraction, and largest image (in pixels) we OCR. */
+/** Largest file we read into memory for extraction, and largest image (in pixels) we decode at all. */
 const MAX_EXTRACT_BYTES = 256 * 1024 * 1024;
 const MAX_IMAGE_PIXELS = 40_000_000;
 /** A PDF page with fewer non-space characters than this in its text layer is treated as scanned. */
 const MIN_TEXT_LAYER_CHARS = 16;
+/** One pixel per point: below it body text (10–12 pt) is under ~6 px high, and tesseract reads little of it. */
+const MIN_RENDER_DPI = 72;
+
+/** An extraction and the requests waiting for it (see the header on cancellation). */
+interface SharedExtraction {
+  work: Promise<Extraction>;
+  controller: AbortController;
+  waiters: number;
+}
 
 const round3 = (value: number) => Math.round(value * 1000) / 1000;
 
 export class TextExtractionService {
-  private readonly inFlight = new Map<string, Promise<Extraction>>();
+  private readonly inFlight = new Map<string, SharedExtraction>();
 
   constructor(
     private readonly store: Store,
@@ -53,14 +72,21 @@ export class TextExtractionService {
     return this.ocr.installedLanguages;
   }
 
-  async extract(userId: string, fileId: string, languages: readonly string[] = ['eng']): Promise<ExtractTextResult> {
+  /** What OCR is doing now: pages waiting for a worker, pages being recognised, PDF jobs queued or running. */
+  get ocrLoad(): { queueDepth: number; busyWorkers: number; pdfJobs: number } {
+    return { queueDepth: this.ocr.queueDepth, busyWorkers: this.ocr.busyWorkers, pdfJobs: this.pdf.pending };
+  }
+
+  /** `signal`: the caller gives up (see the header); the promise then rejects with its reason. */
+  async extract(userId: string, fileId: string, languages: readonly string[] = ['eng'], signal?: AbortSignal): Promise<ExtractTextResult> {
+    if (signal?.aborted) throw signal.reason;
     const started = process.hrtime.bigint();
     const file = this.media.get(userId, fileId);
     const langs = this.checkLanguages(languages);
     const key = langs.join('+');
     const cached = this.store.mediaOcr.get(file.sha256, key);
     this.metrics.cacheLookups.inc({ cache: 'ocr', result: cached ? 'hit' : 'miss' });
-    const extraction = cached ? (JSON.parse(cached) as Extraction) : await this.shared(file, langs);
+    const extraction = cached ? (JSON.parse(cached) as Extraction) : await this.shared(file, langs, signal);
     const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
     return { file_id: file.id, ...extraction, duration_ms: durationMs, cached: cached !== undefined };
   }
@@ -80,32 +106,49 @@ export class TextExtractionService {
   }
 
   /** One extraction per (content, languages) at a time; the result is cached when it completes. */
-  private shared(file: MediaFileRow, langs: string[]): Promise<Extraction> {
+  private shared(file: MediaFileRow, langs: string[], signal: AbortSignal | undefined): Promise<Extraction> {
     const key = `${file.sha256}:${langs.join('+')}`;
-    let work = this.inFlight.get(key);
-    if (!work) {
-      const started = process.hrtime.bigint();
-      work = mapMediaErrors(() => this.run(file, langs)).then((extraction) => {
-        this.metrics.ocrDuration.observe({ kind: kindOf(file) }, Number(process.hrtime.bigint() - started) / 1e9);
-        this.store.mediaOcr.put(file.sha256, langs.join('+'), JSON.stringify(extraction), nowSeconds());
-        return extraction;
-      });
-      work.finally(() => this.inFlight.delete(key)).catch(() => undefined);
-      this.inFlight.set(key, work);
-    }
-    return work;
+    const entry = this.inFlight.get(key) ?? this.start(file, langs, key);
+    entry.waiters++;
+    if (!signal) return entry.work;
+    return new Promise((resolve, reject) => {
+      const leave = () => {
+        reject(signal.reason);
+        if (--entry.waiters > 0) return;
+        // The last one out stops the work; a request arriving now starts afresh rather than join a stopping one.
+        if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
+        entry.controller.abort(signal.reason);
+      };
+      signal.addEventListener('abort', leave, { once: true });
+      entry.work.then(resolve, reject).finally(() => signal.removeEventListener('abort', leave));
+    });
   }
 
-  private async run(file: MediaFileRow, langs: string[]): Promise<Extraction> {
+  private start(file: MediaFileRow, langs: string[], key: string): SharedExtraction {
+    const controller = new AbortController();
+    const started = process.hrtime.bigint();
+    const work = mapMediaErrors(() => this.run(file, langs, controller.signal)).then((extraction) => {
+      this.metrics.ocrDuration.observe({ kind: kindOf(file) }, Number(process.hrtime.bigint() - started) / 1e9);
+      this.store.mediaOcr.put(file.sha256, langs.join('+'), JSON.stringify(extraction), nowSeconds());
+      return extraction;
+    });
+    const entry: SharedExtraction = { work, controller, waiters: 0 };
+    work.finally(() => this.inFlight.get(key) === entry && this.inFlight.delete(key)).catch(() => undefined);
+    this.inFlight.set(key, entry);
+    return entry;
+  }
+
+  private async run(file: MediaFileRow, langs: string[], signal: AbortSignal): Promise<Extraction> {
     const path = this.media.pathOf(file);
     if ((await stat(path)).size > MAX_EXTRACT_BYTES) throw fileTooLarge(MAX_EXTRACT_BYTES, null);
     const kind = kindOf(file);
-    const pages = kind === 'pdf' ? await this.pdfPages(path, langs) : kind === 'image' ? [await this.imagePage(path, langs)] : [await textPage(path)];
+    const pages =
+      kind === 'pdf' ? await this.pdfPages(path, langs, signal) : kind === 'image' ? [await this.imagePage(file, path, langs, signal)] : [await textPage(path)];
     for (const page of pages) this.metrics.ocrPages.inc({ source: page.source });
     return summarize(pages, langs);
   }
 
-  private async imagePage(path: string, langs: string[]): Promise<Page> {
+  private async imagePage(file: MediaFileRow, path: string, langs: string[], signal: AbortSignal): Promise<Page> {
     const image = await readFile(path);
     let pixels: number;
     try {
@@ -115,28 +158,46 @@ export class TextExtractionService {
       throw unprocessable('The image could not be read: it is corrupt or truncated.', 'invalid_image');
     }
     if (pixels > MAX_IMAGE_PIXELS) throw unprocessable(`The image has ${pixels} pixels; at most ${MAX_IMAGE_PIXELS} are read.`, 'image_too_large');
-    const result = await this.ocr.recognize(image, langs);
+    const cap = Math.min(this.options.maxPagePixels, this.options.maxRequestPixels);
+    let input: Uint8Array = image;
+    // BMPs are converted too: tesseract.js re-encodes them through a JS object with one property per byte
+    // (an A4 page at 150 dpi: ~60 s and ~700 MB), where the canvas takes milliseconds.
+    if (pixels > cap || file.mime_type === 'image/bmp') {
+      if (file.mime_type === 'image/tiff') {
+        // The canvas cannot decode TIFF (it crashes on it), so a TIFF cannot be scaled down here.
+        throw unprocessable(`The TIFF image has ${pixels} pixels; at most ${cap} are read (convert it to PNG or JPEG to have it scaled down).`, 'image_too_large');
+      }
+      input = (await this.pdf.scaleImage(image, cap, signal)).png;
+    }
+    const result = await this.ocr.recognize(input, langs, { signal });
     return { page: 1, text: result.text.trim(), confidence: round3(result.confidence), source: 'ocr' };
   }
 
-  private async pdfPages(path: string, langs: string[]): Promise<Page[]> {
+  /** OCR of each rendered page starts as soon as it arrives; the first failure (or the caller's abort) stops the rest. */
+  private async pdfPages(path: string, langs: string[], signal: AbortSignal): Promise<Page[]> {
+    const failed = new AbortController();
+    const stop = AbortSignal.any([signal, failed.signal]);
     const pages: Promise<Page>[] = [];
-    const options = { maxPages: this.options.maxPdfPages, dpi: this.options.renderDpi ?? 150, maxPagePixels: 12_000_000, minTextChars: MIN_TEXT_LAYER_CHARS };
+    const options = {
+      maxPages: this.options.maxPdfPages, dpi: this.options.renderDpi ?? 150, minDpi: MIN_RENDER_DPI, minTextChars: MIN_TEXT_LAYER_CHARS,
+      maxPagePixels: this.options.maxPagePixels, maxTotalPixels: this.options.maxRequestPixels,
+    };
     try {
       await this.pdf.read(path, options, ({ page, text, image }) => {
         if (!image) {
           pages.push(Promise.resolve({ page, text, confidence: 1, source: 'text-layer' }));
           return;
         }
-        const ocr = this.ocr.recognize(image, langs).then((r): Page => ({ page, text: r.text.trim(), confidence: round3(r.confidence), source: 'ocr' }));
-        ocr.catch(() => undefined); // awaited below; this only stops an early failure from going unhandled
+        const ocr = this.ocr.recognize(image.png, langs, { signal: stop }).then((r): Page => ({ page, text: r.text.trim(), confidence: round3(r.confidence), source: 'ocr' }));
+        ocr.catch((error: unknown) => failed.abort(error)); // awaited below; this also keeps an early failure from going unhandled
         pages.push(ocr);
-      });
+      }, stop);
+      return await Promise.all(pages);
     } catch (error) {
+      failed.abort(error); // the pages still queued or running are of no use now
       await Promise.allSettled(pages);
       throw error;
     }
-    return Promise.all(pages);
   }
 }
 

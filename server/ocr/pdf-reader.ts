@@ -1,24 +1,30 @@
 /**
  * Reads PDFs in a worker thread (pdf-worker.ts): the text layer of each page, and a rendered PNG of each page
- * that has none. Documents are read one at a time, in order of arrival, by one long-lived worker started on
- * first use.
+ * that has none, within a pixel budget per page and per document. The same worker scales images too large
+ * for OCR. Jobs run one at a time, in order of arrival, in one long-lived worker started on first use.
+ *
+ * Cancellation: a job whose `signal` aborts is rejected at once with the signal's reason. A queued job is
+ * dropped; the running one is told to stop, which it does between pages (or mid-render), and the next job
+ * starts only when the worker has confirmed — so at most one job ever runs in the worker.
  *
  * Hostile PDFs: the worker has a heap limit, and a watchdog kills it when it goes `idleTimeoutMs` without
- * reporting progress. Either way that document fails with `PdfInputError('pdf_too_complex')`, the next one
- * gets a fresh worker, and the server itself is untouched. `close()` terminates the worker.
+ * reporting progress. Either way that job fails with `PdfInputError('pdf_too_complex')`, the next one gets a
+ * fresh worker, and the server itself is untouched. `close()` terminates the worker.
  */
 import type { Worker } from 'node:worker_threads';
-import type { PdfErrorCode, PdfMessage, PdfRequest } from './pdf-worker.js';
+import type { PdfErrorCode, PdfMessage, PdfRequest, RenderedImage, ScaleImageRequest, WorkerRequest } from './pdf-worker.js';
 import { spawnSiblingWorker } from './spawn-worker.js';
+
+export type { RenderedImage } from './pdf-worker.js';
 
 export interface PdfPage {
   page: number;
   text: string;
-  /** A PNG of the page when its text layer is (nearly) empty. */
-  image?: Uint8Array;
+  /** The page rendered as a PNG when its text layer is (nearly) empty. */
+  image?: RenderedImage;
 }
 
-export type PdfReadOptions = Omit<PdfRequest, 'id' | 'path'>;
+export type PdfReadOptions = Omit<PdfRequest, 'type' | 'id' | 'path'>;
 
 export interface PdfReaderOptions {
   /** Longest the worker may go without reporting progress, in ms (default 30,000). */
@@ -36,14 +42,19 @@ export class PdfInputError extends Error {
   }
 }
 
+type JobRequest = Omit<PdfRequest, 'id'> | Omit<ScaleImageRequest, 'id'>;
+
 interface Task {
   id: number;
-  path: string;
-  options: PdfReadOptions;
-  onPage(page: PdfPage): void;
-  resolve(pages: number): void;
-  reject(error: Error): void;
-  pages: number;
+  request: JobRequest;
+  /** Takes the job's messages; returns `{ value }` for the one that completes it. */
+  onMessage(message: PdfMessage): { value: unknown } | undefined;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  settled: boolean;
+  /** Sent `cancel`; waiting for the worker to confirm. */
+  cancelling: boolean;
+  detach(): void;
 }
 
 export class PdfReader {
@@ -58,19 +69,68 @@ export class PdfReader {
   constructor(private readonly options: PdfReaderOptions = {}) {}
 
   /** Reads `path`, calling `onPage` for each page in order; resolves with the page count. */
-  read(path: string, options: PdfReadOptions, onPage: (page: PdfPage) => void): Promise<number> {
-    if (this.closed) return Promise.reject(new Error('The PDF reader is shut down.'));
-    return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, path, options, onPage, resolve, reject, pages: 0 });
-      this.next();
+  read(path: string, options: PdfReadOptions, onPage: (page: PdfPage) => void, signal?: AbortSignal): Promise<number> {
+    let pages = 0;
+    return this.enqueue<number>({ type: 'read', path, ...options }, signal, (message) => {
+      if (message.type === 'info') pages = message.pages;
+      else if (message.type === 'page') onPage({ page: message.page, text: message.text, ...(message.image && { image: message.image }) });
+      else if (message.type === 'done') return { value: pages };
+      return undefined;
     });
+  }
+
+  /** `image` (PNG, JPEG, WebP, BMP or GIF) as a PNG of at most `maxPixels`, scaled down if needed (EXIF orientation applied). */
+  scaleImage(image: Uint8Array, maxPixels: number, signal?: AbortSignal): Promise<RenderedImage> {
+    return this.enqueue<RenderedImage>({ type: 'scale-image', image, maxPixels }, signal, (message) =>
+      message.type === 'image' ? { value: message.image } : undefined,
+    );
+  }
+
+  /** Jobs waiting or running (a cancelled job counts until the worker has stopped it). */
+  get pending(): number {
+    return this.queue.length + (this.current ? 1 : 0);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const task of this.queue.splice(0)) task.reject(new Error('The PDF reader is shutting down.'));
-    this.finish(undefined, new Error('The PDF reader is shutting down.'));
+    for (const task of this.queue.splice(0)) this.settle(task, { error: new Error('The PDF reader is shutting down.') });
+    this.finish({ error: new Error('The PDF reader is shutting down.') });
     await this.kill();
+  }
+
+  private enqueue<T>(request: JobRequest, signal: AbortSignal | undefined, onMessage: Task['onMessage']): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('The PDF reader is shut down.'));
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<T>((resolve, reject) => {
+      const task: Task = {
+        id: this.nextId++, request, onMessage, resolve: resolve as (value: unknown) => void, reject, settled: false, cancelling: false, detach: () => undefined,
+      };
+      if (signal) {
+        const onAbort = () => this.cancel(task, signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        task.detach = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.queue.push(task);
+      this.next();
+    });
+  }
+
+  private cancel(task: Task, reason: unknown): void {
+    const queued = this.queue.indexOf(task);
+    if (queued >= 0) this.queue.splice(queued, 1);
+    else if (this.current === task && !task.cancelling) {
+      task.cancelling = true;
+      this.worker?.postMessage({ type: 'cancel', id: task.id } satisfies WorkerRequest);
+    }
+    this.settle(task, { error: reason });
+  }
+
+  private settle(task: Task, outcome: { value: unknown } | { error: unknown }): void {
+    if (task.settled) return;
+    task.settled = true;
+    task.detach();
+    if ('error' in outcome) task.reject(outcome.error);
+    else task.resolve(outcome.value);
   }
 
   private next(): void {
@@ -78,8 +138,7 @@ export class PdfReader {
     const task = this.queue.shift();
     if (!task) return;
     this.current = task;
-    const request: PdfRequest = { id: task.id, path: task.path, ...task.options };
-    this.ensureWorker().postMessage(request);
+    this.ensureWorker().postMessage({ ...task.request, id: task.id } as WorkerRequest);
     this.armWatchdog();
   }
 
@@ -97,7 +156,7 @@ export class PdfReader {
     const died = (reason: string) => {
       if (this.worker !== worker) return;
       this.worker = undefined;
-      this.finish(undefined, new PdfInputError('pdf_too_complex', `The PDF needs more memory or time than allowed (${reason}).`));
+      this.finish({ error: new PdfInputError('pdf_too_complex', `The PDF needs more memory or time than allowed (${reason}).`) });
     };
     worker.on('error', (error) => died(error.message));
     worker.on('exit', (code) => died(`worker exited with code ${code}`));
@@ -116,10 +175,11 @@ export class PdfReader {
     const task = this.current;
     if (!task || message.id !== task.id) return;
     this.armWatchdog();
-    if (message.type === 'info') task.pages = message.pages;
-    else if (message.type === 'page') task.onPage({ page: message.page, text: message.text, ...(message.image && { image: message.image }) });
-    else if (message.type === 'done') this.finish(task.pages);
-    else this.finish(undefined, new PdfInputError(message.code, message.message));
+    if (message.type === 'error') return this.finish({ error: new PdfInputError(message.code, message.message) });
+    if (message.type === 'cancelled') return this.finish({ error: new Error('The job was cancelled.') });
+    const completed = task.settled ? undefined : task.onMessage(message);
+    if (completed) this.finish(completed);
+    else if (message.type === 'done' || message.type === 'image') this.finish({ error: new Error('The job ended without a result.') });
   }
 
   private armWatchdog(): void {
@@ -127,19 +187,17 @@ export class PdfReader {
     const ms = this.workerReady ? (this.options.idleTimeoutMs ?? 30_000) : (this.options.startTimeoutMs ?? 60_000);
     this.watchdog = setTimeout(() => {
       const reason = `no progress for ${ms} ms`;
-      void this.kill().then(() => this.finish(undefined, new PdfInputError('pdf_too_complex', `The PDF takes too long to read (${reason}).`)));
+      void this.kill().then(() => this.finish({ error: new PdfInputError('pdf_too_complex', `The PDF takes too long to read (${reason}).`) }));
     }, ms);
     this.watchdog.unref();
   }
 
-  private finish(pages: number | undefined, error?: Error): void {
+  /** Ends the running job (settling it unless a cancel already did) and starts the next. */
+  private finish(outcome: { value: unknown } | { error: unknown }): void {
     clearTimeout(this.watchdog);
     const task = this.current;
     this.current = undefined;
-    if (task) {
-      if (error) task.reject(error);
-      else task.resolve(pages ?? task.pages);
-    }
+    if (task) this.settle(task, outcome);
     this.next();
   }
 

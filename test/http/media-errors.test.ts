@@ -1,7 +1,7 @@
 /** Hostile and broken input: every case is a 4xx in the error envelope, and the server keeps serving. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from '../support/error-envelope.js';
-import { circularPdf, encodeImage, pageCountBombPdf, pixelBombPng, renderText } from '../support/media-fixtures.js';
+import { circularPdf, encodeImage, encodeTiff, pageCountBombPdf, pixelBombPng, renderText, scannedPdf } from '../support/media-fixtures.js';
 import { uploadFile } from '../support/media-fixtures-http.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -19,7 +19,7 @@ describe('media error paths', () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer({ mediaMaxUploadBytes: LIMIT, ocrWorkers: 1, ocrMaxPages: 10 });
+    server = await startTestServer({ mediaMaxUploadBytes: LIMIT, ocrWorkers: 1, ocrMaxPages: 10, ocrMaxRequestPixels: 3_000_000 });
     token = await server.guestToken();
   });
   afterAll(() => server.close());
@@ -85,6 +85,25 @@ describe('media error paths', () => {
     expectError(await extract(await upload(Buffer.from('%PDF-1.7\n1 0 obj garbage'), 'junk.pdf')), 422, {
       type: 'invalid_request_error', code: 'invalid_pdf', message: expect.stringMatching(/^The PDF could not be read: /) as unknown as string,
     });
+  });
+
+  it('422 for a PDF page too large to read even at 72 dpi, for a PDF over the pixel budget, and for a TIFF too large to scale down', async () => {
+    const before = server.services.textExtraction.ocrLoad;
+    const huge = scannedPdf([renderText(['huge'], { width: 1200, height: 1200 })], 6); // one 14,400 x 14,400 pt page
+    expectError(await extract(await upload(huge, 'huge.pdf')), 422, {
+      type: 'invalid_request_error', code: 'page_too_large',
+      message: 'Page 1 is 14400 x 14400 pt: even at 72 dpi it would be 14400 x 14400 = 207360000 pixels, and at most 10000000 are read per page.',
+    });
+    const page = renderText(['scanned'], { width: 1240, height: 1754 });
+    expectError(await extract(await upload(scannedPdf([page, page], 150), 'two.pdf')), 422, {
+      type: 'invalid_request_error', code: 'too_many_pixels',
+      message: 'The 2 pages without a text layer would be 4349920 pixels to read; at most 3000000 are read per request.',
+    });
+    expectError(await extract(await upload(encodeTiff(2000, 2000, new Uint8Array(64)), 'big.tiff')), 422, {
+      type: 'invalid_request_error', code: 'image_too_large',
+      message: 'The TIFF image has 4000000 pixels; at most 3000000 are read (convert it to PNG or JPEG to have it scaled down).',
+    });
+    expect(server.services.textExtraction.ocrLoad).toEqual(before); // refused before any OCR
   });
 
   it('400 for a language whose data is not installed, and for a malformed languages value', async () => {

@@ -1,7 +1,10 @@
-/** Text extraction over HTTP with the real OCR pool (one worker) and the real PDF reader. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+/**
+ * Text extraction over HTTP with the real OCR pool (one worker) and the real PDF reader: reading, the cache,
+ * the per-page pixel cap (3 Mpx here, to keep OCR quick), and what a client going away stops.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { renderText, encodeImage, scannedPdf, textPdf } from '../support/media-fixtures.js';
-import { uploadFile } from '../support/media-fixtures-http.js';
+import { bearer, uploadFile } from '../support/media-fixtures-http.js';
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../support/test-server.js';
 
 const words = (text: string) => text.toLowerCase().split(/\W+/).filter(Boolean);
@@ -16,7 +19,7 @@ describe('POST /v1/media/files/{id}/extract-text', () => {
   const ocrPages = async () => Object.fromEntries((await server.services.metrics.ocrPages.get()).values.map((v) => [v.labels.source, v.value]));
 
   beforeAll(async () => {
-    server = await startTestServer({ ocrWorkers: 1 });
+    server = await startTestServer({ ocrWorkers: 1, ocrMaxPagePixels: 3_000_000 });
     token = await server.guestToken();
   });
   afterAll(() => server.close());
@@ -84,4 +87,66 @@ describe('POST /v1/media/files/{id}/extract-text', () => {
     const res = await uploadAndExtract(Buffer.from('Plain notes\nwith two lines\n'), 'notes.txt');
     expect(res.json).toMatchObject({ text: 'Plain notes\nwith two lines\n', confidence: 1, pages: [{ page: 1, source: 'text-layer', confidence: 1 }] });
   });
+  it('OCRs a 14,400 pt wide page at the resolution that fits the page cap', async () => {
+    // 14,400 x 200 pt: 12.5 Mpx at 150 dpi; within 3 Mpx at ~73 dpi.
+    const strip = renderText(['Poster strip two hundred inches wide'], { width: 7200, height: 100, fontSize: 60 });
+    const res = await uploadAndExtract(scannedPdf([strip], 36), 'strip.pdf');
+    expect(res.status).toBe(200);
+    expect(res.json.pages).toEqual([{ page: 1, text: expect.any(String), confidence: expect.any(Number), source: 'ocr' }]);
+    expect(words(res.json.text)).toEqual(['poster', 'strip', 'two', 'hundred', 'inches', 'wide']);
+  });
+
+  it('scales an image over the page cap down before OCR, and reads a BMP through the canvas', async () => {
+    const large = renderText(['Large photo of a notice', 'Closed on Sunday'], { width: 2400, height: 1500, fontSize: 110, margin: 120 }); // 3.6 Mpx
+    const res = await uploadAndExtract(encodeImage(large, 'jpeg'), 'large.jpg');
+    expect(res.status).toBe(200);
+    expect(words(res.json.text)).toEqual(['large', 'photo', 'of', 'a', 'notice', 'closed', 'on', 'sunday']);
+    const bmp = await uploadAndExtract(encodeImage(renderText(['Bitmap from an old scanner'], { width: 700 }), 'bmp'), 'old.bmp');
+    expect(words(bmp.json.text)).toEqual(['bitmap', 'from', 'an', 'old', 'scanner']);
+  });
+
+  const longScan = (pages: number, label: string) => {
+    const lines = Array.from({ length: 30 }, (_, i) => `Line ${i} of the ${label} report that takes a while to read`);
+    return scannedPdf(Array.from({ length: pages }, () => renderText(lines, { width: 1240, height: 1754, fontSize: 26, margin: 80 })), 150);
+  };
+  const startExtract = (id: string, signal: AbortSignal) => {
+    const pending = fetch(`${server.url}/v1/media/files/${id}/extract-text`, {
+      method: 'POST', headers: { ...bearer(token), 'content-type': 'application/json' }, body: '{}', signal,
+    });
+    pending.catch(() => undefined); // rejects when aborted; asserted where it matters
+    return pending;
+  };
+  const load = () => server.services.textExtraction.ocrLoad;
+
+  it('stops the work of a request whose client goes away: the OCR queue empties, no worker stays busy, the next extraction works', async () => {
+    const { id } = (await uploadFile(server, token, longScan(4, 'abandoned'), 'abandoned.pdf')).json;
+    const before = await ocrPages();
+    const client = new AbortController();
+    const pending = startExtract(id, client.signal);
+    await vi.waitFor(() => expect([load().busyWorkers, load().queueDepth > 0]).toEqual([1, true]), { timeout: 15_000 });
+    client.abort();
+    await expect(pending).rejects.toThrow();
+    await vi.waitFor(() => expect(load()).toEqual({ queueDepth: 0, busyWorkers: 0, pdfJobs: 0 }), { timeout: 10_000 });
+    expect(await ocrPages()).toEqual(before); // no page was finished after all (nor the extraction cached)
+    const metrics = (await server.request('/metrics', { token: TEST_ADMIN_KEY })).text;
+    expect(metrics).toMatch(/^jan_ocr_queue_depth 0$/m);
+    const next = await uploadAndExtract(encodeImage(renderText(['Still reading after that']), 'png'), 'next.png');
+    expect(next.status).toBe(200);
+    expect(words(next.json.text)).toEqual(['still', 'reading', 'after', 'that']);
+  }, 40_000);
+
+  it('keeps an extraction running while another identical request still waits for it', async () => {
+    const page = renderText(['Shared letter from Bergen'], { width: 1240, height: 300, fontSize: 42, margin: 60 });
+    const { id } = (await uploadFile(server, token, scannedPdf([page, page], 150), 'shared.pdf')).json;
+    const leaving = new AbortController();
+    const staying = server.request(`/v1/media/files/${id}/extract-text`, { method: 'POST', token, body: {} });
+    const left = startExtract(id, leaving.signal);
+    await vi.waitFor(() => expect(load().busyWorkers).toBe(1), { timeout: 15_000 });
+    leaving.abort();
+    await expect(left).rejects.toThrow();
+    const res = await staying;
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ cached: false, pages: [{ source: 'ocr' }, { source: 'ocr' }] });
+    expect(words(res.json.text)).toEqual(['shared', 'letter', 'from', 'bergen', 'shared', 'letter', 'from', 'bergen']);
+  }, 30_000);
 });

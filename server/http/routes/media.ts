@@ -55,7 +55,7 @@ export const remove = endpoint({
 export const extractText = endpoint({
   summary: 'Extract the text of an image (OCR), a PDF (text layer, OCR for scanned pages) or a text file. Cached per content and languages.',
   tags, params: MediaPathId, body: ExtractTextBody, response: ExtractTextResult, timeoutMs: 60_000,
-  handle: ({ principal, params, body }, s) => s.textExtraction.extract(principal.userId, params.id, body.languages),
+  handle: ({ principal, params, body, ctx }, s) => s.textExtraction.extract(principal.userId, params.id, body.languages, ctx.state.signal),
 });
 
 export const signedDownload = endpoint({
