@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { build, buildRenderer } from './build.mjs';
 import { root } from './build-state.mjs';
+import { isMain } from './script-paths.mjs';
 
 export function buildElectron() {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -20,7 +21,7 @@ export function buildAll() {
   buildElectron();
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain(import.meta.url)) {
   if (process.argv.includes('--all')) buildAll();
   else buildElectron();
 }

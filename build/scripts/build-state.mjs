@@ -2,8 +2,9 @@
 // than its sources. Walks only the source folders, so `npm start` on a built checkout stays fast.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathFromUrl } from './script-paths.mjs';
 
-export const root = new URL('../..', import.meta.url).pathname;
+export const root = pathFromUrl('../..', import.meta.url);
 export const entry = join(root, 'dist/server/main.js');
 export const stamp = join(root, 'dist/.build-stamp');
 const inputs = ['server', 'package.json', 'tsconfig.json', 'tsconfig.build.json'];

@@ -5,6 +5,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { rendererDir, rendererStamp, root, stamp } from './build-state.mjs';
+import { isMain } from './script-paths.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -29,7 +30,7 @@ export function buildRenderer() {
   writeFileSync(rendererStamp, new Date().toISOString());
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain(import.meta.url)) {
   build();
   buildRenderer();
 }

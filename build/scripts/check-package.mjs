@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { root } from './build-state.mjs';
+import { isMain, slashPath, toSlashes } from './script-paths.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -26,7 +27,7 @@ function walk(dir, base = dir, out = []) {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) walk(path, base, out);
-    else out.push(`/${relative(base, path)}`);
+    else out.push(slashPath(base, path));
   }
   return out;
 }
@@ -56,7 +57,7 @@ export async function packDir() {
   const packed = entries.filter((path) => {
     const stat = asar.statFile(archive, path.slice(1), false);
     return 'size' in stat && !stat.unpacked;
-  });
+  }).map((path) => toSlashes(path)); // listPackage uses the OS's separator
   const unpackedDir = join(resources, 'app.asar.unpacked');
   const unpacked = existsSync(unpackedDir) ? walk(unpackedDir) : [];
   return { out, seconds: (Date.now() - started) / 1000, archive, packed, unpacked, asarBytes: statSync(archive).size, pkg: JSON.parse(asar.extractFile(archive, 'package.json').toString()) };
@@ -101,7 +102,7 @@ function summary({ seconds, packed, unpacked, asarBytes }) {
   ].join('\n');
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain(import.meta.url)) {
   if (process.argv.includes('--build')) (await import('./build-electron.mjs')).buildAll();
   const result = await packDir();
   try {

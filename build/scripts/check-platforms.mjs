@@ -15,9 +15,9 @@ import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { root } from './build-state.mjs';
+import { isMain } from './script-paths.mjs';
 
 /** The platforms the desktop app ships for, and the platform packages each must install. */
 export const PLATFORMS = [
@@ -160,4 +160,4 @@ async function main() {
   if (failed) process.exitCode = 1;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
+if (isMain(import.meta.url)) await main();

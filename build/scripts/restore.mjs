@@ -46,7 +46,7 @@ async function importServerModule(path) {
   const built = pathToFileURL(join(root, 'dist/server', `${path}.js`)).href;
   if (!buildIsStale()) return import(built);
   const tsx = await import('tsx/esm/api').catch(() => undefined);
-  if (tsx) return tsx.tsImport(join(root, 'server', `${path}.ts`), import.meta.url);
+  if (tsx) return tsx.tsImport(pathToFileURL(join(root, 'server', `${path}.ts`)).href, import.meta.url);
   process.stderr.write('restore: building the server first (sources changed)…\n');
   const { build } = await import('./build.mjs');
   build();

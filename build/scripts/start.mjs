@@ -2,6 +2,7 @@
 // then runs the server. A dashboard that cannot be built (no dev dependencies) is not fatal: the server then
 // serves its minimal page at `/`.
 import { buildIsStale, entry, rendererIsStale } from './build-state.mjs';
+import { importSpecifier } from './script-paths.mjs';
 
 if (buildIsStale()) {
   process.stderr.write('jan-server: building the server (first start or sources changed)…\n');
@@ -17,4 +18,4 @@ if (rendererIsStale()) {
     process.stderr.write(`jan-server: the dashboard could not be built (${error.message.split('\n')[0]}); serving the minimal page.\n`);
   }
 }
-await import(entry);
+await import(importSpecifier(entry));
