@@ -41,6 +41,11 @@ export const configSchema = {
     description: 'One of `fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`.',
     parse: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   }),
+  logFormat: key({
+    env: 'JAN_LOG_FORMAT', flag: '--log-format', default: 'text', defaultDoc: '`text`',
+    description: 'How the CLI logs: `text` prints short human lines (the URLs, warnings, errors) and writes JSON logs to `logs/jan-server.log` in the data folder (rotated at 10 MB, 5 files kept); `json` writes JSON lines to stdout and no file (servers, containers).',
+    parse: z.enum(['text', 'json']),
+  }),
   auth: key({
     env: 'JAN_AUTH', flag: '--auth', default: 'on', defaultDoc: '`on`',
     description: '`off` treats every request as the local admin. Only allowed on a loopback host.',
