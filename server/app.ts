@@ -42,7 +42,7 @@ export function createApp({ config, services, logger, requestArrival }: AppDeps)
   app
     .use(recordMetrics(services.metrics, requestArrival))
     .use(requestContext())
-    .use(errorHandler(logger))
+    .use(errorHandler(logger, () => services.diskSpace.reportFull()))
     .use(hostCheck(config.allowedHosts, () => services.lan.allowedHostnames()))
     .use(
       cors({

@@ -10,7 +10,7 @@ import { SessionsService } from './auth/index.js';
 import { TokenSigner } from './auth/index.js';
 import { UsersService } from './auth/index.js';
 import { ConversationsService } from './conversations/index.js';
-import { HealthService } from './health/index.js';
+import { DiskSpaceMonitor, HealthService } from './health/index.js';
 import { ItemsService } from './conversations/index.js';
 import { createKpiServices } from './kpi/index.js';
 import { LanAccessService } from './lan/index.js';
@@ -28,6 +28,8 @@ export function createServices(store: Store, config: Config, metrics: Metrics, v
   const signer = new TokenSigner(store.settings);
   const apiKeys = new ApiKeysService(store);
   const operations = createOperations(store, config, metrics);
+  // `disk_full` in /v1/health from the first write that failed for lack of space until space returns.
+  const diskSpace = new DiskSpaceMonitor({ dir: config.dataDir });
   const conversations = new ConversationsService(store, { archive: operations.archive });
   const items = new ItemsService(store, conversations);
   const lan = new LanAccessService(config);
@@ -51,7 +53,8 @@ export function createServices(store: Store, config: Config, metrics: Metrics, v
     documents: mediaServices.mediaDocuments,
   });
   return {
-    health: new HealthService(store, version, () => operations.limits.degradedReasons()),
+    health: new HealthService(store, version, () => [...operations.limits.degradedReasons(), ...diskSpace.degradedReasons()]),
+    diskSpace,
     users,
     apiKeys,
     authenticator: new Authenticator({ enabled: config.auth, ownerId: owner.id, adminKey: config.apiKey, apiKeys, sessions, signer, users }),
@@ -69,7 +72,9 @@ export function createServices(store: Store, config: Config, metrics: Metrics, v
       listenPort: () => lan.port,
     }),
     ...operations,
-    ...createJobs(store, config, metrics, { operations, sweepUploads: () => mediaServices.mediaUploads.sweep(), logger: inference.logger }),
+    ...createJobs(store, config, metrics, {
+      operations, sweepUploads: () => mediaServices.mediaUploads.sweep(), logger: inference.logger, onStorageFull: () => diskSpace.reportFull(),
+    }),
     /** The metrics registry, for the `/metrics` exposition. */
     metrics,
   };

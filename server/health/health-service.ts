@@ -7,7 +7,7 @@ export class HealthService {
   constructor(
     private readonly store: Store,
     readonly version: string,
-    /** Why the server is degraded now (limits over their soft figures); empty when it is not. */
+    /** Why the server is degraded now (limits over their soft figures, `disk_full`); empty when it is not. */
     private readonly degradedReasons: () => string[] = () => [],
   ) {}
 

@@ -1,5 +1,7 @@
 /**
- * Health: the status `/v1/health` reports (database, degraded reasons, version, uptime).
+ * Health: the status `/v1/health` reports (database, degraded reasons, version, uptime) and the disk-space
+ * monitor behind its `disk_full` reason.
  * Other folders import this domain only through this file.
  */
+export { DiskSpaceMonitor, DISK_FULL_REASON, type DiskSpaceOptions } from './disk-space-monitor.js';
 export { HealthService } from './health-service.js';

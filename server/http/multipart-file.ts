@@ -2,6 +2,8 @@
  * Streams the `file` part of a multipart/form-data request to `consume` (busboy; the file is never held in
  * memory). Other text fields are collected; any other file part is skipped. Resolves once the whole body
  * has been read and `consume` has finished, so the caller acts on the file only when the request was whole.
+ * When the request fails after `consume` made something of the file (a malformed tail), that thing is
+ * discarded, so that a staged file is not left behind.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
@@ -27,7 +29,7 @@ const FRAMING_BYTES = 64 * 1024;
 const malformed = (error: Error) => badRequest(`Malformed multipart request: ${error.message}`, null, 'invalid_multipart');
 
 /** Reads `req`; a body declared larger than `maxFileBytes` plus the framing is refused (413) before reading. */
-export function readMultipartFile<T>(
+export function readMultipartFile<T extends { discard(): void }>(
   req: IncomingMessage,
   maxFileBytes: number,
   consume: (stream: Readable, info: MultipartFileInfo) => Promise<T>,
@@ -53,6 +55,7 @@ export function readMultipartFile<T>(
       failed = true;
       req.unpipe(parser);
       req.resume(); // drain, so the client can read our answer
+      work?.then((file) => file.discard(), () => undefined);
       reject(error);
     };
     parser.on('field', (name, value) => {

@@ -12,6 +12,7 @@
  */
 import type { Logger } from 'pino';
 import { AppError } from '../errors/app-error.js';
+import { asStorageFull } from '../errors/storage-errors.js';
 import type { Metrics } from '../metrics/create-metrics.js';
 import type { SseProducer } from '../inference/index.js';
 import { errorEnvelope } from './middleware/error-handler.js';
@@ -22,6 +23,8 @@ export interface SseOptions {
   done?: string;
   metrics?: Metrics;
   logger?: Logger;
+  /** The producer failed for lack of disk space (SQLITE_FULL, ENOSPC, EDQUOT); the frame says 507. */
+  onStorageFull?: () => void;
 }
 
 function frame(data: unknown, event?: string): string {
@@ -55,9 +58,11 @@ export function streamEvents(ctx: AppContext, produce: SseProducer, options: Sse
       if (options.done && !ctx.state.signal.aborted) send(options.done);
     } catch (error) {
       if (ctx.state.signal.aborted && (!(error instanceof AppError) || error.status === 499)) return; // the client is gone
-      const appError = error instanceof AppError
+      const full = asStorageFull(error);
+      if (full) options.onStorageFull?.();
+      const appError = full ?? (error instanceof AppError
         ? error
-        : new AppError(500, 'server_error', 'The server had an error while generating the response.', { code: 'internal_error' });
+        : new AppError(500, 'server_error', 'The server had an error while generating the response.', { code: 'internal_error' }));
       if (!(error instanceof AppError)) options.logger?.error({ err: error, requestId: ctx.state.requestId }, 'stream failed');
       send(errorEnvelope(appError));
     } finally {

@@ -1,9 +1,11 @@
 /**
  * Writes @tus/server's web Response to the socket as the API's reply: successes as tus made them, every
- * 4xx/5xx as the API's error envelope (with tus's headers kept, so browsers can still read the status).
+ * 4xx/5xx as the API's error envelope (with tus's headers kept, so browsers can still read the status). A
+ * full disk (tus writing the bytes, or the finished upload becoming a media file) is the API's 507.
  */
 import type { ServerResponse } from 'node:http';
 import { AppError, type ErrorType } from '../errors/app-error.js';
+import { asStorageFull } from '../errors/storage-errors.js';
 import { errorEnvelope } from './middleware/error-handler.js';
 
 const TUS_CODES: Record<number, string> = {
@@ -21,6 +23,8 @@ function typeFor(status: number): ErrorType {
 /** The AppError behind a failed tus response: ours when we threw one, else made from tus's status and text. */
 function errorFor(status: number, text: string, cause: unknown): AppError {
   if (cause instanceof AppError) return cause;
+  const full = asStorageFull(cause);
+  if (full) return full;
   const tus = cause as { status_code?: number; body?: string } | undefined;
   const code = tus?.status_code ?? status;
   if (code >= 500) return new AppError(500, 'server_error', 'The upload failed on the server; resume it.', { code: 'upload_failed' });

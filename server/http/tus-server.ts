@@ -9,6 +9,12 @@
  * removed once the response is out (the tus handlers still read it until then).
  *
  * Requests are cut after `requestTimeoutMs` (the client resumes).
+ *
+ * Failures leave nothing tus cannot resume from: a creation (POST) that fails removes the upload it began
+ * (its client never learnt the URL), and a PATCH that fails midway (a full disk: 507) keeps the bytes
+ * written so far, which HEAD reports and the client resumes from once there is room again. A complete upload
+ * that cannot become a media file is dropped like a finished one (HEAD would call it complete): its client
+ * starts over.
  */
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, linkSync, rmSync } from 'node:fs';
@@ -18,6 +24,7 @@ import { Readable } from 'node:stream';
 import { FileStore } from '@tus/file-store';
 import { Server } from '@tus/server';
 import type { Upload } from '@tus/utils';
+import { isStorageFull } from '../errors/storage-errors.js';
 
 export interface FinishedUpload {
   /** A path the callee may move or delete (a hard link to the tus file). */
@@ -45,6 +52,8 @@ export interface TusUploadsOptions {
   exposedHeaders?: string[];
   /** Makes the finished upload a media file; returns extra response headers. What it throws becomes `TusResult.error`. */
   onFinished(userId: string, upload: FinishedUpload): Promise<Record<string, string>>;
+  /** A request failed for lack of disk space (SQLITE_FULL, ENOSPC, EDQUOT); it is answered 507. */
+  onStorageFull?(): void;
 }
 
 export interface TusResult {
@@ -59,6 +68,7 @@ export class TusUploads {
   private readonly owners = new WeakMap<Request, string>();
   private readonly errors = new WeakMap<Request, unknown>();
   private readonly finished = new WeakMap<Request, string>();
+  private readonly created = new WeakMap<Request, string>();
 
   constructor(private readonly options: TusUploadsOptions) {
     this.store = new FileStore({ directory: options.directory, expirationPeriodInMilliseconds: options.expirationMs });
@@ -70,7 +80,11 @@ export class TusUploads {
       respectForwardedHeaders: false,
       allowedOrigins: (origin) => allowOrigin(origin),
       exposedHeaders: options.exposedHeaders ?? [],
-      namingFunction: () => randomBytes(16).toString('hex'),
+      namingFunction: (req) => {
+        const id = randomBytes(16).toString('hex');
+        this.created.set(req, id);
+        return id;
+      },
       onUploadCreate: async (req, upload) => ({ metadata: { ...upload.metadata, owner: this.owners.get(req) ?? null } }),
       onIncomingRequest: async (req, id) => {
         if (req.method !== 'POST') await this.checkOwner(req, id);
@@ -78,6 +92,7 @@ export class TusUploads {
       onUploadFinish: (req, upload) => this.finish(req, upload),
       onResponseError: (req, error) => {
         this.errors.set(req, error);
+        if (isStorageFull(error)) this.options.onStorageFull?.();
         return undefined;
       },
     });
@@ -90,7 +105,7 @@ export class TusUploads {
       const request = toWebRequest(req);
       this.owners.set(request, userId);
       const response = await this.server.handleWeb(request);
-      const finishedId = this.finished.get(request);
+      const finishedId = this.finished.get(request) ?? (response.status >= 400 ? this.created.get(request) : undefined);
       if (finishedId) await this.forget(finishedId);
       return { response, error: this.errors.get(request) };
     } finally {
@@ -112,14 +127,14 @@ export class TusUploads {
     if (!owner) throw { status_code: 404, body: 'The file for this url was not found\n' };
     const source = join(this.options.directory, upload.id);
     const path = join(this.options.directory, `${upload.id}.done`);
-    try {
-      linkSync(source, path);
-    } catch {
-      copyFileSync(source, path);
-    }
     const filename = upload.metadata?.filename ?? upload.metadata?.name ?? undefined;
     const createdAt = upload.creation_date ? new Date(upload.creation_date) : undefined;
     try {
+      try {
+        linkSync(source, path);
+      } catch {
+        copyFileSync(source, path); // a copy cut short by a full disk is removed below
+      }
       return { headers: await this.options.onFinished(owner, { path, filename, bytes: upload.offset, createdAt }) };
     } finally {
       rmSync(path, { force: true }); // gone already when it became a media file

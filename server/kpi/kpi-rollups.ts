@@ -154,7 +154,7 @@ export class KpiRollups {
 
   close(): void {
     clearInterval(this.timer);
-    this.flush();
+    this.flushLogged(); // a failed last write (a full disk) must not stop the shutdown
   }
 
   private flushLogged(): void {

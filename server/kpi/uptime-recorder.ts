@@ -37,14 +37,18 @@ export class UptimeRecorder {
   start(): void {
     if (this.runId !== undefined) return;
     this.runId = this.repo.start(this.seconds());
-    this.timer = setInterval(() => this.repo.beat(this.runId!, this.seconds()), this.heartbeatMs);
+    this.timer = setInterval(() => this.beat(), this.heartbeatMs);
     this.timer.unref();
   }
 
   /** A clean stop: what follows until the next start is maintenance. */
   stop(): void {
     clearInterval(this.timer);
-    if (this.runId !== undefined) this.repo.stop(this.runId, this.seconds());
+    try {
+      if (this.runId !== undefined) this.repo.stop(this.runId, this.seconds());
+    } catch {
+      // A full disk: the run reads as a crash at its last heartbeat; the shutdown goes on.
+    }
     this.runId = undefined;
   }
 
@@ -52,6 +56,15 @@ export class UptimeRecorder {
   summary(fromMs: number): UptimeSummary {
     const nowS = this.seconds();
     return summarize(this.repo.since(Math.floor(fromMs / 1000)), Math.floor(fromMs / 1000), nowS, this.runId);
+  }
+
+  /** A failed heartbeat (a full disk) only makes the recorded uptime shorter; it must not throw in a timer. */
+  private beat(): void {
+    try {
+      this.repo.beat(this.runId!, this.seconds());
+    } catch {
+      // the next heartbeat tries again
+    }
   }
 
   private seconds(): number {

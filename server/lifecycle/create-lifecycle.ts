@@ -43,6 +43,8 @@ export interface JobsDeps {
   /** The media uploads' sweep of expired unfinished uploads. */
   sweepUploads?: () => Promise<number>;
   logger?: Logger;
+  /** A job failed for lack of disk space (the health report's `disk_full`). */
+  onStorageFull?: () => void;
 }
 
 function jobDefinitions(store: Store, config: Config, deps: JobsDeps, backups: BackupService): JobDefinition[] {
@@ -98,7 +100,9 @@ function jobDefinitions(store: Store, config: Config, deps: JobsDeps, backups: B
 export function createJobs(store: Store, config: Config, metrics: Metrics, deps: JobsDeps) {
   const backups = new BackupService(store, { dir: backupDirOf(config), keep: config.backupKeep });
   backups.sweepLeftovers(); // what a backup cut short by the process dying left (this process holds the data folder)
-  const jobs = new JobRunner(jobDefinitions(store, config, deps, backups), { metrics, ...(deps.logger && { logger: deps.logger }) });
+  const jobs = new JobRunner(jobDefinitions(store, config, deps, backups), {
+    metrics, ...(deps.logger && { logger: deps.logger }), ...(deps.onStorageFull && { onStorageFull: deps.onStorageFull }),
+  });
   return {
     jobs,
     backups,

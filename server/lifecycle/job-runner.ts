@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppError, notFound } from '../errors/app-error.js';
+import { asStorageFull } from '../errors/storage-errors.js';
 import type { Metrics } from '../metrics/create-metrics.js';
 import { nowSeconds } from '../store/ids.js';
 
@@ -54,6 +55,8 @@ export interface JobStatus {
 export interface JobRunnerDeps {
   logger?: Logger;
   metrics?: Pick<Metrics, 'jobRuns' | 'jobLastSuccess'>;
+  /** A job failed for lack of disk space (SQLITE_FULL, ENOSPC, EDQUOT). */
+  onStorageFull?: () => void;
 }
 
 export class JobRunner {
@@ -127,7 +130,10 @@ export class JobRunner {
       }
     } catch (error) {
       run.status = 'failed';
-      run.error = error instanceof AppError ? error.message : 'The job failed; the server log has the details.';
+      const full = asStorageFull(error);
+      if (full) this.deps.onStorageFull?.();
+      const known = full ?? error;
+      run.error = known instanceof AppError ? known.message : 'The job failed; the server log has the details.';
       this.deps.logger?.error({ err: error, job: job.name }, 'maintenance job failed');
     }
     run.finished_at = nowSeconds();

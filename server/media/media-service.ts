@@ -44,6 +44,8 @@ export interface IngestResult {
 export interface StagedUpload {
   readonly staged: StagedFile;
   readonly filename: string | undefined;
+  /** Deletes the bytes: the upload will not be committed (its request failed after the file part). */
+  discard(): void;
 }
 
 export type { ByteRange };
@@ -104,7 +106,10 @@ export class MediaService {
    * turn out malformed after its file part).
    */
   stageUpload(stream: Readable, filename: string | undefined): Promise<StagedUpload> {
-    return mapMediaErrors(async () => ({ staged: await this.blobs.stageStream(stream, this.options.maxUploadBytes), filename }));
+    return mapMediaErrors(async () => {
+      const staged = await this.blobs.stageStream(stream, this.options.maxUploadBytes);
+      return { staged, filename, discard: () => this.blobs.discard(staged.path) };
+    });
   }
 
   /** An upload's second step: the staged bytes become `userId`'s file. `startedAt`: when the transfer began (ms). */
@@ -220,19 +225,34 @@ export class MediaService {
     return result;
   }
 
-  /** The row changes and the file move, in one synchronous step. */
+  /**
+   * The row changes and the file move, in one synchronous step. The move is the transaction's last step: when
+   * it fails (a full disk) the rows roll back; when the commit fails after it (SQLITE_FULL), the file stays
+   * as a blob without rows, which the next upload of the same content takes over. Either way the temp file
+   * is gone.
+   */
   private record(userId: string, staged: StagedFile, type: SniffedType, meta: IngestMeta): IngestResult {
+    try {
+      return this.store.transaction((): IngestResult => {
+        const result = this.insertRows(userId, staged, type, meta);
+        this.blobs.adopt(staged);
+        return result;
+      });
+    } catch (error) {
+      this.blobs.discard(staged.path); // gone already when it was moved into place
+      throw error;
+    }
+  }
+
+  /** The file's rows (and its blob's, when new); the user's earlier file with the same content instead when there is one. */
+  private insertRows(userId: string, staged: StagedFile, type: SniffedType, meta: IngestMeta): IngestResult {
     const now = nowSeconds();
-    const result = this.store.transaction((): IngestResult => {
-      const existing = meta.id ? undefined : this.store.mediaFiles.findBySha256(userId, staged.sha256);
-      if (existing) return { file: existing, deduped: true };
-      this.store.mediaFiles.insertBlob({ sha256: staged.sha256, bytes: staged.bytes, mime_type: type.mime, created_at: now });
-      const id = meta.id ?? newMediaId();
-      this.store.mediaFiles.insertFile({ id, user_id: userId, sha256: staged.sha256, filename: cleanFilename(meta.filename, type), source: meta.source, created_at: now });
-      return { file: this.store.mediaFiles.get(userId, id)!, deduped: false };
-    });
-    this.blobs.adopt(staged);
-    return result;
+    const existing = meta.id ? undefined : this.store.mediaFiles.findBySha256(userId, staged.sha256);
+    if (existing) return { file: existing, deduped: true };
+    this.store.mediaFiles.insertBlob({ sha256: staged.sha256, bytes: staged.bytes, mime_type: type.mime, created_at: now });
+    const id = meta.id ?? newMediaId();
+    this.store.mediaFiles.insertFile({ id, user_id: userId, sha256: staged.sha256, filename: cleanFilename(meta.filename, type), source: meta.source, created_at: now });
+    return { file: this.store.mediaFiles.get(userId, id)!, deduped: false };
   }
 
   private sweepOrphans(): void {

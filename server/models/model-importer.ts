@@ -13,6 +13,7 @@ import { copyFile, link, mkdir, open, rename, stat, unlink } from 'node:fs/promi
 import { basename, isAbsolute, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { AppError, badRequest } from '../errors/app-error.js';
+import { isStorageFull } from '../errors/storage-errors.js';
 import { FetchError, openUrl, type AddressPolicy, type FetchedResponse } from '../net/index.js';
 import { MODEL_ID, type ModelCatalog } from './model-catalog.js';
 
@@ -98,7 +99,12 @@ export class ModelImporter {
     await checkMagic(path);
     if (sha256 !== undefined) await checkSha256(await hashFile(path), sha256, () => Promise.resolve());
     // A hard link costs no space or time; across file systems, copy.
-    await link(path, target).catch(() => copyFile(path, target));
+    await link(path, target).catch(() =>
+      copyFile(path, target).catch(async (error: unknown) => {
+        await unlink(target).catch(() => undefined); // a copy cut short (a full disk) must not look like a model
+        throw error;
+      }),
+    );
   }
 
   private async fromUrl(rawUrl: string, id: string, target: string, sha256: string | undefined, signal: AbortSignal, onProgress?: (p: ImportProgress) => void) {
@@ -133,7 +139,7 @@ export class ModelImporter {
     try {
       await pipeline(response.body, hashed, createWriteStream(partial, { flags: resumed ? 'a' : 'w' }), { signal });
     } catch (error) {
-      if (signal.aborted) throw error;
+      if (signal.aborted || isStorageFull(error)) throw error; // a full disk is the API's 507; the partial file stays for the resume
       const why = error instanceof FetchError ? error.detail : (error as Error).message;
       throw importError(502, `The download stopped at ${received} bytes (${why}); import again to resume.`, 'import_incomplete');
     }

@@ -9,6 +9,8 @@ export const queryKeys = {
   /** Who is logged in, what the server offers and its version: the app's first call. */
   session: ['session'] as const,
   me: ['me'] as const,
+  /** `/v1/health`, polled for the sidebar's status badge. */
+  health: ['health'] as const,
   apiKeys: ['api-keys'] as const,
   lan: ['lan'] as const,
   models: ['models'] as const,

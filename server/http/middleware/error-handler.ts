@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { AppError } from '../../errors/app-error.js';
+import { asStorageFull } from '../../errors/storage-errors.js';
 import type { AppContext, AppMiddleware } from '../types.js';
 
 /** Errors thrown by Koa and its middleware (http-errors) carry `status` and `expose`. */
@@ -62,13 +63,19 @@ function unmatched(ctx: AppContext): void {
   }
 }
 
-export function errorHandler(logger: Logger): AppMiddleware {
+/** `onStorageFull`: a request failed for lack of disk space (SQLITE_FULL, ENOSPC, EDQUOT), answered 507. */
+export function errorHandler(logger: Logger, onStorageFull: () => void = () => undefined): AppMiddleware {
   return async (ctx, next) => {
     try {
       await next();
       if (ctx.body === undefined || ctx.body === null) unmatched(ctx);
     } catch (error) {
-      const appError = toAppError(error);
+      const full = asStorageFull(error);
+      if (full) {
+        onStorageFull();
+        logger.warn({ err: error, requestId: ctx.state.requestId, route: ctx._matchedRoute }, 'disk full');
+      }
+      const appError = full ?? toAppError(error);
       if (appError) {
         send(ctx, appError);
         return;

@@ -14,7 +14,7 @@ export const create = endpoint({
   async handle({ body, principal, ctx }, s) {
     if (!body.stream) return s.chat.complete(principal.userId, body, ctx.state.signal);
     const produce = await s.chat.stream(principal.userId, body, ctx.state.signal);
-    streamEvents(ctx, produce, { done: '[DONE]', metrics: s.metrics, logger: s.logger });
+    streamEvents(ctx, produce, { done: '[DONE]', metrics: s.metrics, logger: s.logger, onStorageFull: () => s.diskSpace.reportFull() });
     return undefined;
   },
 });

@@ -10,6 +10,7 @@ import type { MediaUploadsService } from '../../media/index.js';
 import { endpoint } from '../endpoint.js';
 import { TusUploads } from '../tus-server.js';
 import { writeTusResponse } from '../tus-response.js';
+import type { Services } from '../../create-services.js';
 import type { AppContext } from '../types.js';
 
 const tags = ['media'];
@@ -20,7 +21,7 @@ const TUS_REQUEST_TIMEOUT_MS = 5 * 60 * 1000;
 const tusServers = new WeakMap<MediaUploadsService, TusUploads>();
 
 /** The tus server over the media domain's uploads folder, made on first use (one per server). */
-function tusServerFor(uploads: MediaUploadsService): TusUploads {
+function tusServerFor(uploads: MediaUploadsService, onStorageFull: () => void): TusUploads {
   let tus = tusServers.get(uploads);
   if (!tus) {
     tus = new TusUploads({
@@ -35,13 +36,14 @@ function tusServerFor(uploads: MediaUploadsService): TusUploads {
         const { file, deduped } = await uploads.finish(userId, upload);
         return { 'Media-File-Id': file.id, 'Media-Deduped': String(deduped) };
       },
+      onStorageFull,
     });
     tusServers.set(uploads, tus);
   }
   return tus;
 }
 
-function handleTus(ctx: AppContext, userId: string, uploads: MediaUploadsService): undefined {
+function handleTus(ctx: AppContext, userId: string, s: Services): undefined {
   if (ctx.method === 'GET') {
     throw new AppError(405, 'invalid_request_error', "Use HEAD to read an upload's offset; download finished files from /v1/media/files/{id}/content.", {
       code: 'method_not_allowed',
@@ -52,7 +54,7 @@ function handleTus(ctx: AppContext, userId: string, uploads: MediaUploadsService
   ctx.respond = false;
   ctx.status = 200;
   const res = ctx.res;
-  tusServerFor(uploads)
+  tusServerFor(s.mediaUploads, () => s.diskSpace.reportFull())
     .handle(ctx.req, userId)
     .then(({ response, error }) => writeTusResponse(res, response, error))
     .catch((error: unknown) => writeTusResponse(res, new Response(null, { status: 500 }), error))
@@ -65,11 +67,11 @@ export const create = endpoint({
     'Start a resumable upload (tus 1.0.0: `Upload-Length`, `Upload-Metadata` with `filename`); the `Location` it answers ' +
     'takes HEAD (offset), PATCH (bytes) and DELETE. Unfinished uploads can be resumed for JAN_UPLOAD_RESUME_HOURS.',
   tags, status: 201,
-  handle: ({ principal, ctx }, s) => handleTus(ctx, principal.userId, s.mediaUploads),
+  handle: ({ principal, ctx }, s) => handleTus(ctx, principal.userId, s),
 });
 
 export const resource = endpoint({
   summary: 'One resumable upload: HEAD gives `Upload-Offset`, PATCH appends (the last one answers `Media-File-Id`), DELETE cancels.',
   tags, params: MediaPathId, status: 204,
-  handle: ({ principal, ctx }, s) => handleTus(ctx, principal.userId, s.mediaUploads),
+  handle: ({ principal, ctx }, s) => handleTus(ctx, principal.userId, s),
 });

@@ -44,7 +44,7 @@ export const importModel = endpoint({
         send({ type: 'import.progress', received_bytes: p.receivedBytes, total_bytes: p.totalBytes }, 'import.progress'),
       );
       send({ type: 'import.completed', model }, 'import.completed');
-    }, { metrics: s.metrics, logger: s.logger });
+    }, { metrics: s.metrics, logger: s.logger, onStorageFull: () => s.diskSpace.reportFull() });
     return undefined;
   },
 });

@@ -11,7 +11,7 @@ export const create = endpoint({
   async handle({ body, principal, ctx }, s) {
     if (!body.stream) return s.responses.create(principal.userId, body, ctx.state.signal);
     const produce = await s.responses.stream(principal.userId, body, ctx.state.signal);
-    streamEvents(ctx, produce, { metrics: s.metrics, logger: s.logger });
+    streamEvents(ctx, produce, { metrics: s.metrics, logger: s.logger, onStorageFull: () => s.diskSpace.reportFull() });
     return undefined;
   },
 });
