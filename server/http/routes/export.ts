@@ -28,7 +28,7 @@ export const importData = endpoint({
   tags, response: ImportResult, timeoutMs: 60_000,
   handle({ principal, ctx }, s) {
     checkImportType(ctx.req);
-    const lines = readLines(ctx.req, s.imports.limits.maxBytes, s.imports.limits.maxLineBytes);
+    const lines = readLines(ctx.req, s.imports.limits.maxBytes, s.imports.limits.maxLineBytes, ctx.state.signal);
     return s.imports.import(principal.userId, lines, ctx.state.signal);
   },
 });
