@@ -13,6 +13,7 @@
  * worker is stopped, the PDF stops between pages — and nothing is cached. Callers without a signal always
  * keep it running.
  */
+import { setMaxListeners } from 'node:events';
 import { readFile, stat } from 'node:fs/promises';
 import { imageSize } from 'image-size';
 import type { ExtractTextResult } from '../api/media.js';
@@ -177,6 +178,7 @@ export class TextExtractionService {
   private async pdfPages(path: string, langs: string[], signal: AbortSignal): Promise<Page[]> {
     const failed = new AbortController();
     const stop = AbortSignal.any([signal, failed.signal]);
+    setMaxListeners(this.options.maxPdfPages + 1, stop); // one per page waiting for OCR, one for the read: not a leak
     const pages: Promise<Page>[] = [];
     const options = {
       maxPages: this.options.maxPdfPages, dpi: this.options.renderDpi ?? 150, minDpi: MIN_RENDER_DPI, minTextChars: MIN_TEXT_LAYER_CHARS,
