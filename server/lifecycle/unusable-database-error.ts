@@ -4,14 +4,23 @@
  * backup, with the exact restore command. startServer throws it; the CLI prints its message as is.
  */
 import { join } from 'node:path';
-import envPaths from 'env-paths';
+import { defaultPlatform } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import { DatabaseUnreadableError } from '../store/database-unreadable-error.js';
 import { backupDirOf, listBackups } from './backup-service.js';
 
-/** A path as one shell word (quoted only when it needs to be). */
-function shellWord(path: string): string {
+/**
+ * A path as one word of the shell the user will paste it into (quoted only when it needs to be): POSIX
+ * shells take single quotes; cmd.exe and PowerShell take double quotes (a Windows path cannot hold `"`).
+ */
+export function shellWord(path: string, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32') return /^[\w@%+=:,.\\/-]+$/.test(path) ? path : `"${path}"`;
   return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Whether two folder paths name the same folder (Windows and macOS compare names without case). */
+function sameFolder(a: string, b: string): boolean {
+  return process.platform === 'linux' ? a === b : a.toLowerCase() === b.toLowerCase();
 }
 
 function advice(error: DatabaseUnreadableError, config: Pick<Config, 'dataDir' | 'backupDir'>): { text: string; newest?: string; command?: string } {
@@ -25,8 +34,7 @@ function advice(error: DatabaseUnreadableError, config: Pick<Config, 'dataDir' |
   }
   const path = join(dir, newest.name);
   // `npm run restore` defaults to the OS data folder; anything else must be named.
-  const defaultDataDir = envPaths('jan-server', { suffix: '' }).data;
-  const command = `npm run restore -- ${shellWord(path)}${config.dataDir === defaultDataDir ? '' : ` --data-dir ${shellWord(config.dataDir)}`}`;
+  const command = `npm run restore -- ${shellWord(path)}${sameFolder(config.dataDir, defaultPlatform().dataDir) ? '' : ` --data-dir ${shellWord(config.dataDir)}`}`;
   const made = new Date(newest.created_at * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
   return {
     text: `The newest backup is ${path} (made ${made}); to go back to it, run: ${command} ` +
