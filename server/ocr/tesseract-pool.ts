@@ -15,8 +15,9 @@
  * CPU is spent on it afterwards. `close()` terminates every worker and fails the queued pages.
  *
  * Memory: tesseract's WASM heap grows to fit the largest image a worker has read and never shrinks (~14 MB
- * per megapixel). A worker that has read an image over `recycleAbovePixels` is terminated as soon as no
- * page is waiting for it, and any worker after `recycleAfterPages` pages; the next page starts a fresh one.
+ * per megapixel). A worker that has read an image over `recycleAbovePixels` is terminated once it has been
+ * idle for `recycleIdleMs` (so a run of large pages keeps it), and any worker after `recycleAfterPages`
+ * pages; the next page starts a fresh one.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,6 +44,8 @@ export interface TesseractPoolOptions {
   onWorkerError?: (message: string) => void;
   /** A worker that has read an image of more pixels than this is replaced once idle (default 4,000,000). */
   recycleAbovePixels?: number;
+  /** How long such a worker may stay idle before it is replaced, in ms (default 5,000). */
+  recycleIdleMs?: number;
   /** A worker is replaced after this many pages (default 500). */
   recycleAfterPages?: number;
 }
@@ -67,6 +70,8 @@ interface Slot {
   /** Pages read and the largest image's pixels, since this worker started. */
   pages: number;
   largestPixels: number;
+  /** Replaces a worker grown by a large image once it has been idle a while. */
+  recycleTimer: NodeJS.Timeout | undefined;
 }
 
 const READ_IMAGE_FAILED = /attempting to read image|pix not read|Unknown format/i;
@@ -152,11 +157,12 @@ export class TesseractPool implements OcrEngine {
       const idle = this.slots.filter((slot) => !slot.busy);
       let slot = idle.find((s) => s.worker && s.langs === langs) ?? idle.find((s) => s.worker) ?? idle[0];
       if (!slot && this.slots.length < this.options.size) {
-        slot = { worker: undefined, langs, busy: false, abort: undefined, job: undefined, pages: 0, largestPixels: 0 };
+        slot = { worker: undefined, langs, busy: false, abort: undefined, job: undefined, pages: 0, largestPixels: 0, recycleTimer: undefined };
         this.slots.push(slot);
       }
       if (!slot) return;
       slot.busy = true;
+      clearTimeout(slot.recycleTimer);
       void this.run(slot, this.queue.shift()!);
       this.options.onQueueDepth?.(this.queue.length);
     }
@@ -185,8 +191,13 @@ export class TesseractPool implements OcrEngine {
   private afterPage(slot: Slot): void {
     if (slot.worker && slot.pages >= (this.options.recycleAfterPages ?? 500)) void this.discardWorker(slot);
     this.pump();
-    // A big image grew this worker's memory for good; keep it while pages wait (they need it), not after.
-    if (!slot.busy && slot.worker && slot.largestPixels > (this.options.recycleAbovePixels ?? 4_000_000)) void this.discardWorker(slot);
+    // A big image grew this worker's memory for good: keep it while pages keep coming, not after.
+    if (slot.busy || !slot.worker || slot.largestPixels <= (this.options.recycleAbovePixels ?? 4_000_000)) return;
+    clearTimeout(slot.recycleTimer);
+    slot.recycleTimer = setTimeout(() => {
+      if (!slot.busy) void this.discardWorker(slot);
+    }, this.options.recycleIdleMs ?? 5_000);
+    slot.recycleTimer.unref();
   }
 
   /** The slot's worker, started or switched to `langs` as needed. */
@@ -240,6 +251,7 @@ export class TesseractPool implements OcrEngine {
   private async discardWorker(slot: Slot): Promise<void> {
     const worker = slot.worker;
     slot.worker = undefined;
+    clearTimeout(slot.recycleTimer);
     slot.pages = 0;
     slot.largestPixels = 0;
     await worker?.terminate().catch(() => undefined);

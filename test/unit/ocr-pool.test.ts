@@ -97,20 +97,21 @@ describe('TesseractPool recycling', () => {
     dir = mkdtempSync(join(tmpdir(), 'jan-ocr-'));
     const languages = findInstalledLanguages();
     const langPath = prepareLangPath(dir, languages);
-    pool = new TesseractPool({ size: 1, langPath, installedLanguages: languages.map((l) => l.code), queueLimit: 3, recycleAbovePixels: 50_000 });
+    pool = new TesseractPool({ size: 1, langPath, installedLanguages: languages.map((l) => l.code), queueLimit: 3, recycleAbovePixels: 50_000, recycleIdleMs: 200 });
   });
   afterAll(async () => {
     await pool.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('keeps a worker after small images, and replaces it once idle after one over recycleAbovePixels', async () => {
+  it('keeps a worker after small images, and replaces it once idle for recycleIdleMs after one over recycleAbovePixels', async () => {
     const small = encodeImage(renderText(['small receipt'], { width: 300, height: 80, fontSize: 30, margin: 10 }), 'png'); // 24,000 px
     expect(words((await pool.recognize(small, ['eng'])).text)).toEqual(['small', 'receipt']);
     expect(pool.workerCount).toBe(1);
     const large = encodeImage(renderText(['a larger page of text'], { width: 600, height: 120, fontSize: 36, margin: 20 }), 'png'); // 72,000 px
     const both = await Promise.all([pool.recognize(large, ['eng']), pool.recognize(small, ['eng'])]);
     expect(both.map((result) => words(result.text))).toEqual([['a', 'larger', 'page', 'of', 'text'], ['small', 'receipt']]);
+    expect(pool.workerCount).toBe(1); // idle only since this very turn
     await vi.waitFor(() => expect(pool.workerCount).toBe(0));
     expect(words((await pool.recognize(small, ['eng'])).text)).toEqual(['small', 'receipt']);
     expect(pool.workerCount).toBe(1);
