@@ -48,6 +48,7 @@ function writes(conversationId: string): Send[] {
     { method: 'DELETE', path: `/v1/conversations/${conversationId}` },
     { path: '/v1/media/upload', headers: { 'content-type': upload.type }, body: upload.body },
     { path: '/v1/media/uploads', headers: { 'tus-resumable': '1.0.0', 'upload-length': '5' } },
+    { method: 'PATCH', path: '/v1/media/uploads/up_none', headers: { 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, body: 'hello' },
     { path: '/v1/import', headers: { 'content-type': 'application/x-ndjson' }, body: `${JSON.stringify({ type: 'project', id: 'proj_forged', name: 'forged', instruction: null, is_favorite: false, archived_at: null, created_at: 1, updated_at: 1 })}\n` },
     { path: '/v1/models/nope/load' },
     { path: '/dashboard/logout' },
