@@ -1,6 +1,7 @@
 /**
- * The one place the dashboard talks HTTP. Same origin as the API: the session cookie (set by the login link)
- * rides along by itself; an API key typed on the login screen is sent as a Bearer token instead.
+ * The one place the dashboard talks HTTP. Same origin as the API: the session cookie (set by the login link,
+ * or by `POST /auth/sessions` for an API key typed on the login screen) rides along by itself. `apiKey` sends a
+ * Bearer token instead, for callers that hold a key (tests, scripts); the dashboard itself never keeps one.
  */
 import { readSse, type SseEvent } from './sse.js';
 
@@ -29,6 +30,8 @@ export interface RequestInit2 {
   body?: unknown;
   signal?: AbortSignal;
   query?: Record<string, string | number | undefined>;
+  /** Sent as they are, after (and over) the default ones. */
+  headers?: Record<string, string>;
 }
 
 export interface Http {
@@ -66,7 +69,7 @@ export function createHttp(options: HttpOptions = {}): Http {
   };
 
   async function send(method: string, path: string, init: RequestInit2 = {}): Promise<Response> {
-    const h: Record<string, string> = { accept: 'application/json', ...headers() };
+    const h: Record<string, string> = { accept: 'application/json', ...headers(), ...init.headers };
     let body: string | undefined;
     if (init.body !== undefined) {
       body = JSON.stringify(init.body);

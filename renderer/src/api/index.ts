@@ -7,7 +7,7 @@ import { subscribeKpi, type KpiSubscription } from './kpi-stream.js';
 import { importModel } from './model-import.js';
 import type {
   ApiKeyCreated, ApiKeyList, Conversation, ConversationList, ExtractTextResult, Health, ItemInput, ItemList, KpiSnapshot, KpiWindow,
-  LanStatus, MediaFile, MediaFileList, Me, MetricsHistory, ModelEntry, ModelList, SlaReport,
+  LanStatus, MediaFile, MediaFileList, Me, MetricsHistory, ModelEntry, ModelList, SessionInfo, SlaReport,
 } from './types.js';
 import { uploadResumable } from './upload.js';
 
@@ -37,7 +37,12 @@ export function createApi(options: HttpOptions = {}) {
     http,
     health: () => http.json<Health>('GET', '/v1/health'),
     me: () => http.json<Me>('GET', '/auth/me'),
-    /** Clears the dashboard's session cookie. */
+    /**
+     * Logs this browser in with an API key: the server answers with an HttpOnly session cookie, so the key is
+     * sent once, here, and kept nowhere. A wrong key is an ApiError with status 401.
+     */
+    login: (apiKey: string) => http.json<SessionInfo>('POST', '/auth/sessions', { headers: { authorization: `Bearer ${apiKey}` } }),
+    /** Ends the dashboard session on the server and clears its cookie. */
     logout: () => http.json<void>('POST', '/dashboard/logout'),
     async capabilities(): Promise<Capabilities> {
       const doc = await http.json<{ paths: Record<string, Record<string, unknown>> }>('GET', '/v1/openapi.json');

@@ -3,7 +3,7 @@
  * Where the server has no schema yet, the shape is written here and says so.
  */
 import type { z } from 'zod';
-import type { ApiKeyCreated, ApiKeyInfo, ApiKeyList, Me } from '../../../server/api/auth.js';
+import type { ApiKeyCreated, ApiKeyInfo, ApiKeyList, Me, SessionInfo } from '../../../server/api/auth.js';
 import type { Conversation, ConversationList } from '../../../server/api/conversations.js';
 import type { Health } from '../../../server/api/health.js';
 import type { Item, ItemInput, ItemList } from '../../../server/api/items.js';
@@ -17,6 +17,7 @@ export type ModelEntry = z.infer<typeof Model>;
 export type ModelList = z.infer<typeof ModelList>;
 export type MediaFileList = z.infer<typeof MediaFileList>;
 export type Me = z.infer<typeof Me>;
+export type SessionInfo = z.infer<typeof SessionInfo>;
 export type ApiKeyCreated = z.infer<typeof ApiKeyCreated>;
 export type ApiKeyList = z.infer<typeof ApiKeyList>;
 export type ConversationList = z.infer<typeof ConversationList>;

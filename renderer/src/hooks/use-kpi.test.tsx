@@ -1,13 +1,15 @@
+import { QueryClientProvider } from '@tanstack/react-query';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { Profiler, type ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
 import { createApi, type Api, type KpiSnapshot, type KpiWindow } from '../api/index.js';
+import { createQueryClient } from '../api/query-client.js';
 import { column } from '../lib/kpi-series.js';
 import { KpiStore, sameJson, type KpiState } from '../lib/kpi-store.js';
 import { Caches } from '../pages/overview/System.js';
 import { Overview } from '../pages/Overview.js';
 import { HeadlineStats } from '../pages/overview/Traffic.js';
-import { capabilities, snapshot } from '../test/fixtures.js';
+import { capabilities, fakeFetch, snapshot } from '../test/fixtures.js';
 import { ApiProvider } from './api-context.js';
 import { KpiProvider, KpiStoreProvider, useKpi } from './use-kpi.js';
 
@@ -100,7 +102,8 @@ describe('KPI store and useKpi', () => {
 
   it('KpiProvider subscribes once per window, for admins only, and drops the old window\'s series', () => {
     const streams: { window: KpiWindow; push: (s: KpiSnapshot) => void; setLive: (live: boolean) => void; closed: boolean }[] = [];
-    const base = createApi();
+    // The Overview also asks for the model list (its first-run card): no fixture, so a 404 and no card.
+    const base = createApi({ fetch: fakeFetch({}) });
     const api: Api = {
       ...base,
       kpi: {
@@ -114,18 +117,22 @@ describe('KPI store and useKpi', () => {
     };
     const stream = capabilities('GET /v1/admin/metrics/stream');
     const { unmount } = render(
-      <ApiProvider api={api} capabilities={stream}>
-        <KpiProvider admin={false}><Overview /></KpiProvider>
-      </ApiProvider>,
+      <QueryClientProvider client={createQueryClient()}>
+        <ApiProvider api={api} capabilities={stream}>
+          <KpiProvider admin={false}><Overview /></KpiProvider>
+        </ApiProvider>
+      </QueryClientProvider>,
     );
     expect(streams).toEqual([]);
     expect(screen.getByRole('note').textContent).toContain('Live metrics: not available');
     unmount();
 
     render(
-      <ApiProvider api={api} capabilities={stream}>
-        <KpiProvider admin><Overview /></KpiProvider>
-      </ApiProvider>,
+      <QueryClientProvider client={createQueryClient()}>
+        <ApiProvider api={api} capabilities={stream}>
+          <KpiProvider admin><Overview /></KpiProvider>
+        </ApiProvider>
+      </QueryClientProvider>,
     );
     expect(streams.map((s) => [s.window, s.closed])).toEqual([['1m', false]]);
     act(() => {

@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useHashRoute } from '../lib/hash-route.js';
 import { capabilities, sseResponse } from '../test/fixtures.js';
@@ -82,10 +82,32 @@ describe('Chat playground', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
-  it('without a model it says where to put one, and cannot send', async () => {
-    renderPage(<RoutedChat />, { routes: chatServer({ models: [] }).routes, capabilities: capabilities('POST /v1/chat/completions') });
-    expect(await screen.findByText('No model yet')).toBeTruthy();
+  it('without a model it shows the first-run card (URL, key, where models come from), and cannot send', async () => {
+    const server = chatServer({ models: [] });
+    const created: unknown[] = [];
+    const routes = {
+      ...server.routes,
+      'POST /auth/api-keys': ({ body }: { body: unknown }) => {
+        created.push(body);
+        return { id: 'key_1', object: 'api_key', name: 'first app', prefix: 'sk_new', suffix: 'abcd', created_at: 1, expires_at: null, last_used_at: null, key: 'sk_new_secret_abcd' };
+      },
+    };
+    renderPage(<RoutedChat />, { routes, capabilities: capabilities('POST /v1/chat/completions', 'POST /auth/api-keys', 'POST /v1/models/import') });
+    const card = await screen.findByRole('region', { name: 'Welcome to Jan Server' });
+    expect(within(card).getByTestId('first-run-url').textContent).toBe(`${window.location.origin}/v1`);
+    expect(within(card).getByRole('button', { name: 'Copy the API URL' })).toBeTruthy();
+    fireEvent.click(within(card).getByRole('button', { name: 'Create an API key' }));
+    expect((await within(card).findByTestId('first-run-key')).textContent).toBe('sk_new_secret_abcd');
+    expect(created).toEqual([{ name: 'first app', expires_in_days: null }]);
+    expect(within(card).getByRole('link', { name: 'Import a model…' }).getAttribute('href')).toBe('#/models');
     expect((screen.getByLabelText('Message') as HTMLTextAreaElement).disabled).toBe(true);
+  });
+
+  it('with a model there is no first-run card', async () => {
+    renderPage(<RoutedChat />, { routes: chatServer().routes, capabilities: capabilities('POST /v1/chat/completions') });
+    await screen.findByRole('option', { name: 'tiny' });
+    expect(screen.getByText('Start a conversation')).toBeTruthy();
+    expect(screen.queryByRole('region', { name: 'Welcome to Jan Server' })).toBeNull();
   });
 
   it('reopens a saved conversation and sends its history with the next message', async () => {

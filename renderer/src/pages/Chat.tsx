@@ -2,6 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { queryKeys } from '../api/query-keys.js';
+import { FirstRunCard, useFirstRun } from '../components/FirstRunCard.js';
 import { EmptyState, ErrorNote, Unavailable } from '../components/Notes.js';
 import { useApi, useCapabilities } from '../hooks/api-context.js';
 import { href } from '../lib/hash-route.js';
@@ -50,6 +51,7 @@ export function Chat({ arg }: { arg: string | undefined }) {
   const api = useApi();
   const canChat = useCapabilities().has('POST', '/v1/chat/completions');
   const models = useQuery({ queryKey: queryKeys.models, queryFn: () => api.models.list() });
+  const firstRun = useFirstRun();
   const ids = (models.data?.data ?? []).map((m) => m.id);
   const [model, setModel] = useState(() => localStorage.getItem(MODEL_KEY) ?? '');
   const chosen = ids.includes(model) ? model : (ids[0] ?? '');
@@ -84,8 +86,8 @@ export function Chat({ arg }: { arg: string | undefined }) {
           {!canChat && <Unavailable what="Chat completions">This server has no <code>/v1/chat/completions</code>; conversations can still be read.</Unavailable>}
           <div className="messages" aria-live="polite">
             {chat.turns.length === 0 && !chat.loading && (
-              ids.length === 0 ? (
-                <EmptyState title="No model yet">Drop a <code>.gguf</code> file into the server's models folder (<code>./models</code> unless <code>JAN_MODELS_DIR</code> says otherwise) or import one on the <a href={href('models')}>Models</a> page.</EmptyState>
+              firstRun ? (
+                <FirstRunCard flat />
               ) : (
                 <EmptyState title="Start a conversation">Messages are saved as a conversation you can reopen from the list or the Conversations page.</EmptyState>
               )

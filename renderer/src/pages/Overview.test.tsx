@@ -1,6 +1,6 @@
-import { screen, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
-import { snapshot } from '../test/fixtures.js';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { capabilities, snapshot } from '../test/fixtures.js';
 import { renderPage } from '../test/render.js';
 import { Overview } from './Overview.js';
 
@@ -51,5 +51,38 @@ describe('Overview', () => {
     renderPage(<Overview />, { series: [idle] });
     expect(screen.getByText('No traffic in this window')).toBeTruthy();
     expect(screen.getByText('No requests in this window')).toBeTruthy();
+  });
+
+  describe('first run', () => {
+    const models = (ids: string[]) => () => ({
+      object: 'list',
+      data: ids.map((id) => ({ id, object: 'model', created: 1, owned_by: 'local', status: 'unloaded', size_bytes: 1, architecture: null, parameters: null, quantization: null, context_length: null, error: null })),
+    });
+    const newKey = { id: 'key_1', object: 'api_key', name: 'first app', prefix: 'sk_new', suffix: 'abcd', created_at: 1, expires_at: null, last_used_at: null, key: 'sk_new_secret_abcd' };
+
+    it('with no model, puts the first-run card above the figures: URL with copy, and a key made on the spot', async () => {
+      const writeText = vi.fn(() => Promise.resolve());
+      Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+      const created: unknown[] = [];
+      const routes = { 'GET /v1/models': models([]), 'POST /auth/api-keys': ({ body }: { body: unknown }) => (created.push(body), newKey) };
+      renderPage(<Overview />, { routes, series: [snapshot()], capabilities: capabilities('POST /auth/api-keys', 'POST /v1/models/import') });
+      const card = await screen.findByRole('region', { name: 'Welcome to Jan Server' });
+      expect(card.compareDocumentPosition(screen.getByRole('group', { name: 'Requests/s' })) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+      expect(within(card).getByTestId('first-run-url').textContent).toBe(`${window.location.origin}/v1`);
+      fireEvent.click(within(card).getByRole('button', { name: 'Copy the API URL' }));
+      await waitFor(() => expect(writeText).toHaveBeenCalledWith(`${window.location.origin}/v1`));
+      fireEvent.click(within(card).getByRole('button', { name: 'Create an API key' }));
+      expect((await within(card).findByTestId('first-run-key')).textContent).toBe('sk_new_secret_abcd');
+      expect(created).toEqual([{ name: 'first app', expires_in_days: null }]);
+      expect(within(card).getByRole('link', { name: 'Import a model…' }).getAttribute('href')).toBe('#/models');
+    });
+
+    it('with a model, shows no first-run card', async () => {
+      const { calls } = renderPage(<Overview />, { routes: { 'GET /v1/models': models(['tiny']) }, series: [snapshot()] });
+      await waitFor(() => expect(calls).toContain('GET /v1/models'));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(screen.queryByRole('region', { name: 'Welcome to Jan Server' })).toBeNull();
+      expect(screen.getByRole('group', { name: 'Requests/s' })).toBeTruthy();
+    });
   });
 });

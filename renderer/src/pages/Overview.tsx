@@ -1,7 +1,9 @@
 /**
  * The guide's Main Dashboard: live figures from the KPI stream, newest snapshot plus the last 10 minutes.
- * This page selects only whether there is anything to show; every panel selects its own figures.
+ * This page selects only whether there is anything to show; every panel selects its own figures. While the
+ * server has no model, the first-run card comes first.
  */
+import { FirstRunCard, useFirstRun } from '../components/FirstRunCard.js';
 import { EmptyState, Unavailable } from '../components/Notes.js';
 import { useKpi, useKpiStore } from '../hooks/use-kpi.js';
 import { duration } from '../lib/format.js';
@@ -28,6 +30,7 @@ export function Overview() {
   const available = useKpi(selectAvailable);
   const window = useKpi(selectWindow);
   const started = useKpi(selectStarted);
+  const firstRun = useFirstRun();
   return (
     <div className="page">
       <div className="page-head">
@@ -37,6 +40,7 @@ export function Overview() {
         </div>
         {available && <WindowPicker value={window} onChange={store.setWindow} />}
       </div>
+      {firstRun && <FirstRunCard />}
       {!available ? (
         <Unavailable what="Live metrics">This server has no KPI stream (<code>/v1/admin/metrics/stream</code>); its raw figures are at <a href="/metrics">/metrics</a>.</Unavailable>
       ) : !started ? (
