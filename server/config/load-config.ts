@@ -19,7 +19,8 @@ export interface LoadConfigOptions {
   overrides?: Partial<Config>;
 }
 
-function defaultPlatform(): PlatformDefaults {
+/** This machine's facts for OS-dependent defaults (also shown by `--help`). */
+export function defaultPlatform(): PlatformDefaults {
   return { dataDir: envPaths('jan-server', { suffix: '' }).data, cwd: process.cwd() };
 }
 
@@ -34,7 +35,9 @@ function parseFlags(argv: readonly string[]): Map<string, string> {
     const arg = argv[i]!;
     const eq = arg.indexOf('=');
     const name = eq === -1 ? arg : arg.slice(0, eq);
-    if (!known.has(name)) throw new ConfigError(`Unknown option ${name}. Known options: ${[...known].join(', ')}`);
+    if (!known.has(name)) {
+      throw new ConfigError(`Unknown option ${name}. Known options: ${[...known].join(', ')}. Run with --help to see what each does.`);
+    }
     const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
     if (value === undefined) throw new ConfigError(`Option ${name} needs a value`);
     flags.set(name, value);

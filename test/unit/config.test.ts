@@ -76,6 +76,18 @@ describe('loadConfig', () => {
     expect(configError(() => load({ argv: ['--port'] })).message).toBe('Option --port needs a value');
   });
 
+  it('points to --help when an option is unknown', () => {
+    expect(configError(() => load({ argv: ['--prot', '1'] })).message).toMatch(/^Unknown option --prot\. .*\. Run with --help to see what each does\.$/);
+    expect(configError(() => load({ argv: ['--port'] })).message).not.toContain('--help');
+  });
+
+  it('reads the log format: text (the default) or json', () => {
+    expect(load().logFormat).toBe('text');
+    expect(load({ env: { JAN_LOG_FORMAT: 'json' } }).logFormat).toBe('json');
+    expect(load({ env: { JAN_LOG_FORMAT: 'json' }, argv: ['--log-format=text'] }).logFormat).toBe('text');
+    expect(configError(() => load({ argv: ['--log-format', 'pretty'] })).message).toMatch(/^Invalid JAN_LOG_FORMAT \/ --log-format = "pretty"/);
+  });
+
   it('names the env var and the flag of an invalid value', () => {
     const cases: Array<[Record<string, string>, string[], RegExp]> = [
       [{ JAN_PORT: 'abc' }, [], /^Invalid JAN_PORT \/ --port = "abc": /],
