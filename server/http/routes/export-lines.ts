@@ -25,7 +25,7 @@ const LINE_TYPES = /^application\/(x-ndjson|jsonl|x-jsonlines|json)\s*(;|$)/i;
  */
 const READ_AHEAD_BYTES = 8 * 1024 * 1024;
 /** The counter inflates this much per event-loop turn (a turn per piece, so large pieces: few turns per GiB). */
-const COUNT_PIECE_BYTES = 8 * 1024 * 1024;
+const COUNT_PIECE_BYTES = 1024 * 1024;
 /**
  * The line reader lets the event loop run after this long: lines already inflated are handed over without
  * one (promise continuations only), and the counter and every other request need turns.
