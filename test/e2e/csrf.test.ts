@@ -71,7 +71,7 @@ describe.skipIf(!hasChromium)('CSRF from another origin (Chromium)', () => {
       if (response.url().startsWith(env.server.url) && response.request().method() === 'POST') writes.push(response);
     });
     await page.goto(attackerUrl);
-    await page.waitForFunction(() => document.title === 'sent');
+    await page.waitForFunction("document.title === 'sent'");
     for (let waited = 0; writes.length < WRITES && waited < 10_000; waited += 100) await page.waitForTimeout(100);
 
     // Chromium keeps no body for some of them (opaque no-cors answers, replaced frames): what it kept is checked.
@@ -93,7 +93,7 @@ describe.skipIf(!hasChromium)('CSRF from another origin (Chromium)', () => {
     await page.goto(`${env.server.url}/auth/me`);
     const own = await page.evaluate(async () => {
       const res = await fetch('/v1/conversations', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title":"from the dashboard"}' });
-      return [res.status, (await res.json()).title];
+      return [res.status, ((await res.json()) as { title: string }).title];
     });
     expect(own).toEqual([200, 'from the dashboard']);
     await context.close();
