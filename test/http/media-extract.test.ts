@@ -18,7 +18,19 @@ describe('POST /v1/media/files/{id}/extract-text', () => {
   };
   const ocrPages = async () => Object.fromEntries((await server.services.metrics.ocrPages.get()).values.map((v) => [v.labels.source, v.value]));
 
+  /**
+   * The larger files, made before the server starts: making one blocks this process for a while (seconds on a
+   * loaded machine), and a keep-alive socket the server closes meanwhile would be reused unnoticed (ECONNRESET).
+   */
+  const files = {} as { strip: Buffer; largeJpeg: Buffer; abandoned: Buffer };
+
   beforeAll(async () => {
+    const lines = Array.from({ length: 30 }, (_, i) => `Line ${i} of the abandoned report that takes a while to read`);
+    files.abandoned = scannedPdf(Array.from({ length: 4 }, () => renderText(lines, { width: 1240, height: 1754, fontSize: 26, margin: 80 })), 150);
+    // 14,400 x 200 pt: 12.5 Mpx at 150 dpi; within 3 Mpx at ~73 dpi.
+    files.strip = scannedPdf([renderText(['Poster strip two hundred inches wide'], { width: 7200, height: 100, fontSize: 60 })], 36);
+    const large = renderText(['Large photo of a notice', 'Closed on Sunday'], { width: 2400, height: 1500, fontSize: 110, margin: 120 }); // 3.6 Mpx
+    files.largeJpeg = encodeImage(large, 'jpeg');
     server = await startTestServer({ ocrWorkers: 1, ocrMaxPagePixels: 3_000_000 });
     token = await server.guestToken();
   });
@@ -88,27 +100,20 @@ describe('POST /v1/media/files/{id}/extract-text', () => {
     expect(res.json).toMatchObject({ text: 'Plain notes\nwith two lines\n', confidence: 1, pages: [{ page: 1, source: 'text-layer', confidence: 1 }] });
   });
   it('OCRs a 14,400 pt wide page at the resolution that fits the page cap', async () => {
-    // 14,400 x 200 pt: 12.5 Mpx at 150 dpi; within 3 Mpx at ~73 dpi.
-    const strip = renderText(['Poster strip two hundred inches wide'], { width: 7200, height: 100, fontSize: 60 });
-    const res = await uploadAndExtract(scannedPdf([strip], 36), 'strip.pdf');
+    const res = await uploadAndExtract(files.strip, 'strip.pdf');
     expect(res.status).toBe(200);
     expect(res.json.pages).toEqual([{ page: 1, text: expect.any(String), confidence: expect.any(Number), source: 'ocr' }]);
     expect(words(res.json.text)).toEqual(['poster', 'strip', 'two', 'hundred', 'inches', 'wide']);
   });
 
   it('scales an image over the page cap down before OCR, and reads a BMP through the canvas', async () => {
-    const large = renderText(['Large photo of a notice', 'Closed on Sunday'], { width: 2400, height: 1500, fontSize: 110, margin: 120 }); // 3.6 Mpx
-    const res = await uploadAndExtract(encodeImage(large, 'jpeg'), 'large.jpg');
+    const res = await uploadAndExtract(files.largeJpeg, 'large.jpg'); // 3.6 Mpx
     expect(res.status).toBe(200);
     expect(words(res.json.text)).toEqual(['large', 'photo', 'of', 'a', 'notice', 'closed', 'on', 'sunday']);
     const bmp = await uploadAndExtract(encodeImage(renderText(['Bitmap from an old scanner'], { width: 700 }), 'bmp'), 'old.bmp');
     expect(words(bmp.json.text)).toEqual(['bitmap', 'from', 'an', 'old', 'scanner']);
   });
 
-  const longScan = (pages: number, label: string) => {
-    const lines = Array.from({ length: 30 }, (_, i) => `Line ${i} of the ${label} report that takes a while to read`);
-    return scannedPdf(Array.from({ length: pages }, () => renderText(lines, { width: 1240, height: 1754, fontSize: 26, margin: 80 })), 150);
-  };
   const startExtract = (id: string, signal: AbortSignal) => {
     const pending = fetch(`${server.url}/v1/media/files/${id}/extract-text`, {
       method: 'POST', headers: { ...bearer(token), 'content-type': 'application/json' }, body: '{}', signal,
@@ -119,11 +124,11 @@ describe('POST /v1/media/files/{id}/extract-text', () => {
   const load = () => server.services.textExtraction.ocrLoad;
 
   it('stops the work of a request whose client goes away: the OCR queue empties, no worker stays busy, the next extraction works', async () => {
-    const { id } = (await uploadFile(server, token, longScan(4, 'abandoned'), 'abandoned.pdf')).json;
+    const { id } = (await uploadFile(server, token, files.abandoned, 'abandoned.pdf')).json;
     const before = await ocrPages();
     const client = new AbortController();
     const pending = startExtract(id, client.signal);
-    await vi.waitFor(() => expect([load().busyWorkers, load().queueDepth > 0]).toEqual([1, true]), { timeout: 15_000 });
+    await vi.waitFor(() => expect([load().busyWorkers, load().queueDepth > 0]).toEqual([1, true]), { timeout: 30_000 });
     client.abort();
     await expect(pending).rejects.toThrow();
     await vi.waitFor(() => expect(load()).toEqual({ queueDepth: 0, busyWorkers: 0, pdfJobs: 0 }), { timeout: 10_000 });
@@ -133,7 +138,7 @@ describe('POST /v1/media/files/{id}/extract-text', () => {
     const next = await uploadAndExtract(encodeImage(renderText(['Still reading after that']), 'png'), 'next.png');
     expect(next.status).toBe(200);
     expect(words(next.json.text)).toEqual(['still', 'reading', 'after', 'that']);
-  }, 40_000);
+  }, 90_000); // timeouts for a loaded 2-core machine; unloaded it takes ~3 s
 
   it('keeps an extraction running while another identical request still waits for it', async () => {
     const page = renderText(['Shared letter from Bergen'], { width: 1240, height: 300, fontSize: 42, margin: 60 });
@@ -141,12 +146,12 @@ describe('POST /v1/media/files/{id}/extract-text', () => {
     const leaving = new AbortController();
     const staying = server.request(`/v1/media/files/${id}/extract-text`, { method: 'POST', token, body: {} });
     const left = startExtract(id, leaving.signal);
-    await vi.waitFor(() => expect(load().busyWorkers).toBe(1), { timeout: 15_000 });
+    await vi.waitFor(() => expect(load().busyWorkers).toBe(1), { timeout: 30_000 });
     leaving.abort();
     await expect(left).rejects.toThrow();
     const res = await staying;
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ cached: false, pages: [{ source: 'ocr' }, { source: 'ocr' }] });
     expect(words(res.json.text)).toEqual(['shared', 'letter', 'from', 'bergen', 'shared', 'letter', 'from', 'bergen']);
-  }, 30_000);
+  }, 60_000);
 });

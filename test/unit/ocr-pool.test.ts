@@ -37,7 +37,7 @@ describe('TesseractPool', () => {
       expect(result.confidence).toBeGreaterThan(0.8);
       expect(result.confidence).toBeLessThanOrEqual(1);
     }
-  });
+  }, 60_000); // six pages: far more than the default 20 s allows on a loaded 2-core machine
 
   it('rejects a corrupt image as bad input and keeps the worker', async () => {
     const png = encodeImage(canvas, 'png');
