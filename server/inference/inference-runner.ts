@@ -17,6 +17,8 @@ import type { ModelsService } from '../models/index.js';
 export interface InferenceJob {
   readonly modelId: string;
   readonly promptTokens: number;
+  /** Leading prompt tokens the slot's KV cache already holds (the result's `cachedTokens`, known before generating). */
+  readonly cachedTokens: number;
   generate(options: Omit<GenerateOptions, 'signal'>): Promise<GenerationResult>;
   cancel(): void;
 }
@@ -52,6 +54,7 @@ export class InferenceRunner {
       return {
         modelId: lease.id,
         promptTokens: prompt.tokenCount,
+        cachedTokens: lease.model.cachedPrefix(slot.slot, prompt),
         cancel: () => done || finish(),
         generate: async (options) => {
           if (done) throw new Error('an inference job runs once');

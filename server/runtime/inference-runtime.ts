@@ -113,6 +113,8 @@ export interface GenerationResult {
   /** Prompt tokens that were already in the slot's KV cache and were not evaluated again. */
   cachedTokens: number;
   completionTokens: number;
+  /** The `stop` string that ended the generation, as the request gave it (only when one did). */
+  stopSequence?: string;
 }
 
 export interface EmbeddingResult {

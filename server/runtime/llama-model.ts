@@ -43,6 +43,16 @@ function finishReasonOf(stopReason: string): FinishReason {
   return 'stop';
 }
 
+/** The request's stop string that ended a generation, when node-llama-cpp says one did. */
+function stopSequenceOf(
+  metadata: { stopReason: string; customStopTrigger?: readonly (string | Token)[] },
+  stops: readonly string[] | undefined,
+): { stopSequence?: string } {
+  if (metadata.stopReason !== 'customStopTrigger' || !metadata.customStopTrigger) return {};
+  const text = metadata.customStopTrigger.filter((part): part is string => typeof part === 'string').join('');
+  return { stopSequence: stops?.find((stop) => stop === text) ?? text };
+}
+
 function unitLength(vector: readonly number[]): number[] {
   const norm = Math.hypot(...vector);
   return norm === 0 ? [...vector] : vector.map((x) => x / norm);
@@ -188,7 +198,7 @@ export class LlamaLoadedModel implements LoadedModel {
       finishReason = 'tool_calls';
       return { text: '', finishReason, toolCalls };
     }
-    return { text: response.response, finishReason, toolCalls };
+    return { text: response.response, finishReason, toolCalls, ...stopSequenceOf(response.metadata, options.stop) };
   }
 
   private async runCompletion(slot: number, prepared: CompletionPrepared, options: GenerateOptions, maxTokens: number) {
@@ -201,7 +211,10 @@ export class LlamaLoadedModel implements LoadedModel {
       }),
     );
     if (!response) return { text: '', finishReason: 'aborted' as const, toolCalls: [] };
-    return { text: response.response, finishReason: finishReasonOf(response.metadata.stopReason), toolCalls: [] };
+    return {
+      text: response.response, finishReason: finishReasonOf(response.metadata.stopReason), toolCalls: [],
+      ...stopSequenceOf(response.metadata, options.stop),
+    };
   }
 
   private grammarFor(format: OutputFormat | undefined): Promise<LlamaGrammar | undefined> {

@@ -3,7 +3,8 @@
  * instant and controllable, with no native code.
  *
  * - One character is one token. A chat prompt renders as `role: text\n` per turn plus `assistant: `.
- * - The reply is `script.reply(prompt)` (default "Hello from the script."), cut by `stop` and `maxTokens`.
+ * - The reply is `script.reply(prompt)` (default "Hello from the script."), cut by `stop` (the result names the
+ *   stop string that cut it, as `stopSequence`) and `maxTokens`.
  * - `hold()` makes every generation wait before its first token until the returned function is called, so
  *   tests can fill slots and the queue deterministically, without timers.
  * - Every prepared prompt and generation is recorded for assertions.
@@ -102,13 +103,18 @@ class ScriptedModel implements LoadedModel {
     }
     let full = options.format && options.format.type !== 'text' ? this.runtime.jsonReply : this.runtime.reply(p);
     let finishReason: GenerationResult['finishReason'] = 'stop';
+    let stopSequence: string | undefined;
     for (const stop of options.stop ?? []) {
       const at = full.indexOf(stop);
-      if (at !== -1) full = full.slice(0, at);
+      if (at !== -1) {
+        full = full.slice(0, at);
+        stopSequence = stop;
+      }
     }
     if (full.length > options.maxTokens) {
       full = full.slice(0, options.maxTokens);
       finishReason = 'length';
+      stopSequence = undefined;
     }
     let text = '';
     for (const ch of full) {
@@ -118,7 +124,8 @@ class ScriptedModel implements LoadedModel {
       await new Promise((resolve) => setImmediate(resolve));
     }
     // Like a real model, the end-of-sequence token counts as generated when the reply ends by itself.
-    return { text, finishReason, toolCalls: [], completionTokens: text.length + (finishReason === 'stop' ? 1 : 0) };
+    const stopped = stopSequence !== undefined && { stopSequence };
+    return { text, finishReason, toolCalls: [], completionTokens: text.length + (finishReason === 'stop' ? 1 : 0), ...stopped };
   }
 
   async embed(inputs: string[]): Promise<EmbeddingResult> {
