@@ -11,6 +11,7 @@ import compress from 'koa-compress';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
 import { mountEndpoint } from './http/endpoint.js';
+import { anthropicErrors } from './http/middleware/anthropic-errors.js';
 import { errorHandler } from './http/middleware/error-handler.js';
 import { hostCheck } from './http/middleware/host-check.js';
 import { limits } from './http/middleware/limits.js';
@@ -42,6 +43,8 @@ export function createApp({ config, services, logger, requestArrival }: AppDeps)
   app
     .use(recordMetrics(services.metrics, requestArrival))
     .use(requestContext())
+    // Outside the error handler: rewrites its envelope into Anthropic's error shape on /v1/messages*.
+    .use(anthropicErrors())
     .use(errorHandler(logger, () => services.diskSpace.reportFull()))
     .use(hostCheck(config.allowedHosts, () => services.lan.allowedHostnames()))
     .use(

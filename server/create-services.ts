@@ -17,6 +17,7 @@ import { LanAccessService } from './lan/index.js';
 import { createJobs, createOperations } from './lifecycle/index.js';
 import { createMediaServices } from './media/index.js';
 import { createAnalysisService } from './analysis/index.js';
+import { createAnthropicMessages } from './anthropic/index.js';
 import { createInferenceServices, type InferenceDeps } from './inference/index.js';
 import { ProjectsService } from './conversations/index.js';
 
@@ -65,6 +66,7 @@ export function createServices(store: Store, config: Config, metrics: Metrics, v
     lan,
     ...mediaServices,
     ...inferenceServices,
+    anthropic: createAnthropicMessages(metrics, { models: inferenceServices.models }),
     analysis: createAnalysisService(config, metrics, { models: inferenceServices.models, conversations, items, textExtraction: mediaServices.textExtraction }),
     ...createKpiServices(store, config, metrics, {
       logger: inference.logger,

@@ -41,6 +41,8 @@ export interface Endpoint<B = unknown, Q = unknown, P = unknown> {
   /** Success status (default 200) and the response schema, for OpenAPI. */
   status?: number;
   response?: z.ZodType;
+  /** The error body's schema, for OpenAPI, on a route that answers errors in another API's shape (Anthropic's). */
+  errorResponse?: z.ZodType;
   /** Overrides the configured request timeout (capped at 60 s). */
   timeoutMs?: number;
   /** Returns the response body; `undefined` means the handler set `ctx` itself. */

@@ -20,7 +20,8 @@ function parameters(schema: z.ZodType | undefined, where: 'query' | 'path') {
   }));
 }
 
-const errorResponse = { description: 'Error', content: { 'application/json': { schema: jsonSchema(ErrorEnvelope, 'output') } } };
+const errorResponseOf = (schema: z.ZodType) => ({ description: 'Error', content: { 'application/json': { schema: jsonSchema(schema, 'output') } } });
+const errorResponse = errorResponseOf(ErrorEnvelope);
 
 export function buildOpenApiDocument(routes: readonly Route[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -38,7 +39,7 @@ export function buildOpenApiDocument(routes: readonly Route[], version: string) 
         [status]: ep.response
           ? { description: 'Success', content: { 'application/json': { schema: jsonSchema(ep.response, 'output') } } }
           : { description: 'Success' },
-        default: errorResponse,
+        default: ep.errorResponse ? errorResponseOf(ep.errorResponse) : errorResponse,
       },
     };
   }

@@ -4,7 +4,7 @@
  *
  * Framing: `data: <json>\n\n`, or `event: <name>\ndata: <json>\n\n` for named events (the Responses API);
  * chat and completions end with `data: [DONE]\n\n`. An error after the headers are out is sent as one
- * `data: {"error":…}` frame (the OpenAI envelope), and the stream ends.
+ * `data: {"error":…}` frame (the OpenAI envelope, or the route's own `errorFrame`), and the stream ends.
  *
  * The producer runs after the handler has returned, so the request timeout covers the wait for a slot but
  * never cuts a stream that has started; a client that goes away aborts the request's signal, which stops
@@ -25,6 +25,8 @@ export interface SseOptions {
   logger?: Logger;
   /** The producer failed for lack of disk space (SQLITE_FULL, ENOSPC, EDQUOT); the frame says 507. */
   onStorageFull?: () => void;
+  /** The error frame in another API's shape (Anthropic's `event: error`); default OpenAI's `data: {"error":…}`. */
+  errorFrame?: (error: AppError) => { data: unknown; event?: string };
 }
 
 function frame(data: unknown, event?: string): string {
@@ -64,7 +66,8 @@ export function streamEvents(ctx: AppContext, produce: SseProducer, options: Sse
         ? error
         : new AppError(500, 'server_error', 'The server had an error while generating the response.', { code: 'internal_error' }));
       if (!(error instanceof AppError)) options.logger?.error({ err: error, requestId: ctx.state.requestId }, 'stream failed');
-      send(errorEnvelope(appError));
+      const errorFrame = options.errorFrame?.(appError) ?? { data: errorEnvelope(appError) };
+      send(errorFrame.data, errorFrame.event);
     } finally {
       options.metrics?.activeStreams.dec();
       if (!res.writableEnded) res.end();

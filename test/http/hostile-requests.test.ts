@@ -1,7 +1,8 @@
 /**
  * Every route of the route table gets malformed input — invalid JSON, values of the wrong type, huge
  * strings, arrays instead of objects, null bytes, hostile path ids — and must answer a 4xx with exactly the
- * error envelope. Afterwards the server still answers and the data made before is unchanged.
+ * error envelope (or the error body the route declares, e.g. Anthropic's). Afterwards the server still
+ * answers and the data made before is unchanged.
  *
  * The attacks are derived from each endpoint's own schemas, so new routes are covered as they are added.
  */
@@ -80,11 +81,13 @@ describe('hostile requests against every route', () => {
     });
   }
 
-  function expectRejected(res: RawResponse, what: string): void {
+  /** The error body is the route's: OpenAI's envelope, or the schema it declares (Anthropic's on /v1/messages). */
+  function expectRejected(res: RawResponse, what: string, ep?: AnyEndpoint): void {
     expect(res.status, `${what}: ${res.body.toString('utf8').slice(0, 300)}`).toBeGreaterThanOrEqual(400);
     expect(res.status, what).toBeLessThan(500);
     expect(res.headers['content-type'] ?? '', what).toMatch(/^application\/json/);
-    expectEnvelopeShape(res.json);
+    if (ep?.errorResponse) expect(ep.errorResponse.safeParse(res.json).success, `${what}: ${JSON.stringify(res.json)}`).toBe(true);
+    else expectEnvelopeShape(res.json);
   }
 
   const bodyRoutes = routes.filter(([, , ep]) => ep.body !== undefined);
@@ -100,10 +103,10 @@ describe('hostile requests against every route', () => {
 
   describe.each(bodyRoutes.map(([method, path, ep]) => ({ method, path, ep })))('$method $path body', ({ method, path, ep }) => {
     it('rejects invalid JSON, raw null bytes, JSON that is not an object, and deep nesting in any property', async () => {
-      for (const body of [...INVALID_JSON, ...NOT_OBJECTS]) expectRejected(await send(method, pathFor(path), ep, body), label(body));
+      for (const body of [...INVALID_JSON, ...NOT_OBJECTS]) expectRejected(await send(method, pathFor(path), ep, body), label(body), ep);
       for (const name of Object.keys(shapeOf(ep.body))) {
         const body = `{${JSON.stringify(name)}:${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
-        expectRejected(await send(method, pathFor(path), ep, body), `${name} nested 20,000 deep`);
+        expectRejected(await send(method, pathFor(path), ep, body), `${name} nested 20,000 deep`, ep);
       }
     });
 
@@ -114,11 +117,11 @@ describe('hostile requests against every route', () => {
       expect(wrong.length).toBeGreaterThan(0);
       for (const { name, value } of wrong) {
         const body = JSON.stringify({ [name]: value });
-        expectRejected(await send(method, pathFor(path), ep, body), `${name} = ${label(JSON.stringify(value))}`);
+        expectRejected(await send(method, pathFor(path), ep, body), `${name} = ${label(JSON.stringify(value))}`, ep);
       }
       const { name, value } = wrong[0]!;
       const polluting = `{"__proto__":{"role":"admin"},"constructor":{"prototype":{"polluted":1}},${JSON.stringify(name)}:${JSON.stringify(value)}}`;
-      expectRejected(await send(method, pathFor(path), ep, polluting), '__proto__');
+      expectRejected(await send(method, pathFor(path), ep, polluting), '__proto__', ep);
       expect(({} as Record<string, unknown>).role).toBeUndefined();
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     });
@@ -126,10 +129,10 @@ describe('hostile requests against every route', () => {
     it('rejects a body over the limit, and a non-JSON Content-Type', async () => {
       const huge = JSON.stringify({ [Object.keys(shapeOf(ep.body))[0] ?? 'x']: 'y'.repeat(BODY_LIMIT) });
       const tooLarge = await send(method, pathFor(path), ep, huge);
-      expectRejected(tooLarge, 'over the limit');
+      expectRejected(tooLarge, 'over the limit', ep);
       expect(tooLarge.status).toBe(413);
       const typed = await send(method, pathFor(path), ep, '{}', { 'content-type': 'text/plain' });
-      expectRejected(typed, 'text/plain');
+      expectRejected(typed, 'text/plain', ep);
       expect(typed.status).toBe(415);
     });
   });
@@ -139,7 +142,7 @@ describe('hostile requests against every route', () => {
       for (const param of [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!)) {
         for (const value of HOSTILE_IDS) {
           const body = ep.body ? '{}' : undefined;
-          expectRejected(await send(method, pathFor(path, { param, value }), ep, body), `${param} = ${label(value)}`);
+          expectRejected(await send(method, pathFor(path, { param, value }), ep, body), `${param} = ${label(value)}`, ep);
         }
       }
     });
@@ -149,7 +152,7 @@ describe('hostile requests against every route', () => {
     it('rejects 10 KB values and repeated parameters', async () => {
       for (const name of Object.keys(shapeOf(ep.query))) {
         for (const query of [`${name}=${'q'.repeat(10_240)}`, `${name}=1&${name}=2`]) {
-          expectRejected(await send(method, `${pathFor(path)}?${query}`, ep), label(query));
+          expectRejected(await send(method, `${pathFor(path)}?${query}`, ep), label(query), ep);
         }
       }
     });
@@ -168,9 +171,9 @@ describe('hostile requests against every route', () => {
   });
 
   it('every non-public route refuses a request without credentials with a 401 envelope', async () => {
-    for (const [method, path] of privateRoutes) {
+    for (const [method, path, ep] of privateRoutes) {
       const res = await rawRequest(server.url, { method, path: pathFor(path), headers: { 'content-type': 'application/json' }, body: '{}' });
-      expectRejected(res, `${method} ${path}`);
+      expectRejected(res, `${method} ${path}`, ep);
       expect(res.status, `${method} ${path}`).toBe(401);
     }
   });
