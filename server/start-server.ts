@@ -81,7 +81,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   // node-llama-cpp itself is loaded when the first model is, never at start.
   const threads = config.threads === 'auto' ? defaultThreads() : config.threads;
   const runtime = options.runtime ?? new LlamaRuntime({ threads, gpu: config.gpu, logger });
-  const services = createServices(store, config, metrics, version, ocr, { runtime, threads, logger });
+  const services = createServices(store, config, metrics, version, ocr, { runtime, threads, logger, version });
   // Stamps each request with when it reached the server, so that latency includes waiting on a busy loop.
   const arrivals = createArrivalClock();
   const app = createApp({ config, services, logger, requestArrival: arrivals.arrivalOf });

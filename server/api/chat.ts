@@ -98,7 +98,8 @@ export const ChatCompletionBody = z.object({
   tools: z.array(ChatTool).max(128).nullish(),
   tool_choice: ToolChoice.nullish(),
   parallel_tool_calls: z.boolean().nullish(),
-  logprobs: z.boolean().nullish(),
+  logprobs: z.boolean().nullish().describe('Not supported: `true` is refused (400 unsupported_value).'),
+  top_logprobs: z.number().int().min(0).max(20).nullish().describe('Not supported: above 0 it is refused (400 unsupported_value).'),
   conversation: ConversationRef.nullish(),
   store: z.boolean().nullish(),
 });
@@ -119,7 +120,7 @@ export const ChatCompletion = z.object({
   object: z.literal('chat.completion'),
   created: z.number().int(),
   model: z.string(),
-  system_fingerprint: z.string().nullable(),
+  system_fingerprint: z.string().describe('`fp_…`: changes with the server version and the model.'),
   choices: z.array(
     z.object({
       index: z.number().int(),

@@ -10,7 +10,7 @@ export const CompletionBody = z.object({
   max_tokens: z.number().int().min(1).nullish(),
   echo: z.boolean().nullish(),
   suffix: z.string().nullish(),
-  logprobs: z.number().int().nullish(),
+  logprobs: z.number().int().nullish().describe('Not supported: any number is refused (400 unsupported_value).'),
   best_of: z.number().int().nullish(),
 });
 export type CompletionBody = z.infer<typeof CompletionBody>;
@@ -20,7 +20,7 @@ export const Completion = z.object({
   object: z.literal('text_completion'),
   created: z.number().int(),
   model: z.string(),
-  system_fingerprint: z.string().nullable(),
+  system_fingerprint: z.string(),
   choices: z.array(z.object({ text: z.string(), index: z.number().int(), logprobs: z.null(), finish_reason: FinishReason })),
   usage: Usage,
 });

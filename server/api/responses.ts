@@ -57,6 +57,8 @@ export const ResponseCreateBody = z.object({
   text: z.object({ format: TextFormat.nullish() }).nullish(),
   metadata: Metadata.nullish(),
   user: z.string().max(256).optional(),
+  top_logprobs: z.number().int().min(0).max(20).nullish().describe('Not supported: above 0 it is refused (400 unsupported_value).'),
+  include: z.array(z.string().max(256)).max(32).nullish().describe('`message.output_text.logprobs` is refused (400 unsupported_value); other values are accepted.'),
 });
 export type ResponseCreateBody = z.infer<typeof ResponseCreateBody>;
 
@@ -70,12 +72,13 @@ export const ResponseObject = z.looseObject({
   usage: z
     .object({
       input_tokens: z.number().int(),
-      input_tokens_details: z.object({ cached_tokens: z.number().int() }),
+      input_tokens_details: z.object({ cached_tokens: z.number().int(), cache_write_tokens: z.number().int().describe('Always 0: llama.cpp reports no cache writes.') }),
       output_tokens: z.number().int(),
       output_tokens_details: z.object({ reasoning_tokens: z.number().int() }),
       total_tokens: z.number().int(),
     })
-    .nullable(),
+    .optional()
+    .describe('Left out while the response is in progress.'),
 });
 
 export const ResponsePath = z.object({ id: z.string().min(1).max(128) });

@@ -8,10 +8,12 @@ import type { ChatCompletionBody } from '../api/chat.js';
 import type { GenerationResult, ToolSpec } from '../runtime/inference-runtime.js';
 import { ConversationLink, type ConversationContext } from './conversation-link.js';
 import { abortReason } from './abort-reason.js';
+import { refuseChatLogprobs } from './logprobs.js';
 import { generatedId, nowSeconds } from './generated-ids.js';
 import { chatMessagesToTurns, contentText, itemsToTurns, titleFrom, turnItems, type ToolCallWithId } from './chat-messages.js';
 import { maxTokens, outputFormat, samplingOptions, toolUse } from './sampling-options.js';
 import type { InferenceJob, InferenceRunner } from './inference-runner.js';
+import type { Fingerprinter } from './system-fingerprint.js';
 
 /** Writes one event of a stream (`data:` JSON, optionally named). Services produce; http/sse.ts frames. */
 export type SseSend = (data: unknown, event?: string) => void;
@@ -59,10 +61,12 @@ export class ChatService {
   constructor(
     private readonly runner: InferenceRunner,
     private readonly link: ConversationLink,
+    private readonly fingerprint: Fingerprinter,
     private readonly documents?: DocumentExpander,
   ) {}
 
   private async start(userId: string, body: ChatCompletionBody, signal: AbortSignal): Promise<Started> {
+    refuseChatLogprobs(body);
     const options = {
       ...samplingOptions(body),
       maxTokens: maxTokens(body.max_completion_tokens, body.max_tokens),
@@ -109,7 +113,7 @@ export class ChatService {
       object: 'chat.completion' as const,
       created: nowSeconds(),
       model: started.job.modelId,
-      system_fingerprint: null,
+      system_fingerprint: this.fingerprint(started.job.modelId),
       choices: [
         {
           index: 0,
@@ -131,7 +135,10 @@ export class ChatService {
   async stream(userId: string, body: ChatCompletionBody, signal: AbortSignal): Promise<SseProducer> {
     const started = await this.start(userId, body, signal);
     const includeUsage = body.stream_options?.include_usage === true;
-    const base = { id: generatedId('chatcmpl-'), object: 'chat.completion.chunk' as const, created: nowSeconds(), model: started.job.modelId, system_fingerprint: null };
+    const base = {
+      id: generatedId('chatcmpl-'), object: 'chat.completion.chunk' as const, created: nowSeconds(),
+      model: started.job.modelId, system_fingerprint: this.fingerprint(started.job.modelId),
+    };
     // With include_usage, OpenAI sends `usage: null` on every chunk but the last.
     const tail = includeUsage ? { usage: null } : {};
     const chunk = (delta: object, finish: string | null = null) => ({

@@ -7,16 +7,18 @@ import { badRequest } from '../errors/app-error.js';
 import type { GenerationResult } from '../runtime/inference-runtime.js';
 import type { SseProducer } from './chat-service.js';
 import { abortReason } from './abort-reason.js';
+import { refuseCompletionLogprobs } from './logprobs.js';
 import { generatedId, nowSeconds } from './generated-ids.js';
 import { maxTokens, samplingOptions } from './sampling-options.js';
 import type { InferenceJob, InferenceRunner } from './inference-runner.js';
+import type { Fingerprinter } from './system-fingerprint.js';
 
 /** OpenAI's default for this endpoint. */
 const DEFAULT_MAX_TOKENS = 16;
 
 function checkSupported(body: CompletionBody): void {
   if (body.suffix) throw badRequest('suffix (fill-in-the-middle) is not supported.', 'suffix', 'unsupported_value');
-  if (body.logprobs) throw badRequest('logprobs are not supported.', 'logprobs', 'unsupported_value');
+  refuseCompletionLogprobs(body);
   if ((body.best_of ?? 1) !== 1) throw badRequest('Only best_of = 1 is supported.', 'best_of', 'unsupported_value');
 }
 
@@ -34,7 +36,10 @@ function usageOf(results: GenerationResult[]) {
 const finish = (r: GenerationResult) => (r.finishReason === 'tool_calls' || r.finishReason === 'aborted' ? 'stop' : r.finishReason);
 
 export class CompletionsService {
-  constructor(private readonly runner: InferenceRunner) {}
+  constructor(
+    private readonly runner: InferenceRunner,
+    private readonly fingerprint: Fingerprinter,
+  ) {}
 
   private prompts(body: CompletionBody): string[] {
     checkSupported(body);
@@ -66,7 +71,7 @@ export class CompletionsService {
       object: 'text_completion' as const,
       created: nowSeconds(),
       model,
-      system_fingerprint: null,
+      system_fingerprint: this.fingerprint(model),
       choices: results.map((r, index) => ({ text: (body.echo ? prompts[index] : '') + r.text, index, logprobs: null, finish_reason: finish(r) })),
       usage: usageOf(results),
     };
@@ -76,7 +81,10 @@ export class CompletionsService {
     const prompts = this.prompts(body);
     const options = this.options(body);
     const first = await this.begin(body, prompts[0]!, signal);
-    const base = { id: generatedId('cmpl-'), object: 'text_completion' as const, created: nowSeconds(), model: first.modelId, system_fingerprint: null };
+    const base = {
+      id: generatedId('cmpl-'), object: 'text_completion' as const, created: nowSeconds(),
+      model: first.modelId, system_fingerprint: this.fingerprint(first.modelId),
+    };
     const includeUsage = body.stream_options?.include_usage === true;
     const tail = includeUsage ? { usage: null } : {};
     const chunk = (index: number, text: string, reason: string | null = null) => ({

@@ -13,12 +13,15 @@ import { InferenceRunner } from './inference-runner.js';
 import type { ItemsService } from '../conversations/index.js';
 import { ModelsService } from '../models/index.js';
 import { ResponsesService } from './responses-service.js';
+import { fingerprinter } from './system-fingerprint.js';
 
 export interface InferenceDeps {
   runtime: InferenceRuntime;
   /** Threads after resolving `auto` (the runtime decides the default). */
   threads: number;
   logger: Logger;
+  /** The server's version, for `system_fingerprint`. */
+  version: string;
 }
 
 export function createInferenceServices(
@@ -40,11 +43,12 @@ export function createInferenceServices(
     logger: deps.logger,
   });
   const runner = new InferenceRunner(models, metrics);
+  const fingerprint = fingerprinter(deps.version);
   const link = new ConversationLink(data.conversations, data.items);
   return {
     models,
-    chat: new ChatService(runner, link, data.documents),
-    completions: new CompletionsService(runner),
+    chat: new ChatService(runner, link, fingerprint, data.documents),
+    completions: new CompletionsService(runner, fingerprint),
     embeddings: new EmbeddingsService(runner),
     responses: new ResponsesService(store, runner, link),
     /** For errors in event streams that started before they failed. */

@@ -12,7 +12,8 @@ import type { ToolCallWithId } from './chat-messages.js';
 
 export interface ResponseUsage {
   input_tokens: number;
-  input_tokens_details: { cached_tokens: number };
+  /** `cache_write_tokens`: prompt tokens written to a cache for later requests; llama.cpp has no such count, so 0. */
+  input_tokens_details: { cached_tokens: number; cache_write_tokens: number };
   output_tokens: number;
   output_tokens_details: { reasoning_tokens: number };
   total_tokens: number;
@@ -52,11 +53,19 @@ export function outputItems(result: GenerationResult, messageId: string, calls: 
 export function usageOf(result: GenerationResult): ResponseUsage {
   return {
     input_tokens: result.promptTokens,
-    input_tokens_details: { cached_tokens: result.cachedTokens },
+    input_tokens_details: { cached_tokens: result.cachedTokens, cache_write_tokens: 0 },
     output_tokens: result.completionTokens,
     output_tokens_details: { reasoning_tokens: 0 },
     total_tokens: result.promptTokens + result.completionTokens,
   };
+}
+
+/** The request's function tools as OpenAI echoes them: flat, with `description`, `parameters` and `strict` (null when unset). */
+function echoedTools(tools: ResponseCreateBody['tools']) {
+  return (tools ?? []).map((tool) => {
+    const f = 'function' in tool ? tool.function : tool;
+    return { type: 'function' as const, name: f.name, description: f.description ?? null, parameters: f.parameters ?? null, strict: f.strict ?? null };
+  });
 }
 
 export function responseObject(
@@ -83,11 +92,13 @@ export function responseObject(
     temperature: body.temperature ?? null,
     text: { format: body.text?.format ?? { type: 'text' } },
     tool_choice: body.tool_choice ?? 'auto',
-    tools: body.tools ?? [],
+    tools: echoedTools(body.tools),
     top_p: body.top_p ?? null,
     truncation: 'disabled',
-    usage: state.usage,
-    user: body.user ?? null,
+    // OpenAI types `usage` as an object, not nullable: left out until it is known.
+    ...(state.usage && { usage: state.usage }),
+    // OpenAI types `user` as a string: present only when the request set it.
+    ...(body.user !== undefined && { user: body.user }),
     metadata: body.metadata ?? {},
     ...(envelope.conversationId !== null && { conversation: { id: envelope.conversationId } }),
   };
@@ -144,4 +155,20 @@ export class ResponseEvents {
       this.outputIndex++;
     }
   }
+}
+
+/**
+ * A stored response as it is answered today: bodies stored by earlier versions carry `user: null`, lack
+ * `usage.input_tokens_details.cache_write_tokens` and echo tools as they were sent (Jan's nested form too).
+ */
+export function currentShape(stored: Record<string, unknown>): Record<string, unknown> {
+  const { user, ...rest } = stored;
+  const usage = rest.usage as { input_tokens_details?: Record<string, number> } | null | undefined;
+  const details = usage?.input_tokens_details;
+  return {
+    ...rest,
+    ...(Array.isArray(rest.tools) && { tools: echoedTools(rest.tools as ResponseCreateBody['tools']) }),
+    ...(typeof user === 'string' && { user }),
+    ...(usage && details && { usage: { ...usage, input_tokens_details: { cache_write_tokens: 0, ...details } } }),
+  };
 }

@@ -15,13 +15,14 @@ import type { SseProducer } from './chat-service.js';
 import { normalizeItem } from '../conversations/index.js';
 import type { ConversationContext, ConversationLink } from './conversation-link.js';
 import { abortReason } from './abort-reason.js';
+import { refuseResponseLogprobs } from './logprobs.js';
 import { generatedId, nowSeconds } from './generated-ids.js';
 import { itemsToTurns, replyItems, titleFrom, TurnBuilder, type ToolCallWithId } from './chat-messages.js';
 import { maxTokens, outputFormat, samplingOptions, toolUse } from './sampling-options.js';
 import type { InferenceJob, InferenceRunner } from './inference-runner.js';
 import { listEnvelope } from '../api/list-envelope.js';
 import {
-  newResponseId, outputItems, responseObject, ResponseEvents, usageOf, type OutputItem, type ResponseEnvelope,
+  currentShape, newResponseId, outputItems, responseObject, ResponseEvents, usageOf, type OutputItem, type ResponseEnvelope,
 } from './responses-output.js';
 
 type StoredItem = Record<string, unknown> & { id: string; type: string };
@@ -97,6 +98,7 @@ export class ResponsesService {
   }
 
   private async start(userId: string, body: ResponseCreateBody, signal: AbortSignal): Promise<Started> {
+    refuseResponseLogprobs(body);
     const inputItems = storedInput(body.input);
     const options = {
       ...samplingOptions(body),
@@ -166,7 +168,7 @@ export class ResponsesService {
   }
 
   get(userId: string, id: string): unknown {
-    return JSON.parse(this.row(userId, id).body);
+    return currentShape(JSON.parse(this.row(userId, id).body) as Record<string, unknown>);
   }
 
   delete(userId: string, id: string) {

@@ -12,7 +12,7 @@
  */
 import { unlink } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { AppError, notFound } from '../errors/app-error.js';
+import { AppError } from '../errors/app-error.js';
 import type { Metrics } from '../metrics/create-metrics.js';
 import { ModelLoadError, type InferenceRuntime, type LoadedModel, type LoadOptions } from '../runtime/inference-runtime.js';
 import { SlotScheduler } from '../runtime/scheduler.js';
@@ -97,7 +97,7 @@ export class ModelsService {
 
   private async entry(id: string): Promise<CatalogEntry> {
     const entry = await this.catalog.find(id);
-    if (!entry) throw notFound('model', id, 'id');
+    if (!entry) throw modelNotFound(id); // as OpenAI answers, and as a chat request naming it does
     return entry;
   }
 

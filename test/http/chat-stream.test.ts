@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemFingerprint } from '../../server/inference/system-fingerprint.js';
+import { readVersion } from '../../server/version.js';
 import { rawRequest } from '../support/raw-http.js';
 import { startScriptedServer, type ScriptedServer } from '../support/inference-server.js';
 import { parseSse } from '../support/sse.js';
 import { TEST_ADMIN_KEY } from '../support/test-server.js';
+
+const FINGERPRINT = systemFingerprint(readVersion(), 'test-model');
 
 describe('streamed chat completions (scripted runtime)', () => {
   let server: ScriptedServer;
@@ -32,7 +36,7 @@ describe('streamed chat completions (scripted runtime)', () => {
     const chunks = events.slice(0, -1).map((e) => e.json);
     const { id, created } = chunks[0];
     expect(id).toMatch(/^chatcmpl-/);
-    const base = { id, object: 'chat.completion.chunk', created, model: 'test-model', system_fingerprint: null };
+    const base = { id, object: 'chat.completion.chunk', created, model: 'test-model', system_fingerprint: FINGERPRINT };
     const choice = (delta: object, finish_reason: string | null = null) => ({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason }] });
     expect(chunks).toEqual([
       choice({ role: 'assistant', content: '', refusal: null }),
@@ -48,7 +52,7 @@ describe('streamed chat completions (scripted runtime)', () => {
     expect(chunks.at(-2).choices[0].finish_reason).toBe('length');
     const prompt = 'user: Hello\nassistant: ';
     expect(chunks.at(-1)).toEqual({
-      id: chunks[0].id, object: 'chat.completion.chunk', created: chunks[0].created, model: 'test-model', system_fingerprint: null,
+      id: chunks[0].id, object: 'chat.completion.chunk', created: chunks[0].created, model: 'test-model', system_fingerprint: FINGERPRINT,
       choices: [],
       usage: {
         prompt_tokens: prompt.length, completion_tokens: 2, total_tokens: prompt.length + 2,
@@ -76,7 +80,7 @@ describe('streamed chat completions (scripted runtime)', () => {
     expect(events.at(-1)!.data).toBe('[DONE]');
     const last = events.at(-2)!.json;
     expect(last).toEqual({
-      id: events[0]!.json.id, object: 'chat.completion.chunk', created: events[0]!.json.created, model: 'test-model', system_fingerprint: null,
+      id: events[0]!.json.id, object: 'chat.completion.chunk', created: events[0]!.json.created, model: 'test-model', system_fingerprint: FINGERPRINT,
       choices: [], conversation: { id: conversation.json.id, title: 'Hello' },
     });
     expect(events.at(-3)!.json.choices[0].finish_reason).toBe('stop');

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemFingerprint } from '../../server/inference/system-fingerprint.js';
+import { readVersion } from '../../server/version.js';
 import { expectError } from '../support/error-envelope.js';
 import { startScriptedServer, type ScriptedServer } from '../support/inference-server.js';
 import { DEFAULT_REPLY } from '../support/scripted-runtime.js';
@@ -24,7 +26,7 @@ describe('POST /v1/chat/completions (scripted runtime)', () => {
       object: 'chat.completion',
       created: expect.any(Number),
       model: 'test-model',
-      system_fingerprint: null,
+      system_fingerprint: systemFingerprint(readVersion(), 'test-model'),
       choices: [{ index: 0, message: { role: 'assistant', content: DEFAULT_REPLY, refusal: null }, logprobs: null, finish_reason: 'stop' }],
       usage: {
         prompt_tokens: prompt.length,

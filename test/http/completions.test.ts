@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemFingerprint } from '../../server/inference/system-fingerprint.js';
+import { readVersion } from '../../server/version.js';
 import { expectError } from '../support/error-envelope.js';
 import { startScriptedServer, type ScriptedServer } from '../support/inference-server.js';
 import { rawRequest } from '../support/raw-http.js';
@@ -23,7 +25,7 @@ describe('POST /v1/completions (scripted runtime)', () => {
       object: 'text_completion',
       created: expect.any(Number),
       model: 'test-model',
-      system_fingerprint: null,
+      system_fingerprint: systemFingerprint(readVersion(), 'test-model'),
       choices: [{ text: '<Once upon a tim', index: 0, logprobs: null, finish_reason: 'length' }],
       usage: { prompt_tokens: 16, completion_tokens: 16, total_tokens: 32, prompt_tokens_details: { cached_tokens: 0 } },
     });
@@ -57,6 +59,7 @@ describe('POST /v1/completions (scripted runtime)', () => {
   it.each([
     [{ prompt: 'x', suffix: 'y' }, 'suffix'],
     [{ prompt: 'x', logprobs: 3 }, 'logprobs'],
+    [{ prompt: 'x', logprobs: 0 }, 'logprobs'], // 0 still asks for the chosen tokens' log probabilities
     [{ prompt: 'x', best_of: 2 }, 'best_of'],
     [{ prompt: 'x', n: 3 }, 'n'],
   ])('refuses what it does not support with 400 %#', async (body, param) => {

@@ -33,7 +33,7 @@ describe('models (scripted runtime)', () => {
     });
     expect(list.json).toEqual({ object: 'list', data: [model('a-model'), model('b-model')] });
     expect((await server.request('/v1/models/b-model', { token })).json).toEqual(model('b-model'));
-    expectError(await server.request('/v1/models/zzz', { token }), 404, { type: 'not_found_error', param: 'id', code: 'model_not_found' });
+    expectError(await server.request('/v1/models/zzz', { token }), 404, { type: 'invalid_request_error', param: 'model', code: 'model_not_found' });
   });
 
   it('lists any file name (spaces included) and finds it by that id', async () => {
