@@ -5,6 +5,7 @@ import { BlobStore } from './blob-store.js';
 import type { Metrics } from '../metrics/create-metrics.js';
 import type { OcrRuntime } from '../ocr/create-ocr.js';
 import type { Store } from '../store/store.js';
+import { FilesService } from './files-service.js';
 import { MediaDocumentsService } from './media-documents-service.js';
 import { MediaService } from './media-service.js';
 import { JanMediaService } from './jan-media-service.js';
@@ -31,5 +32,7 @@ export function createMediaServices(store: Store, config: Config, metrics: Metri
     }),
     textExtraction,
     mediaDocuments: new MediaDocumentsService(media, textExtraction),
+    /** OpenAI's Files API over the same files. */
+    files: new FilesService(store, media),
   };
 }

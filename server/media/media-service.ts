@@ -33,6 +33,8 @@ export interface IngestMeta {
   expectMime?: string;
   /** When the transfer began, for the upload-duration metric (default: now). */
   startedAt?: number;
+  /** OpenAI's file purpose (default `user_data`); the same content is deduplicated per purpose. */
+  purpose?: string;
 }
 
 export interface IngestResult {
@@ -112,9 +114,12 @@ export class MediaService {
     });
   }
 
-  /** An upload's second step: the staged bytes become `userId`'s file. `startedAt`: when the transfer began (ms). */
-  commitUpload(userId: string, upload: StagedUpload, startedAt: number): Promise<IngestResult> {
-    return mapMediaErrors(() => this.commit(userId, upload.staged, { filename: upload.filename, source: 'upload', startedAt }));
+  /**
+   * An upload's second step: the staged bytes become `userId`'s file. `startedAt`: when the transfer began (ms);
+   * `purpose`: the Files API's (default `user_data`).
+   */
+  commitUpload(userId: string, upload: StagedUpload, startedAt: number, purpose?: string): Promise<IngestResult> {
+    return mapMediaErrors(() => this.commit(userId, upload.staged, { filename: upload.filename, source: 'upload', startedAt, ...(purpose && { purpose }) }));
   }
 
   /** Ingests a stream (presigned PUT, remote URL, data URL). */
@@ -247,11 +252,12 @@ export class MediaService {
   /** The file's rows (and its blob's, when new); the user's earlier file with the same content instead when there is one. */
   private insertRows(userId: string, staged: StagedFile, type: SniffedType, meta: IngestMeta): IngestResult {
     const now = nowSeconds();
-    const existing = meta.id ? undefined : this.store.mediaFiles.findBySha256(userId, staged.sha256);
+    const purpose = meta.purpose ?? 'user_data';
+    const existing = meta.id ? undefined : this.store.mediaFiles.findBySha256(userId, staged.sha256, purpose);
     if (existing) return { file: existing, deduped: true };
     this.store.mediaFiles.insertBlob({ sha256: staged.sha256, bytes: staged.bytes, mime_type: type.mime, created_at: now });
     const id = meta.id ?? newMediaId();
-    this.store.mediaFiles.insertFile({ id, user_id: userId, sha256: staged.sha256, filename: cleanFilename(meta.filename, type), source: meta.source, created_at: now });
+    this.store.mediaFiles.insertFile({ id, user_id: userId, sha256: staged.sha256, filename: cleanFilename(meta.filename, type), source: meta.source, purpose, created_at: now });
     return { file: this.store.mediaFiles.get(userId, id)!, deduped: false };
   }
 

@@ -11,6 +11,8 @@ export interface MediaFileRow {
   filename: string;
   /** How it arrived: `upload`, `tus`, `data_url`, `remote_url`, `presigned`. */
   source: string;
+  /** OpenAI's file purpose (`user_data` unless uploaded through /v1/files with another). */
+  purpose: string;
   created_at: number;
   bytes: number;
   mime_type: string;
@@ -25,7 +27,7 @@ export interface MediaBlobRow {
 
 export type NewMediaFile = Omit<MediaFileRow, 'seq' | 'bytes' | 'mime_type'>;
 
-const columns = 'f.seq, f.id, f.user_id, f.sha256, f.filename, f.source, f.created_at, b.bytes, b.mime_type';
+const columns = 'f.seq, f.id, f.user_id, f.sha256, f.filename, f.source, f.purpose, f.created_at, b.bytes, b.mime_type';
 const joined = 'media_files f JOIN media_blobs b ON b.sha256 = f.sha256';
 
 /**
@@ -51,13 +53,13 @@ export class MediaFilesRepo {
        ON CONFLICT (sha256) DO NOTHING`,
     );
     this.insertFileStmt = db.prepare<NewMediaFile>(
-      `INSERT INTO media_files (id, user_id, sha256, filename, source, created_at)
-       VALUES (@id, @user_id, @sha256, @filename, @source, @created_at)`,
+      `INSERT INTO media_files (id, user_id, sha256, filename, source, purpose, created_at)
+       VALUES (@id, @user_id, @sha256, @filename, @source, @purpose, @created_at)`,
     );
     this.getStmt = db.prepare<[string, string], MediaFileRow>(`SELECT ${columns} FROM ${joined} WHERE f.user_id = ? AND f.id = ?`);
     this.getAnyStmt = db.prepare<[string], MediaFileRow>(`SELECT ${columns} FROM ${joined} WHERE f.id = ?`);
-    this.bySha256Stmt = db.prepare<[string, string], MediaFileRow>(
-      `SELECT ${columns} FROM ${joined} WHERE f.user_id = ? AND f.sha256 = ? ORDER BY f.seq LIMIT 1`,
+    this.bySha256Stmt = db.prepare<[string, string, string], MediaFileRow>(
+      `SELECT ${columns} FROM ${joined} WHERE f.user_id = ? AND f.sha256 = ? AND f.purpose = ? ORDER BY f.seq LIMIT 1`,
     );
     this.deleteFileStmt = db.prepare<[string, string], { sha256: string }>(
       'DELETE FROM media_files WHERE user_id = ? AND id = ? RETURNING sha256',
@@ -70,13 +72,16 @@ export class MediaFilesRepo {
     this.storageStmt = db.prepare<[], { total: number | null }>('SELECT sum(bytes) AS total FROM media_blobs');
     for (const order of ['asc', 'desc'] as SortOrder[]) {
       for (const hasAfter of [false, true]) {
-        // keysetClauses' columns, qualified: media_blobs has a created_at too.
-        const { where, orderBy } = keysetClauses(order, hasAfter);
-        const qualify = (sql: string) => sql.replace(/\bcreated_at\b/g, 'f.created_at').replace(/\bseq\b/g, 'f.seq');
-        this.listStmts.set(
-          `${order}:${hasAfter}`,
-          db.prepare(`SELECT ${columns} FROM ${joined} WHERE f.user_id = @userId ${qualify(where)} ${qualify(orderBy)} LIMIT @limit`),
-        );
+        for (const byPurpose of [false, true]) {
+          // keysetClauses' columns, qualified: media_blobs has a created_at too.
+          const { where, orderBy } = keysetClauses(order, hasAfter);
+          const qualify = (sql: string) => sql.replace(/\bcreated_at\b/g, 'f.created_at').replace(/\bseq\b/g, 'f.seq');
+          const purpose = byPurpose ? 'AND f.purpose = @purpose' : '';
+          this.listStmts.set(
+            `${order}:${hasAfter}:${byPurpose}`,
+            db.prepare(`SELECT ${columns} FROM ${joined} WHERE f.user_id = @userId ${purpose} ${qualify(where)} ${qualify(orderBy)} LIMIT @limit`),
+          );
+        }
       }
     }
   }
@@ -99,17 +104,20 @@ export class MediaFilesRepo {
     return this.timer.run('media.get_any', () => this.getAnyStmt.get(id));
   }
 
-  findBySha256(userId: string, sha256: string): MediaFileRow | undefined {
-    return this.timer.run('media.find_by_sha256', () => this.bySha256Stmt.get(userId, sha256));
+  /** The user's earliest file with this content and purpose. */
+  findBySha256(userId: string, sha256: string, purpose: string): MediaFileRow | undefined {
+    return this.timer.run('media.find_by_sha256', () => this.bySha256Stmt.get(userId, sha256, purpose));
   }
 
-  list(userId: string, page: PageRequest): Page<MediaFileRow> {
+  /** One page of the user's files; only those of `purpose` when given. */
+  list(userId: string, page: PageRequest, purpose?: string): Page<MediaFileRow> {
     return this.timer.run('media.list', () => {
-      const rows = this.listStmts.get(`${page.order}:${page.after !== undefined}`)!.all({
+      const rows = this.listStmts.get(`${page.order}:${page.after !== undefined}:${purpose !== undefined}`)!.all({
         userId,
         afterCreatedAt: page.after?.created_at,
         afterSeq: page.after?.seq,
         limit: page.limit + 1,
+        ...(purpose !== undefined && { purpose }),
       });
       return toPage(rows, page.limit);
     });

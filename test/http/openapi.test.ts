@@ -16,6 +16,7 @@ const BODYLESS_WRITES = new Set([
   'POST /v1/models/:id/unload',
   'POST /v1/import', // JSON Lines, read as a stream
   'POST /v1/media/upload', // multipart
+  'POST /v1/files', // multipart: `file` and `purpose`
   'POST /v1/media/uploads', // tus: the file's bytes, not JSON
   'PATCH /v1/media/uploads/:id',
   'PUT /v1/media/signed/:id', // presigned upload of raw bytes

@@ -14,6 +14,7 @@ import * as conversations from './conversations.js';
 import * as dashboard from './dashboard.js';
 import * as embeddings from './embeddings.js';
 import * as exportRoutes from './export.js';
+import * as files from './files.js';
 import * as health from './health.js';
 import * as items from './items.js';
 import * as media from './media.js';
@@ -100,6 +101,12 @@ export const routes: readonly Route[] = [
 
   ['GET', '/v1/export', exportRoutes.exportData],
   ['POST', '/v1/import', exportRoutes.importData],
+
+  ['POST', '/v1/files', files.create],
+  ['GET', '/v1/files', files.list],
+  ['GET', '/v1/files/:id', files.get],
+  ['GET', '/v1/files/:id/content', files.content],
+  ['DELETE', '/v1/files/:id', files.remove],
 
   ['POST', '/v1/media/upload', media.upload],
   ['GET', '/v1/media/files', media.list],
