@@ -1,14 +1,15 @@
 /**
  * Quitting: the first quit request is held back until the server has closed (requests in flight finished,
- * models and OCR workers disposed, database closed), then the app exits. If closing takes longer than
- * `timeoutMs`, the app exits anyway, so a stuck model can never keep it from quitting. Quit requests while
- * closing are held back too (they would otherwise end the process mid-close).
+ * models and OCR workers disposed, database closed, its process gone: the supervisor's `stop()`), then the
+ * app exits. If closing takes longer than `timeoutMs`, the app exits anyway, so a stuck model can never keep
+ * it from quitting. Quit requests while closing are held back too (they would otherwise end the process
+ * mid-close).
  */
 import type { App } from 'electron';
 import type { Logger } from 'pino';
 
 export interface QuitOptions {
-  /** The server's `close()`. */
+  /** Stops the server (the supervisor's `stop()`). */
   close(): Promise<void>;
   timeoutMs: number;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;

@@ -8,6 +8,8 @@ import type { Menu as MenuClass, MenuItemConstructorOptions, NativeImage, Tray a
 
 export interface TrayState {
   url: string;
+  /** The server's process ended and the supervisor is starting it again. */
+  restarting?: boolean;
   /** null while the figures are unavailable. */
   rps: number | null;
   loadedModels: string[];
@@ -30,6 +32,7 @@ export interface TrayActions {
 const formatRps = (rps: number | null) => (rps === null ? '–' : rps < 10 ? rps.toFixed(1) : String(Math.round(rps)));
 
 export function trayTooltip(state: TrayState): string {
+  if (state.restarting) return `Jan Server: restarting the server (${state.url})`;
   return `Jan Server: running at ${state.url}, ${formatRps(state.rps)} requests/s`;
 }
 
@@ -39,7 +42,7 @@ export function trayMenuTemplate(state: TrayState, actions: TrayActions): MenuIt
     label: `    ${url}`, toolTip: 'Copy this URL', click: () => actions.copyText(`${url}/v1`),
   }));
   return [
-    { label: `Running at ${state.url}`, enabled: false },
+    { label: state.restarting ? `Restarting the server (${state.url})…` : `Running at ${state.url}`, enabled: false },
     { label: `${formatRps(state.rps)} requests/s · loaded model: ${models}`, enabled: false },
     { type: 'separator' },
     { label: 'Open dashboard', click: () => actions.openDashboard() },

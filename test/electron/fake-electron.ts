@@ -1,7 +1,8 @@
 /**
  * A stand-in for the `electron` module in the main-process tests (the real binary cannot be installed on the
  * build machines). Only what electron/ uses, recording what the code did: windows and their options, the
- * tray and its menus, IPC handlers, dialogs, clipboard, shell calls, and the app's lifecycle events.
+ * tray and its menus, IPC handlers, dialogs, clipboard, shell calls, and the app's lifecycle events. There
+ * are no utility processes: tests pass `runDesktop` a Node child-process spawner (test/electron/server-entry.ts).
  * Use: `vi.mock('electron', () => import('./fake-electron.js'))`, then `resetFakeElectron()`.
  */
 import { EventEmitter } from 'node:events';
@@ -133,6 +134,11 @@ export const dialog = {
   showOpenDialog: vi.fn(async (..._args: unknown[]) => ({ canceled: true, filePaths: [] as string[] })),
 };
 export const ipcMain = { handlers: new Map<string, (...args: unknown[]) => unknown>(), handle: vi.fn() };
+export const utilityProcess = {
+  fork: vi.fn(() => {
+    throw new Error('no utility processes in tests: give runDesktop a spawn function (test/electron/server-entry.ts)');
+  }),
+};
 export const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] };
 export const session = {
   defaultSession: {
@@ -156,4 +162,4 @@ export function resetFakeElectron(userData: string): void {
   ipcMain.handle.mockImplementation((channel: string, handler: (...args: unknown[]) => unknown) => ipcMain.handlers.set(channel, handler));
 }
 
-export default { app, BrowserWindow, Tray, Menu, clipboard, shell, dialog, ipcMain, screen, session };
+export default { app, BrowserWindow, Tray, Menu, clipboard, shell, dialog, ipcMain, screen, session, utilityProcess };
