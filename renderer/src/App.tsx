@@ -1,5 +1,5 @@
 /**
- * The app: find out who we are (session cookie or API key) and what the server offers, then the shell with
+ * The app: find out who we are (the session cookie) and what the server offers, then the shell with
  * its pages. The Overview is in the first bundle; every other page loads when first opened.
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -8,12 +8,12 @@ import { ApiError, type Api } from './api/index.js';
 import { queryKeys } from './api/query-keys.js';
 import { Icon, type IconName } from './components/Icon.js';
 import { PageBoundary } from './components/PageBoundary.js';
-import { ApiProvider } from './hooks/api-context.js';
+import { ApiProvider, useApi } from './hooks/api-context.js';
 import { KpiProvider, useKpi } from './hooks/use-kpi.js';
 import { ThemeContext, useTheme, type Theme } from './hooks/use-theme.js';
 import { href, useHashRoute, type PageId } from './lib/hash-route.js';
 import type { KpiState } from './lib/kpi-store.js';
-import { forgetApiKey, Login, storedApiKey } from './pages/Login.js';
+import { Login } from './pages/Login.js';
 import { Overview } from './pages/Overview.js';
 
 const pages: Record<PageId, ComponentType<{ arg: string | undefined }>> = {
@@ -38,6 +38,26 @@ const NAV: { page: PageId; label: string; icon: IconName }[] = [
 
 const selectLive = (s: KpiState) => s.live;
 const selectAvailable = (s: KpiState) => s.available;
+
+const HEALTH_POLL_MS = 5_000;
+const DEGRADED_REASONS: Record<string, string> = { disk_full: 'disk full' };
+
+/**
+ * The server's health when it is not ok: `degraded` with its reasons (a full disk, limits over their soft
+ * figures) or `unavailable`. Polled, so it appears when a write first fails for lack of space and goes when
+ * the server has found room again; nothing shows while all is well.
+ */
+function HealthBadge() {
+  const api = useApi();
+  const { data } = useQuery({ queryKey: queryKeys.health, queryFn: () => api.health(), refetchInterval: HEALTH_POLL_MS });
+  if (!data || data.status === 'ok') return null;
+  const reasons = (data.degraded_reasons ?? []).map((reason) => DEGRADED_REASONS[reason] ?? reason.replaceAll('_', ' '));
+  return (
+    <span className="badge" data-state="bad" role="status">
+      {data.status === 'degraded' ? `Degraded${reasons.length > 0 ? `: ${reasons.join(', ')}` : ''}` : 'Unavailable'}
+    </span>
+  );
+}
 
 /** Re-renders when the stream connects or drops, not on every snapshot. */
 function LiveDot() {
@@ -71,6 +91,7 @@ function Shell({ theme, toggleTheme, version, onLogout }: { theme: Theme; toggle
           ))}
         </div>
         <div className="sidebar-foot">
+          <HealthBadge />
           <LiveDot />
           <button type="button" className="ghost" onClick={toggleTheme} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
             <Icon name={theme === 'dark' ? 'sun' : 'moon'} />
@@ -97,9 +118,7 @@ async function loadSession(api: Api) {
     return { in: true as const, me, capabilities, health };
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 401)) throw error;
-    const rejected = storedApiKey() !== undefined;
-    if (rejected) forgetApiKey();
-    return { in: false as const, rejected };
+    return { in: false as const };
   }
 }
 
@@ -121,12 +140,11 @@ export function App({ api }: { api: Api }) {
   } else if (!session.data) {
     body = <main className="login" aria-busy="true" />;
   } else if (!session.data.in) {
-    body = <Login onLogin={() => void again()} rejected={session.data.rejected} />;
+    body = <Login api={api} onLogin={() => void again()} />;
   } else {
     const { capabilities, health, me } = session.data;
     const logout = async () => {
-      if (storedApiKey()) forgetApiKey();
-      else await api.logout().catch(() => undefined);
+      await api.logout().catch(() => undefined);
       await again();
       // Whatever the previous user's pages fetched must not show for the next login.
       queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== queryKeys.session[0] });

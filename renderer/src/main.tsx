@@ -4,11 +4,13 @@ import { createRoot } from 'react-dom/client';
 import { createApi } from './api/index.js';
 import { createQueryClient } from './api/query-client.js';
 import { App } from './App.js';
-import { storedApiKey } from './pages/Login.js';
+import { forgetLegacyApiKey } from './pages/Login.js';
 import './styles.css';
 
-// The app's one Api and one query cache, made here and handed down (no module singletons).
-const api = createApi({ apiKey: storedApiKey });
+// The app's one Api and one query cache, made here and handed down (no module singletons). The dashboard is
+// logged in by its session cookie only (see Login), so the Api holds no key.
+forgetLegacyApiKey();
+const api = createApi();
 const queryClient = createQueryClient();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -1,4 +1,4 @@
-/** Logging in to the built dashboard in Chromium: the printed link, its single use, an API key, logging out. */
+/** Logging in to the built dashboard in Chromium: the printed link, its single use, an API key (made a session), logging out. */
 import { describe, expect, it } from 'vitest';
 import { TEST_ADMIN_KEY } from '../support/test-server.js';
 import { hasChromium, SKIP_REASON, watchProblems } from './support/browser.js';
@@ -49,7 +49,19 @@ describe.skipIf(!hasChromium)('dashboard login (Chromium)', () => {
     await page.getByLabel('Or use an API key').fill(TEST_ADMIN_KEY);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
-    expect(await context.cookies()).toEqual([]); // the key lives in this tab's sessionStorage, not a cookie
+    // The key became a server-side session (POST /auth/sessions): an HttpOnly cookie, and no key in the page's storage.
+    const cookies = await context.cookies();
+    expect(cookies.map((c) => [c.name, c.httpOnly, c.sameSite])).toEqual([['jan_session', true, 'Strict']]);
+    const stored = await page.evaluate('JSON.stringify([{ ...sessionStorage }, { ...localStorage }, document.cookie])');
+    expect(stored).not.toContain(TEST_ADMIN_KEY);
+    // A reload stays logged in (the cookie, not the page's memory), and logging out ends that session too.
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('heading', { name: 'Log in to the dashboard' }).waitFor();
+    expect(await context.cookies()).toEqual([]);
+    const replay = await fetch(`${env.server.url}/auth/me`, { headers: { cookie: `jan_session=${cookies[0]!.value}` } });
+    expect(replay.status).toBe(401);
     expect(problems.filter((p) => !p.includes('401'))).toEqual([]);
     await context.close();
   });

@@ -1,26 +1,38 @@
 /**
- * Shown when the browser has no session. The usual way in is the one-time link `npm start` prints (it sets an
- * HttpOnly cookie); an API key also works and is kept in this tab's sessionStorage only.
+ * Shown when the browser has no session. The usual way in is the one-time link `npm start` prints (the server
+ * turns `/?token=…` into an HttpOnly session cookie). An API key works too: it is sent once to
+ * `POST /auth/sessions`, which answers with the same kind of cookie, and is kept nowhere in the page.
  */
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { ApiError, type Api } from '../api/index.js';
 
-const KEY = 'jan-api-key';
+/** Where earlier versions kept a typed API key; removed at start so a key left there does not linger. */
+const LEGACY_KEY = 'jan-api-key';
 
-export function storedApiKey(): string | undefined {
-  return sessionStorage.getItem(KEY) ?? undefined;
+export function forgetLegacyApiKey(): void {
+  sessionStorage.removeItem(LEGACY_KEY);
 }
 
-export function forgetApiKey(): void {
-  sessionStorage.removeItem(KEY);
+function loginError(error: Error): string {
+  return error instanceof ApiError && error.status === 401 ? 'That API key was not accepted.' : `Could not log in: ${error.message}`;
 }
 
-export function Login({ onLogin, rejected }: { onLogin: () => void; rejected: boolean }) {
+export function Login({ api, onLogin }: { api: Api; onLogin: () => void }) {
   const [key, setKey] = useState('');
+  const login = useMutation({
+    // The key must not stay in the mutation cache once the login screen is gone.
+    gcTime: 0,
+    mutationFn: (apiKey: string) => api.login(apiKey),
+    onSuccess: () => {
+      setKey('');
+      onLogin();
+    },
+  });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!key.trim()) return;
-    sessionStorage.setItem(KEY, key.trim());
-    onLogin();
+    if (!key.trim() || login.isPending) return;
+    login.mutate(key.trim());
   };
   return (
     <main className="login">
@@ -39,9 +51,9 @@ export function Login({ onLogin, rejected }: { onLogin: () => void; rejected: bo
             Or use an API key
             <input type="password" value={key} onChange={(e) => setKey(e.target.value)} placeholder="sk_…" autoComplete="off" />
           </label>
-          <button type="submit" className="primary" disabled={!key.trim()}>Log in</button>
+          <button type="submit" className="primary" disabled={!key.trim() || login.isPending}>Log in</button>
         </form>
-        {rejected && <div className="error-note" role="alert">That API key was not accepted.</div>}
+        {login.error && <div className="error-note" role="alert">{loginError(login.error)}</div>}
       </div>
     </main>
   );
