@@ -7,7 +7,8 @@
  *   between "model resolved" and "generation finished"). Callers release exactly once.
  * - Loads are single-flight per model. Loading another model when `maxLoaded` are in memory first unloads the
  *   least recently used one that no request holds; when every loaded model is in use the request gets 503.
- * - A model with no lease for `idleTtlSeconds` is unloaded (0 = never).
+ * - A model with no lease for `idleTtlSeconds` is unloaded (0 = never); `setIdleTtl` overrides that for one
+ *   loaded model until it unloads.
  * - Unloading closes the model's schedulers (waiters get 503), waits for running generations, then frees it.
  */
 import { unlink } from 'node:fs/promises';
@@ -44,6 +45,9 @@ interface Resident {
   idleTimer: NodeJS.Timeout | undefined;
 }
 
+/** setTimeout's longest delay (~24.8 days); a longer idle TTL counts as never. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface ModelLease {
   id: string;
   model: LoadedModel;
@@ -75,6 +79,8 @@ export class ModelsService {
   private readonly importer: ModelImporter;
   private readonly resident = new Map<string, Resident>();
   private readonly loading = new Map<string, Promise<Resident>>();
+  /** Idle TTLs set for one loaded model (Ollama's `keep_alive`), in seconds; null = never. Dropped at unload. */
+  private readonly idleTtls = new Map<string, number | null>();
   private closed = false;
 
   constructor(private readonly options: ModelsOptions) {
@@ -136,10 +142,17 @@ export class ModelsService {
     };
   }
 
+  /** Seconds an idle model stays loaded (0 = unload at once), null = never. */
+  private idleTtl(id: string): number | null {
+    const configured = this.options.idleTtlSeconds > 0 ? this.options.idleTtlSeconds : null;
+    const ttl = this.idleTtls.has(id) ? this.idleTtls.get(id)! : configured;
+    return ttl === null || ttl * 1000 > MAX_TIMER_MS ? null : ttl;
+  }
+
   private armIdleTimer(resident: Resident): void {
-    const ttl = this.options.idleTtlSeconds;
-    if (ttl <= 0) return;
     clearTimeout(resident.idleTimer);
+    const ttl = this.idleTtl(resident.id);
+    if (ttl === null) return;
     resident.idleTimer = setTimeout(() => {
       if (resident.leases === 0 && this.resident.get(resident.id) === resident) {
         this.options.logger?.info({ model: resident.id }, 'unloading idle model');
@@ -221,6 +234,7 @@ export class ModelsService {
   private async unloadResident(resident: Resident): Promise<void> {
     if (this.resident.get(resident.id) !== resident) return;
     this.resident.delete(resident.id);
+    this.idleTtls.delete(resident.id);
     clearTimeout(resident.idleTimer);
     resident.scheduler.close();
     resident.embedScheduler.close();
@@ -235,6 +249,30 @@ export class ModelsService {
     const lease = this.lease(this.resident.get(id) ?? (await this.ensureLoaded(entry)));
     lease.release();
     return modelObject(entry, this.status(id));
+  }
+
+  /**
+   * How long the loaded model `id` stays in memory once idle: seconds (0 = unload as soon as no request holds
+   * it), null = never, undefined = the configured idle TTL again. Ignored when the model is not loaded; an idle
+   * model's countdown restarts now.
+   */
+  setIdleTtl(id: string, seconds: number | null | undefined): void {
+    const resident = this.resident.get(id);
+    if (!resident) return;
+    if (seconds === undefined) this.idleTtls.delete(id);
+    else this.idleTtls.set(id, seconds);
+    if (resident.leases > 0) return;
+    resident.lastUsed = Date.now();
+    this.armIdleTimer(resident);
+  }
+
+  /** The models in memory: their context size and when each unloads if it stays idle (ms since epoch; null = never). */
+  loaded(): Array<{ id: string; contextSize: number; expiresAt: number | null }> {
+    return [...this.resident.values()].map((r) => {
+      const ttl = this.idleTtl(r.id);
+      const idleSince = r.leases > 0 ? Date.now() : r.lastUsed;
+      return { id: r.id, contextSize: r.model.contextSize, expiresAt: ttl === null ? null : idleSince + ttl * 1000 };
+    });
   }
 
   async unload(id: string) {

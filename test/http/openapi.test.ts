@@ -3,6 +3,7 @@
  * parameters and request body schemas, and the document is structurally valid OpenAPI 3.1.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { routes } from '../../server/http/routes/index.js';
 import { readVersion } from '../../server/version.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -89,18 +90,25 @@ describe('GET /v1/openapi.json', () => {
     }
   });
 
-  it('gives every operation a summary, tags, a success response and the error envelope', () => {
+  it('gives every operation a summary, tags, a success response and its error body', () => {
     for (const [method, path, ep] of routes) {
       const op = operation(method, path);
       const where = `${method} ${path}`;
       expect(op.summary, where).toBe(ep.summary);
       expect(op.tags, where).toEqual(ep.tags);
       expect(Object.keys(op.responses).sort(), where).toEqual([String(ep.status ?? 200), 'default'].sort());
-      expect(op.responses.default!.content!['application/json']!.schema, where).toMatchObject({
-        type: 'object',
-        required: ['error'],
-        properties: { error: { type: 'object', required: ['message', 'type', 'param', 'code'] } },
-      });
+      // OpenAI's envelope, or the error body the route declares (Anthropic's on /v1/messages, Ollama's on /api/*).
+      const errorSchema = op.responses.default!.content!['application/json']!.schema;
+      if (ep.errorResponse) {
+        expect(errorSchema, where).toEqual(z.toJSONSchema(ep.errorResponse, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12' }));
+        expect(errorSchema, where).toMatchObject({ type: 'object', required: expect.arrayContaining(['error']) });
+      } else {
+        expect(errorSchema, where).toMatchObject({
+          type: 'object',
+          required: ['error'],
+          properties: { error: { type: 'object', required: ['message', 'type', 'param', 'code'] } },
+        });
+      }
       expect(op.security, where).toEqual(ep.access === 'public' ? [] : [{ bearer: [] }, { apiKey: [] }]);
       for (const p of op.parameters) expect(['path', 'query'], where).toContain(p.in);
     }

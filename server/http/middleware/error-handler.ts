@@ -1,7 +1,8 @@
 /**
- * The single place errors become responses: the OpenAI envelope `{"error":{message,type,param,code}}` with
- * the right status. Unknown errors become a generic 500 (the stack goes to the log only). When an event
- * stream has already started, the error is sent as one last `data:` frame instead.
+ * The single place errors become responses: the OpenAI envelope `{"error":{message,type,param,code}}` (on
+ * Ollama's `/api/*` routes, Ollama's `{"error":"message"}`) with the right status. Unknown errors become a
+ * generic 500 (the stack goes to the log only). When an event stream has already started, the error is sent
+ * as one last `data:` frame instead.
  */
 import type { Logger } from 'pino';
 import { AppError } from '../../errors/app-error.js';
@@ -34,6 +35,9 @@ export function errorEnvelope(error: AppError) {
   return { error: { message: error.message, type: error.type, param: error.param, code: error.code } };
 }
 
+/** Ollama's API (`/api/*`, routes/ollama.ts) answers errors in Ollama's shape, `{"error":"message"}`. */
+const ollamaRoute = (ctx: AppContext) => ctx.path.startsWith('/api/');
+
 function send(ctx: AppContext, error: AppError): void {
   if (ctx.headerSent) {
     // An SSE stream is under way: the status is out already, so say it in the stream and end it.
@@ -43,7 +47,7 @@ function send(ctx: AppContext, error: AppError): void {
   ctx.status = error.status;
   ctx.set(error.headers);
   if (error.retryAfter !== undefined) ctx.set('Retry-After', String(error.retryAfter));
-  ctx.body = errorEnvelope(error);
+  ctx.body = ollamaRoute(ctx) ? { error: error.message } : errorEnvelope(error);
 }
 
 /**

@@ -22,6 +22,7 @@ import * as mediaJan from './media-jan.js';
 import * as mediaTus from './media-tus.js';
 import * as metrics from './metrics.js';
 import * as models from './models.js';
+import * as ollama from './ollama.js';
 import * as responses from './responses.js';
 import * as openapi from './openapi.js';
 import * as projects from './projects.js';
@@ -120,6 +121,17 @@ export const routes: readonly Route[] = [
   ['DELETE', '/v1/media/uploads/:id', mediaTus.resource],
   ['GET', '/v1/media/signed/:id', media.signedDownload],
   ['PUT', '/v1/media/signed/:id', media.signedUpload],
+
+  ['GET', '/api/version', ollama.version],
+  ['GET', '/api/tags', ollama.list],
+  ['GET', '/api/ps', ollama.running],
+  ['POST', '/api/show', ollama.show],
+  ['POST', '/api/chat', ollama.chat],
+  ['POST', '/api/generate', ollama.generate],
+  ['POST', '/api/embed', ollama.embed],
+  ['POST', '/api/embeddings', ollama.embeddings],
+  ['POST', '/api/pull', ollama.pull],
+  ['DELETE', '/api/delete', ollama.remove],
 
   ['GET', '/media/healthz', health.healthz],
   ['POST', '/media/v1/media', mediaJan.ingest],
