@@ -6,7 +6,7 @@
  * messages are); image and document blocks are refused (400), since the local models read text only.
  */
 import type { AnthropicContentBlock, AnthropicCountTokensBody, AnthropicMessageParam } from '../api/anthropic.js';
-import { badRequest } from '../errors/app-error.js';
+import { AppError, badRequest } from '../errors/app-error.js';
 import { toolUse, TurnBuilder, type ToolChoiceInput } from '../inference/index.js';
 import type { ChatPrompt, ToolSpec } from '../runtime/inference-runtime.js';
 
@@ -70,6 +70,17 @@ function toolChoice(choice: AnthropicCountTokensBody['tool_choice']): ToolChoice
   return choice.type;
 }
 
+/** The chat path's tool checks; Anthropic's error body has no `param`, so a bad schema's message names it. */
+function anthropicToolUse(tools: ToolSpec[], choice: ToolChoiceInput): Pick<ChatPrompt, 'tools' | 'toolMode'> {
+  try {
+    return toolUse(tools, choice, 'tool_choice');
+  } catch (error) {
+    const param = error instanceof AppError ? error.param?.replace(/\.parameters$/, '.input_schema') : undefined;
+    if (!param?.startsWith('tools[')) throw error;
+    throw badRequest(`${param}: ${(error as AppError).message}`, param, (error as AppError).code ?? undefined);
+  }
+}
+
 export function anthropicPrompt(body: AnthropicCountTokensBody): ChatPrompt {
   const builder = new TurnBuilder();
   if (body.system !== undefined) {
@@ -82,5 +93,5 @@ export function anthropicPrompt(body: AnthropicCountTokensBody): ChatPrompt {
     ...(tool.description !== undefined && { description: tool.description }),
     parameters: tool.input_schema,
   }));
-  return { turns: builder.turns, ...toolUse(tools, toolChoice(body.tool_choice), 'tool_choice') };
+  return { turns: builder.turns, ...anthropicToolUse(tools, toolChoice(body.tool_choice)) };
 }
