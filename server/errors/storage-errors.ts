@@ -1,5 +1,5 @@
 /**
- * A full disk, as every write path sees it: SQLite says `SQLITE_FULL` (better-sqlite3's SqliteError code),
+ * A full disk, as every write path sees it: SQLite says `SQLITE_FULL` (the SQLite driver's error code),
  * the file system says `ENOSPC` (no space left) or `EDQUOT` (the user's quota is used up). All of them become
  * one answer, 507 with code `insufficient_storage`, wherever the error surfaces (the error handler, the tus
  * responses, event streams, job runs); the message names no path.
