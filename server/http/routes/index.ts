@@ -7,6 +7,7 @@ import * as adminJobs from './admin-jobs.js';
 import * as adminLan from './admin-lan.js';
 import * as adminMetrics from './admin-metrics.js';
 import * as analysis from './analysis.js';
+import * as anthropicMessages from './anthropic-messages.js';
 import * as auth from './auth.js';
 import * as chat from './chat.js';
 import * as completions from './completions.js';
@@ -78,6 +79,8 @@ export const routes: readonly Route[] = [
   ['GET', '/v1/responses/:id', responses.get],
   ['DELETE', '/v1/responses/:id', responses.remove],
   ['GET', '/v1/responses/:id/input_items', responses.inputItems],
+  ['POST', '/v1/messages', anthropicMessages.create],
+  ['POST', '/v1/messages/count_tokens', anthropicMessages.countTokens],
 
   ['POST', '/v1/response/analyze-sentiment', analysis.sentiment],
   ['POST', '/v1/response/generate-summary', analysis.summary],
