@@ -15,8 +15,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { parentPort } from 'node:worker_threads';
+import { pdfjsFolderUrl } from './pdfjs-folder-url.js';
 import { createCanvas, loadImage, type Canvas, type Image, type SKRSContext2D } from '@napi-rs/canvas';
 import { getDocument, type PDFDocumentProxy, type PDFPageProxy, type RenderTask } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { RenderParameters } from 'pdfjs-dist/types/src/display/api.js';
@@ -159,10 +160,10 @@ async function openDocument(path: string): Promise<PDFDocumentProxy> {
   const data = new Uint8Array(await readFile(path));
   return getDocument({
     data,
-    standardFontDataUrl: join(pdfjsRoot, 'standard_fonts/'),
-    cMapUrl: join(pdfjsRoot, 'cmaps/'),
+    standardFontDataUrl: pdfjsFolderUrl(pdfjsRoot, 'standard_fonts'),
+    cMapUrl: pdfjsFolderUrl(pdfjsRoot, 'cmaps'),
     cMapPacked: true,
-    wasmUrl: join(pdfjsRoot, 'wasm/'),
+    wasmUrl: pdfjsFolderUrl(pdfjsRoot, 'wasm'),
     isEvalSupported: false,
     useSystemFonts: false,
     disableFontFace: true,
