@@ -19,6 +19,7 @@ import { ModelLoadError, type InferenceRuntime, type LoadedModel, type LoadOptio
 import { SlotScheduler } from '../runtime/scheduler.js';
 import { modelNotFound, toInferenceError } from './model-errors.js';
 import { ModelCatalog, type CatalogEntry } from './model-catalog.js';
+import { modelObject, type ModelStatus } from './model-object.js';
 import { ModelImporter, type ImportHosts, type ImportProgress, type ImportRequest } from './model-importer.js';
 
 export interface ModelsOptions {
@@ -54,24 +55,6 @@ export interface ModelLease {
   scheduler: SlotScheduler;
   embedScheduler: SlotScheduler;
   release(): void;
-}
-
-export type ModelStatus = 'loaded' | 'loading' | 'unloaded';
-
-export function modelObject(entry: CatalogEntry, status: ModelStatus) {
-  return {
-    id: entry.id,
-    object: 'model' as const,
-    created: entry.modifiedSeconds,
-    owned_by: 'local',
-    status,
-    size_bytes: entry.sizeBytes,
-    architecture: entry.info?.architecture ?? null,
-    parameters: entry.info?.parameters ?? null,
-    quantization: entry.info?.quantization ?? null,
-    context_length: entry.info?.contextLength ?? null,
-    ...(entry.error !== null && { error: entry.error }),
-  };
 }
 
 export class ModelsService {
