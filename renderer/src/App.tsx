@@ -22,6 +22,7 @@ const pages: Record<PageId, ComponentType<{ arg: string | undefined }>> = {
   chat: lazy(() => import('./pages/Chat.js').then((m) => ({ default: m.Chat }))),
   conversations: lazy(() => import('./pages/Conversations.js').then((m) => ({ default: m.Conversations }))),
   models: lazy(() => import('./pages/Models.js').then((m) => ({ default: m.Models }))),
+  hub: lazy(() => import('./pages/Hub.js').then((m) => ({ default: m.Hub }))),
   media: lazy(() => import('./pages/Media.js').then((m) => ({ default: m.Media }))),
   settings: lazy(() => import('./pages/Settings.js').then((m) => ({ default: m.Settings }))),
 };
@@ -32,6 +33,7 @@ const NAV: { page: PageId; label: string; icon: IconName }[] = [
   { page: 'chat', label: 'Chat', icon: 'chat' },
   { page: 'conversations', label: 'Conversations', icon: 'conversations' },
   { page: 'models', label: 'Models', icon: 'models' },
+  { page: 'hub', label: 'Hub', icon: 'hub' },
   { page: 'media', label: 'Media', icon: 'media' },
   { page: 'settings', label: 'Settings', icon: 'settings' },
 ];

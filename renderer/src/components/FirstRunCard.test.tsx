@@ -93,11 +93,22 @@ describe('FirstRunCard', () => {
     expect(within(card).getByRole('link', { name: 'Import a model…' }).getAttribute('href')).toBe('#/models');
   });
 
+  it('leads to the Hub first where the server has one, with the import as the second way', async () => {
+    renderPage(<Page />, { routes: firstRunServer().routes, capabilities: capabilities('POST /v1/models/import', 'GET /v1/hub/models') });
+    const card = await screen.findByRole('region', { name: 'Welcome to Jan Server' });
+    const links = within(card).getAllByRole('link').filter((a) => a.classList.contains('button'));
+    expect(links.map((a) => [a.textContent, a.getAttribute('href'), a.classList.contains('primary')])).toEqual([
+      ['Get a model from the Hub…', '#/hub', true],
+      ['Import a model…', '#/models', false],
+    ]);
+  });
+
   it('offers only what the server can do', async () => {
     renderPage(<Page />, { routes: firstRunServer().routes, capabilities: capabilities() });
     const card = await screen.findByRole('region', { name: 'Welcome to Jan Server' });
     expect(within(card).queryByRole('button', { name: 'Create an API key' })).toBeNull();
     expect(within(card).queryByRole('link', { name: 'Import a model…' })).toBeNull();
+    expect(within(card).queryByRole('link', { name: 'Get a model from the Hub…' })).toBeNull();
     expect(within(card).getByTestId('first-run-url')).toBeTruthy();
   });
 

@@ -67,9 +67,20 @@ function ApiKeyStep() {
 
 function ModelStep() {
   const canImport = useCapabilities().has('POST', '/v1/models/import');
+  const hasHub = useCapabilities().has('GET', '/v1/hub/models');
   return (
     <li className="first-run-step first-run-model">
       <h3>A model</h3>
+      {hasHub && (
+        <>
+          <p>
+            The Hub lists the GGUF models of Hugging Face with what each needs on this machine, and downloads the one you pick
+            (a few recommended ones are on its first screen).
+          </p>
+          <div><a className="button primary" href={href('hub')}>Get a model from the Hub…</a></div>
+          <p>Or bring a file yourself:</p>
+        </>
+      )}
       <p>
         Models are single <code>.gguf</code> files. <a href="https://huggingface.co/models?library=gguf" target="_blank" rel="noreferrer">Hugging Face</a> has
         repositories of GGUF files for most open models. To start, take a small instruct model (one to four billion parameters)
@@ -79,7 +90,7 @@ function ModelStep() {
         Drop the file into the server's models folder (<code>./models</code> where it was started, <code>models/</code> in the desktop app's
         data folder, or <code>JAN_MODELS_DIR</code>){canImport ? ', or import it by its path or URL' : ''}. It shows up here without a restart.
       </p>
-      {canImport && <div><a className="button primary" href={href('models')}>Import a model…</a></div>}
+      {canImport && <div><a className={`button${hasHub ? '' : ' primary'}`} href={href('models')}>Import a model…</a></div>}
     </li>
   );
 }

@@ -50,4 +50,23 @@ describe('Models', () => {
     expect(statuses()).toEqual(['unloaded', 'unloaded']);
     expect(screen.queryByRole('progressbar')).toBeNull();
   });
+
+  it('shows the hub downloads in progress, and links to the Hub, where the server has pulls', async () => {
+    const s = server();
+    const routes = {
+      ...s.routes,
+      'GET /v1/models/pulls': () => ({
+        object: 'list',
+        data: [{
+          id: 'pull_1', object: 'model.pull', model: 'hf.co/acme/tiny-GGUF:Q4_K_M', repo: 'acme/tiny-GGUF', quantization: 'Q4_K_M', files: [], status: 'paused',
+          bytes_total: 1000, bytes_done: 400, rate_bytes_per_second: null, eta_seconds: null, error: null, model_id: null, created_at: 1, updated_at: 1,
+        }],
+      }),
+    };
+    renderPage(<Models />, { routes, capabilities: capabilities('POST /v1/models/import', 'GET /v1/models/pulls') });
+    const bar = await screen.findByRole('progressbar', { name: 'Download of acme/tiny-GGUF:Q4_K_M' });
+    expect(bar.getAttribute('aria-valuenow')).toBe('40');
+    expect(screen.getByRole('button', { name: 'Resume acme/tiny-GGUF:Q4_K_M' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Find a model in the Hub' }).getAttribute('href')).toBe('#/hub');
+  });
 });

@@ -8,6 +8,7 @@ import type { ModelEntry } from '../api/index.js';
 import { queryKeys } from '../api/query-keys.js';
 import { Card } from '../components/Card.js';
 import { EmptyState, ErrorNote, Progress } from '../components/Notes.js';
+import { PullList } from '../components/PullList.js';
 import { useApi, useCapabilities } from '../hooks/api-context.js';
 import { bytes, count } from '../lib/format.js';
 import { href } from '../lib/hash-route.js';
@@ -110,6 +111,7 @@ function ImportForm() {
 export function Models() {
   const api = useApi();
   const canImport = useCapabilities().has('POST', '/v1/models/import');
+  const canPull = useCapabilities().has('GET', '/v1/models/pulls');
   const models = useQuery({ queryKey: queryKeys.models, queryFn: () => api.models.list() });
   const changed = useModelsChanged();
   const act = useMutation({
@@ -126,8 +128,10 @@ export function Models() {
           <h1>Models</h1>
           <p>GGUF models served through <code>/v1/chat/completions</code> and friends. A model also loads on first use.</p>
         </div>
+        {canPull && <a className="button" href={href('hub')}>Find a model in the Hub</a>}
       </div>
       <ErrorNote error={models.error ?? act.error} />
+      {canPull && <PullList />}
       <Card title="Installed" hint={models.data ? `${list.length} model${list.length === 1 ? '' : 's'}` : undefined}>
         {models.data && list.length === 0 ? (
           <EmptyState title="No model yet">
