@@ -72,6 +72,7 @@ describe('PullList', () => {
     server.state.pulls = [pull({ status: 'completed', bytes_done: 400 * MB, model_id: 'tiny-GGUF.Q4_K_M' })];
     await act(() => vi.advanceTimersByTimeAsync(PULL_POLL_MS));
     const chat = await screen.findByRole('link', { name: 'Chat with it' });
+    expect(screen.queryByRole('button', { name: 'Cancel acme/tiny-GGUF:Q4_K_M' })).toBeNull();
     expect(queryClient.getQueryState(queryKeys.models)?.isInvalidated).toBe(true);
     expect(screen.queryByRole('progressbar')).toBeNull();
     expect(screen.getByText('Installed')).toBeTruthy();
@@ -82,9 +83,11 @@ describe('PullList', () => {
     const reads = calls.length;
     await act(() => vi.advanceTimersByTimeAsync(PULL_POLL_MS * 5));
     expect(calls).toHaveLength(reads);
+    fireEvent.click(screen.getByRole('button', { name: 'Hide acme/tiny-GGUF:Q4_K_M' }));
+    expect(screen.queryByRole('region', { name: 'Downloads' })).toBeNull();
   });
 
-  it('does not poll a paused pull, and shows a failed one with its reason', async () => {
+  it('does not poll a paused pull, and shows a failed one with its reason and a retry', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     const server = pullServer([pull({ status: 'paused' }), pull({ id: 'pull_2', quantization: 'Q8_0', status: 'failed', error: { message: 'SHA-256 mismatch: the file was refused.' } })]);
     const { calls } = renderPage(<PullList />, { routes: server.routes });
@@ -92,8 +95,9 @@ describe('PullList', () => {
     expect(screen.getByText('Paused')).toBeTruthy();
     await act(() => vi.advanceTimersByTimeAsync(PULL_POLL_MS * 5));
     expect(calls).toEqual(['GET /v1/models/pulls']);
-    fireEvent.click(screen.getByRole('button', { name: 'Hide acme/tiny-GGUF:Q8_0' }));
-    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Retry acme/tiny-GGUF:Q8_0' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Cancel acme/tiny-GGUF:Q8_0' }).textContent).toBe('Discard');
+    expect(screen.queryByRole('progressbar', { name: 'Download of acme/tiny-GGUF:Q8_0' })).toBeNull();
   });
 
   it('shows nothing without a download, and a refused action in words', async () => {

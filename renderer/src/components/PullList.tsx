@@ -80,16 +80,23 @@ function PullRow({ p, busy, onAction, onDismiss }: { p: Pull; busy: boolean; onA
           {(p.status === 'downloading' || p.status === 'queued') && (
             <button type="button" disabled={busy} onClick={() => onAction('pause')} aria-label={`Pause ${name}`}>Pause</button>
           )}
-          {p.status === 'paused' && (
-            <button type="button" disabled={busy} onClick={() => onAction('resume')} aria-label={`Resume ${name}`}>Resume</button>
+          {(p.status === 'paused' || p.status === 'failed') && (
+            // A failed pull resumes too, from where its part files end (after a checksum failure, from the start).
+            <button type="button" disabled={busy} onClick={() => onAction('resume')} aria-label={`${p.status === 'failed' ? 'Retry' : 'Resume'} ${name}`}>
+              {p.status === 'failed' ? 'Retry' : 'Resume'}
+            </button>
           )}
-          {!finished && p.status !== 'verifying' && (
-            <button type="button" className="danger" disabled={busy} onClick={() => onAction('cancel')} aria-label={`Cancel ${name}`}>Cancel</button>
+          {((!finished && p.status !== 'verifying') || p.status === 'failed') && (
+            <button type="button" className="danger" disabled={busy} onClick={() => onAction('cancel')} aria-label={`Cancel ${name}`}>
+              {p.status === 'failed' ? 'Discard' : 'Cancel'}
+            </button>
           )}
           {p.status === 'completed' && p.model_id && (
             <a className="button primary" href={href('chat')} onClick={() => localStorage.setItem(CHAT_MODEL_KEY, p.model_id!)}>Chat with it</a>
           )}
-          {finished && <button type="button" className="ghost" onClick={onDismiss} aria-label={`Hide ${name}`}>Hide</button>}
+          {(p.status === 'completed' || p.status === 'cancelled') && (
+            <button type="button" className="ghost" onClick={onDismiss} aria-label={`Hide ${name}`}>Hide</button>
+          )}
         </span>
       </div>
       {!finished && <Progress label={`Download of ${name}`} value={total > 0 ? p.bytes_done / total : 0} />}
