@@ -18,7 +18,8 @@ function RecommendedItem({ r }: { r: RecommendedRepo }) {
       <a className="hub-pick-name" href={repoHref(r.id)}>{r.id}</a>
       <p>{r.note}</p>
       <div className="hub-pick-foot">
-        <span className="stat-detail">{compact(r.downloads)} downloads · {compact(r.likes)} likes</span>
+        {/* Offline the server knows only the shipped list: no figures rather than zeros. */}
+        <span className="stat-detail">{r.downloads > 0 || r.likes > 0 ? `${compact(r.downloads)} downloads · ${compact(r.likes)} likes` : ''}</span>
         <RepoBadges repo={{ gated: r.gated, license: r.license }} />
       </div>
     </li>
