@@ -3,9 +3,10 @@
  * its pages. The Overview is in the first bundle; every other page loads when first opened.
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, type ComponentType } from 'react';
+import { lazy, Suspense, useState, type ComponentType } from 'react';
 import { ApiError, type Api } from './api/index.js';
 import { queryKeys } from './api/query-keys.js';
+import { isAdminRole } from './api/team.js';
 import { Icon, type IconName } from './components/Icon.js';
 import { PageBoundary } from './components/PageBoundary.js';
 import { ApiProvider, useApi } from './hooks/api-context.js';
@@ -13,6 +14,7 @@ import { KpiProvider, useKpi } from './hooks/use-kpi.js';
 import { ThemeContext, useTheme, type Theme } from './hooks/use-theme.js';
 import { href, useHashRoute, type PageId } from './lib/hash-route.js';
 import type { KpiState } from './lib/kpi-store.js';
+import { Invite, invitationCode } from './pages/Invite.js';
 import { Login } from './pages/Login.js';
 import { Overview } from './pages/Overview.js';
 
@@ -25,17 +27,20 @@ const pages: Record<PageId, ComponentType<{ arg: string | undefined }>> = {
   hub: lazy(() => import('./pages/Hub.js').then((m) => ({ default: m.Hub }))),
   media: lazy(() => import('./pages/Media.js').then((m) => ({ default: m.Media }))),
   settings: lazy(() => import('./pages/Settings.js').then((m) => ({ default: m.Settings }))),
+  team: lazy(() => import('./pages/Team.js').then((m) => ({ default: m.Team }))),
 };
 
-const NAV: { page: PageId; label: string; icon: IconName }[] = [
+/** `adminOnly` pages are left out of a member's navigation (the server refuses their calls with 403 anyway). */
+const NAV: { page: PageId; label: string; icon: IconName; adminOnly?: true }[] = [
   { page: 'overview', label: 'Overview', icon: 'overview' },
-  { page: 'sla', label: 'SLA', icon: 'sla' },
+  { page: 'sla', label: 'SLA', icon: 'sla', adminOnly: true },
   { page: 'chat', label: 'Chat', icon: 'chat' },
   { page: 'conversations', label: 'Conversations', icon: 'conversations' },
   { page: 'models', label: 'Models', icon: 'models' },
   { page: 'hub', label: 'Hub', icon: 'hub' },
   { page: 'media', label: 'Media', icon: 'media' },
   { page: 'settings', label: 'Settings', icon: 'settings' },
+  { page: 'team', label: 'Team', icon: 'team', adminOnly: true },
 ];
 
 const selectLive = (s: KpiState) => s.live;
@@ -74,7 +79,7 @@ function LiveDot() {
   );
 }
 
-function Shell({ theme, toggleTheme, version, onLogout }: { theme: Theme; toggleTheme(): void; version: string; onLogout(): void }) {
+function Shell({ theme, toggleTheme, version, admin, onLogout }: { theme: Theme; toggleTheme(): void; version: string; admin: boolean; onLogout(): void }) {
   const route = useHashRoute();
   const Page = pages[route.page];
   return (
@@ -85,7 +90,7 @@ function Shell({ theme, toggleTheme, version, onLogout }: { theme: Theme; toggle
           <span>Jan Server<small>v{version}</small></span>
         </div>
         <div className="nav">
-          {NAV.map((item) => (
+          {NAV.filter((item) => admin || !item.adminOnly).map((item) => (
             <a key={item.page} href={href(item.page)} aria-current={route.page === item.page ? 'page' : undefined} title={item.label}>
               <Icon name={item.icon} />
               <span>{item.label}</span>
@@ -124,8 +129,33 @@ async function loadSession(api: Api) {
   }
 }
 
-/** The app; main.tsx (or a test) wraps it in the QueryClientProvider of its one QueryClient. */
+/**
+ * The app; main.tsx (or a test) wraps it in the QueryClientProvider of its one QueryClient. At `/invite/<code>`
+ * (served by the server with the same index.html) it is the invitation page, no login needed, until the
+ * invitation is accepted; then the address becomes `/` and the dashboard loads with the new session.
+ */
 export function App({ api }: { api: Api }) {
+  const [code, setCode] = useState(() => invitationCode(window.location.pathname));
+  if (code === undefined) return <Dashboard api={api} />;
+  const accepted = () => {
+    window.history.replaceState(null, '', '/');
+    setCode(undefined);
+  };
+  return <InviteApp api={api} code={code} onAccepted={accepted} />;
+}
+
+function InviteApp({ api, code, onAccepted }: { api: Api; code: string; onAccepted(): void }) {
+  const [theme] = useTheme();
+  const queryClient = useQueryClient();
+  // Whatever an earlier session of this browser loaded must not show for the new account.
+  const done = () => {
+    queryClient.removeQueries();
+    onAccepted();
+  };
+  return <ThemeContext.Provider value={theme}><Invite api={api} code={code} onAccepted={done} /></ThemeContext.Provider>;
+}
+
+function Dashboard({ api }: { api: Api }) {
   const [theme, toggleTheme] = useTheme();
   const queryClient = useQueryClient();
   const session = useQuery({ queryKey: queryKeys.session, queryFn: () => loadSession(api) });
@@ -153,8 +183,8 @@ export function App({ api }: { api: Api }) {
     };
     body = (
       <ApiProvider api={api} capabilities={capabilities}>
-        <KpiProvider admin={me.role === 'admin'}>
-          <Shell theme={theme} toggleTheme={toggleTheme} version={health.version} onLogout={() => void logout()} />
+        <KpiProvider admin={isAdminRole(me.role)}>
+          <Shell theme={theme} toggleTheme={toggleTheme} version={health.version} admin={isAdminRole(me.role)} onLogout={() => void logout()} />
         </KpiProvider>
       </ApiProvider>
     );

@@ -1,7 +1,7 @@
 /** Hash routing (`#/sla`): the server serves one page at `/`, and a reload keeps the page the user was on. */
 import { useEffect, useState } from 'react';
 
-export const PAGES = ['overview', 'sla', 'chat', 'conversations', 'models', 'hub', 'media', 'settings'] as const;
+export const PAGES = ['overview', 'sla', 'chat', 'conversations', 'models', 'hub', 'media', 'settings', 'team'] as const;
 export type PageId = (typeof PAGES)[number];
 
 export interface Route {

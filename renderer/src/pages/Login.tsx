@@ -1,11 +1,13 @@
 /**
  * Shown when the browser has no session. The usual way in is the one-time link `npm start` prints (the server
  * turns `/?token=…` into an HttpOnly session cookie). An API key works too: it is sent once to
- * `POST /auth/sessions`, which answers with the same kind of cookie, and is kept nowhere in the page.
+ * `POST /auth/sessions`, which answers with the same kind of cookie, and is kept nowhere in the page. Team
+ * members log in with their name and password (team/PasswordLogin, `POST /auth/login`), shown first.
  */
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { ApiError, type Api } from '../api/index.js';
+import { PasswordLogin } from './team/PasswordLogin.js';
 
 /** Where earlier versions kept a typed API key; removed at start so a key left there does not linger. */
 const LEGACY_KEY = 'jan-api-key';
@@ -42,7 +44,8 @@ export function Login({ api, onLogin }: { api: Api; onLogin: () => void }) {
           <span>Jan Server</span>
         </div>
         <h1>Log in to the dashboard</h1>
-        <p>
+        <PasswordLogin api={api} onLogin={onLogin} />
+        <p className="team-login-or">
           Open the <code>Dashboard:</code> link that <code>npm start</code> printed in its terminal. It works once and logs this browser
           in; restart the server for a new one.
         </p>

@@ -11,6 +11,7 @@ import type { KpiState } from '../lib/kpi-store.js';
 import { Caches, Database, Llm, Resources } from './overview/System.js';
 import { Distribution, HeadlineStats, RoutesTable, TrafficCharts } from './overview/Traffic.js';
 import { WindowPicker } from './overview/WindowPicker.js';
+import { UsageCard } from './overview/UsageCard.js';
 
 const selectAvailable = (s: KpiState) => s.available;
 const selectWindow = (s: KpiState) => s.window;
@@ -41,6 +42,7 @@ export function Overview() {
         {available && <WindowPicker value={window} onChange={store.setWindow} />}
       </div>
       {firstRun && <FirstRunCard />}
+      <UsageCard />
       {!available ? (
         <Unavailable what="Live metrics">This server has no KPI stream (<code>/v1/admin/metrics/stream</code>); its raw figures are at <a href="/metrics">/metrics</a>.</Unavailable>
       ) : !started ? (

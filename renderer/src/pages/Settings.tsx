@@ -6,6 +6,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { ApiKeyCreated, ApiKeyInfo } from '../api/index.js';
 import { queryKeys } from '../api/query-keys.js';
+import { AccountCard } from '../components/AccountCard.js';
 import { Card } from '../components/Card.js';
 import { EmptyState, ErrorNote, Unavailable } from '../components/Notes.js';
 import { useApi, useCapabilities } from '../hooks/api-context.js';
@@ -167,6 +168,7 @@ export function Settings() {
         </div>
       </div>
       <div className="grid">
+        <AccountCard />
         <ApiKeys />
         {hasLan ? <LanAccess /> : <Card title="LAN access" span={12}><Unavailable what="Switching LAN access from here">Start the server with <code>JAN_HOST=0.0.0.0</code> instead.</Unavailable></Card>}
         <Card title="Server" hint="set when the server starts" span={12}>

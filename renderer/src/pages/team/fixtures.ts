@@ -1,0 +1,32 @@
+/** Team fixtures for the component tests (never used by the product). */
+import type { AuditEntry, Invitation, Member, UsageRow } from '../../api/team.js';
+
+const NOW = Math.floor(Date.now() / 1000);
+
+export const members: Member[] = [
+  { id: 'user_owner', name: 'Ada', role: 'owner', status: 'active', created_at: NOW - 90 * 86_400, last_seen_at: NOW - 60 },
+  { id: 'user_bob', name: 'Bob', role: 'member', status: 'active', created_at: NOW - 10 * 86_400, last_seen_at: NOW - 3600 },
+  { id: 'user_cy', name: 'Cy', role: 'admin', status: 'active', created_at: NOW - 5 * 86_400, last_seen_at: null },
+  { id: 'user_dee', name: 'Dee', role: 'member', status: 'disabled', created_at: NOW - 3 * 86_400, last_seen_at: NOW - 86_400 },
+];
+
+export function invitation(overrides: Partial<Invitation> = {}): Invitation {
+  return {
+    id: 'inv_1', object: 'invitation', role: 'member', name: 'Eve', code: 'code123', url: '/invite/code123',
+    expires_at: NOW + 7 * 86_400, created_at: NOW, created_by: 'user_owner', used_at: null, ...overrides,
+  };
+}
+
+export const audit: AuditEntry[] = [
+  { id: 'aud_2', actor_id: 'user_owner', actor_name: 'Ada', action: 'member.disabled', target: 'Dee', details: { sessions_ended: 2 }, created_at: NOW - 100 },
+  { id: 'aud_1', actor_id: 'user_owner', actor_name: 'Ada', action: 'invitation.created', target: 'Eve', details: { role: 'member' }, created_at: NOW - 200 },
+];
+
+export function usageRow(key: string, label: string, requests: number, tokens: number): UsageRow {
+  return { key, label, requests, errors: 0, prompt_tokens: tokens / 2, completion_tokens: tokens / 2, model_seconds: requests * 0.5, storage_bytes: 0 };
+}
+
+export const me = (id = 'user_owner', role = 'owner') => ({ id, object: 'user', name: id === 'user_owner' ? 'Ada' : 'Bob', role, auth_method: 'session', created_at: 1 });
+
+export const errorResponse = (status: number, message: string, type = 'invalid_request_error') =>
+  new Response(JSON.stringify({ error: { message, type, param: null, code: null } }), { status, headers: { 'content-type': 'application/json' } });

@@ -1,0 +1,53 @@
+/** Words for roles, statuses, expiries and audit actions, shared by the team's cards and the invitation page. */
+import { DASH, when } from '../../lib/format.js';
+
+export const ROLE_LABELS: Record<string, string> = { owner: 'Owner', admin: 'Admin', member: 'Member', guest: 'Guest', user: 'Member' };
+
+export const ROLE_HINTS: Record<string, string> = {
+  admin: 'manages members, models and settings',
+  member: 'chats and uses the API with their own data',
+};
+
+export function roleLabel(role: string): string {
+  return ROLE_LABELS[role] ?? role;
+}
+
+export const EXPIRY_CHOICES = [
+  { seconds: 3600, label: '1 hour' },
+  { seconds: 86_400, label: '1 day' },
+  { seconds: 7 * 86_400, label: '7 days' },
+  { seconds: 30 * 86_400, label: '30 days' },
+] as const;
+
+/** "in 23 h" / "in 6 days" / "expired", from unix seconds (or ms), against `now` (ms). */
+export function expiresIn(at: number, now = Date.now()): string {
+  const ms = (at < 1e12 ? at * 1000 : at) - now;
+  if (ms <= 0) return 'expired';
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `in ${Math.max(1, minutes)} min`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `in ${hours} h`;
+  return `in ${Math.round(hours / 24)} days`;
+}
+
+export function lastSeen(at: number | null): string {
+  return at ? when(at) : 'never';
+}
+
+/** `member.disabled` → "Member disabled"; unknown actions are shown as they are, dots as spaces. */
+export function actionLabel(action: string): string {
+  const words = action.replaceAll(/[._]/g, ' ').trim();
+  return words ? words[0]!.toUpperCase() + words.slice(1) : DASH;
+}
+
+/** An audit entry's details in one short line (they are free-form JSON). */
+export function detailsText(details: unknown): string {
+  if (details === null || details === undefined || details === '') return '';
+  if (typeof details !== 'object') return String(details);
+  return Object.entries(details as Record<string, unknown>)
+    .map(([k, v]) => `${k}: ${v === null ? 'none' : typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(', ');
+}
+
+/** The password rule the server enforces (its 400 says the same); shown before anyone types. */
+export const PASSWORD_RULE = 'At least 10 characters; a long passphrase is best.';
