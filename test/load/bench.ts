@@ -22,6 +22,7 @@ const SUITES: Suite[] = [
   { name: 'analysis', file: 'analysis-bench.ts', measures: 'the Response API (sentiment, summary, content)' },
   { name: 'kpi-stream', file: 'kpi-stream-bench.ts', measures: "what the dashboard's KPI stream costs in throughput" },
   { name: 'kpi-accuracy', file: 'kpi-accuracy-bench.ts', measures: "the dashboard's percentiles vs the load generator's" },
+  { name: 'hotpath', file: 'hot-path-bench.ts', measures: 'fixed per-request cost vs bare node:http and Koa (--baseline <ref>)' },
 ];
 
 const USAGE = `Usage: npm run bench -- [suite] [flags]   (flags of a suite: npm run bench -- <suite> --help)
