@@ -7,7 +7,7 @@ import { LexiconEngine } from './lexicon-engine.js';
 import { LlmAnalyzer } from './llm-analyzer.js';
 import type { ConversationsService } from '../conversations/index.js';
 import { ConversationLink } from '../inference/index.js';
-import { InferenceRunner } from '../inference/index.js';
+import { InferenceRunner, type InferenceAccounting } from '../inference/index.js';
 import type { ItemsService } from '../conversations/index.js';
 import type { ModelsService } from '../models/index.js';
 import type { TextExtractionService } from '../media/index.js';
@@ -18,11 +18,13 @@ export interface AnalysisDeps {
   conversations: ConversationsService;
   items: ItemsService;
   textExtraction: TextExtractionService;
+  /** Who asked (the slot queue's fairness, the usage counters). */
+  accounting?: InferenceAccounting;
 }
 
 export function createAnalysisService(config: Config, metrics: Metrics, deps: AnalysisDeps): AnalysisService {
   // The runner holds no state of its own: this one shares the models' schedulers with chat's.
-  const runner = new InferenceRunner(deps.models, metrics);
+  const runner = new InferenceRunner(deps.models, metrics, deps.accounting);
   const cache = new ResponseCache({ maxBytes: config.analysisCacheBytes, name: 'analysis', metrics });
   return new AnalysisService(
     new AnalysisInputs(new ConversationLink(deps.conversations, deps.items), deps.textExtraction),

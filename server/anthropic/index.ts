@@ -3,12 +3,12 @@
  * over the inference domain's generation path. Other folders import this domain only through this file.
  */
 import type { Metrics } from '../metrics/create-metrics.js';
-import { InferenceRunner } from '../inference/index.js';
+import { InferenceRunner, type InferenceAccounting } from '../inference/index.js';
 import type { ModelsService } from '../models/index.js';
 import { AnthropicMessagesService } from './messages-service.js';
 
 export { AnthropicMessagesService } from './messages-service.js';
 
-export function createAnthropicMessages(metrics: Metrics, deps: { models: ModelsService }): AnthropicMessagesService {
-  return new AnthropicMessagesService(new InferenceRunner(deps.models, metrics), deps.models);
+export function createAnthropicMessages(metrics: Metrics, deps: { models: ModelsService; accounting?: InferenceAccounting }): AnthropicMessagesService {
+  return new AnthropicMessagesService(new InferenceRunner(deps.models, metrics, deps.accounting), deps.models);
 }

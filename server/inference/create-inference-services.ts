@@ -9,7 +9,7 @@ import { CompletionsService } from './completions-service.js';
 import type { ConversationsService } from '../conversations/index.js';
 import { EmbeddingsService } from './embeddings-service.js';
 import { ConversationLink } from './conversation-link.js';
-import { InferenceRunner } from './inference-runner.js';
+import { InferenceRunner, type InferenceAccounting } from './inference-runner.js';
 import type { ItemsService } from '../conversations/index.js';
 import { ModelsService } from '../models/index.js';
 import { ResponsesService } from './responses-service.js';
@@ -29,7 +29,7 @@ export function createInferenceServices(
   config: Config,
   metrics: Metrics,
   deps: InferenceDeps,
-  data: { conversations: ConversationsService; items: ItemsService; documents?: DocumentExpander },
+  data: { conversations: ConversationsService; items: ItemsService; documents?: DocumentExpander; accounting?: InferenceAccounting },
 ) {
   const models = new ModelsService({
     modelsDir: config.modelsDir,
@@ -42,7 +42,7 @@ export function createInferenceServices(
     importHosts: config.modelImportHosts,
     logger: deps.logger,
   });
-  const runner = new InferenceRunner(models, metrics);
+  const runner = new InferenceRunner(models, metrics, data.accounting);
   const fingerprint = fingerprinter(deps.version);
   const link = new ConversationLink(data.conversations, data.items);
   return {

@@ -8,7 +8,7 @@ export { ConversationLink } from './conversation-link.js';
 export { createInferenceServices } from './create-inference-services.js';
 export type { InferenceDeps } from './create-inference-services.js';
 export { InferenceRunner } from './inference-runner.js';
-export type { InferenceJob } from './inference-runner.js';
+export type { InferenceAccounting, InferenceJob, ModelUsage } from './inference-runner.js';
 // For adapters of other APIs over the same generation path (server/anthropic/).
 export type { SseSend } from './chat-service.js';
 export { abortReason } from './abort-reason.js';

@@ -8,6 +8,7 @@
  *   const result = await job.generate(options);              // releases the slot and the model at the end
  * A job that is not generated must be `cancel()`ed.
  */
+import { AppError } from '../errors/app-error.js';
 import type { Metrics } from '../metrics/create-metrics.js';
 import type { EmbeddingResult, GenerateOptions, GenerationResult, LoadedModel, PreparedPrompt } from '../runtime/inference-runtime.js';
 import { toInferenceError } from '../models/index.js';
@@ -23,6 +24,33 @@ export interface InferenceJob {
   cancel(): void;
 }
 
+/** One model request as the usage counters see it (for the member who asked). */
+export interface ModelUsage {
+  userId: string;
+  modelId: string;
+  promptTokens: number;
+  completionTokens: number;
+  /** How long the request held a slot. */
+  slotSeconds: number;
+  /** It failed (a runtime error, a full queue, a timeout); a client that left is not a failure. */
+  failed: boolean;
+}
+
+/**
+ * Who asked for the work, for the slot queue's fairness and the per-member usage counters (the usage domain
+ * implements it; the runner only sees the request's signal).
+ */
+export interface InferenceAccounting {
+  /** The member whose request this signal belongs to, if any. */
+  ownerOf(signal: AbortSignal): string | undefined;
+  /** The scheduler's fairness key (undefined when fairness is switched off: one FIFO). */
+  fairnessKey(signal: AbortSignal): string | undefined;
+  record(usage: ModelUsage): void;
+}
+
+/** A client that left is not a failure; a timeout (the 503 the endpoint aborts with) is. */
+const failedUnlessLeft = (signal: AbortSignal) => !signal.aborted || signal.reason instanceof AppError;
+
 /**
  * A slot is worth choosing for its cache only when the cache holds at least half of the prompt (as llama.cpp's
  * server does with its slot similarity): a chat template's few shared opening tokens must not make an
@@ -36,20 +64,25 @@ export class InferenceRunner {
   constructor(
     private readonly models: ModelsService,
     private readonly metrics: Metrics,
+    private readonly accounting?: InferenceAccounting,
   ) {}
 
   async start(modelId: string, prepare: (model: LoadedModel) => Promise<PreparedPrompt>, signal: AbortSignal): Promise<InferenceJob> {
     const startedAt = performance.now();
     const lease = await this.models.acquire(modelId);
+    const account = this.account(lease.id, signal);
     try {
       signal.throwIfAborted();
       const prompt = await prepare(lease.model);
-      const slot = await lease.scheduler.acquire((s) => reusable(lease.model.cachedPrefix(s, prompt), prompt.tokenCount), signal);
+      const fairnessKey = this.accounting?.fairnessKey(signal);
+      const slot = await lease.scheduler.acquire((s) => reusable(lease.model.cachedPrefix(s, prompt), prompt.tokenCount), signal, fairnessKey);
+      const slotAt = performance.now();
       let done = false;
-      const finish = () => {
+      const finish = (result?: GenerationResult, failed = false) => {
         done = true;
         slot.release();
         lease.release();
+        account?.({ promptTokens: result?.promptTokens ?? 0, completionTokens: result?.completionTokens ?? 0, slotSeconds: (performance.now() - slotAt) / 1000, failed });
       };
       return {
         modelId: lease.id,
@@ -58,15 +91,18 @@ export class InferenceRunner {
         cancel: () => done || finish(),
         generate: async (options) => {
           if (done) throw new Error('an inference job runs once');
+          let result: GenerationResult | undefined;
           try {
-            return await this.generate(lease.id, lease.model, slot.slot, prompt, { ...options, signal }, startedAt);
+            result = await this.generate(lease.id, lease.model, slot.slot, prompt, { ...options, signal }, startedAt);
+            return result;
           } finally {
-            finish();
+            finish(result, result === undefined && failedUnlessLeft(signal));
           }
         },
       };
     } catch (error) {
       lease.release();
+      account?.({ promptTokens: 0, completionTokens: 0, slotSeconds: 0, failed: failedUnlessLeft(signal) });
       throw signal.aborted ? abortReason(signal) : toInferenceError(error);
     }
   }
@@ -110,19 +146,35 @@ export class InferenceRunner {
 
   async embed(modelId: string, inputs: string[], signal: AbortSignal): Promise<EmbeddingResult & { modelId: string }> {
     const lease = await this.models.acquire(modelId);
+    const account = this.account(lease.id, signal);
+    let promptTokens = 0;
+    let ok = false;
+    let slotAt: number | undefined;
     try {
-      const slot = await lease.embedScheduler.acquire(() => 0, signal);
+      const slot = await lease.embedScheduler.acquire(() => 0, signal, this.accounting?.fairnessKey(signal));
+      slotAt = performance.now();
       try {
         const result = await lease.model.embed(inputs, signal);
         this.metrics.promptTokens.inc({ model: lease.id }, result.promptTokens);
+        promptTokens = result.promptTokens;
+        ok = true;
         return { ...result, modelId: lease.id };
       } finally {
         slot.release();
+        account?.({ promptTokens, completionTokens: 0, slotSeconds: (performance.now() - slotAt) / 1000, failed: !ok && failedUnlessLeft(signal) });
       }
     } catch (error) {
+      if (slotAt === undefined) account?.({ promptTokens: 0, completionTokens: 0, slotSeconds: 0, failed: failedUnlessLeft(signal) });
       throw signal.aborted ? abortReason(signal) : toInferenceError(error);
     } finally {
       lease.release();
     }
+  }
+
+  /** Records the request's usage once it ends, for the member who asked (nothing when nobody did). */
+  private account(modelId: string, signal: AbortSignal): ((figures: Omit<ModelUsage, 'userId' | 'modelId'>) => void) | undefined {
+    const userId = this.accounting?.ownerOf(signal);
+    if (userId === undefined) return undefined;
+    return (figures) => this.accounting!.record({ userId, modelId, ...figures });
   }
 }

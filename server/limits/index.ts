@@ -5,3 +5,4 @@
  */
 export { LimitsService } from './limits-service.js';
 export type { RateDecision } from './rate-limiter.js';
+export { MemberLimits } from './member-limits.js';

@@ -9,7 +9,8 @@
  *   sub-queue; when no caller passes keys the queue is one plain FIFO. When the queue is full, `acquire`
  *   fails at once with `QueueFullError` (the API answers 503 + Retry-After); accepted work is never dropped
  *   silently. One key may hold at most `maxQueue - floor(maxQueue / 4)` places, so that a flood from one
- *   member cannot take the places the others need to get in line at all.
+ *   member cannot take the places the others need to get in line at all (requests without a key are not
+ *   capped: without keys the queue behaves exactly as a plain FIFO).
  * - A waiter whose AbortSignal fires (client gone, timeout) leaves the queue at once.
  * - KV cache reuse: among the free slots, a request gets the one whose cache holds the longest prefix of its
  *   prompt; ties go to the slot released longest ago, so recently used conversations keep their caches.
@@ -111,7 +112,7 @@ export class SlotScheduler {
     if (this.waiting >= this.options.maxQueue) return Promise.reject(new QueueFullError(this.waiting));
     const key = fairnessKey ?? NO_KEY;
     const own = this.queues.get(key);
-    if (own && own.length >= this.perKeyLimit) {
+    if (key !== NO_KEY && own && own.length >= this.perKeyLimit) {
       return Promise.reject(new QueueFullError(this.waiting, `Too many of your requests are waiting (${own.length}); the rest of the queue is kept for others.`));
     }
     return new Promise<SlotLease>((resolve, reject) => {

@@ -95,3 +95,16 @@ describe('SlotScheduler fairness', () => {
     expect((await b).slot).toBe(0);
   });
 });
+
+describe('SlotScheduler without fairness keys', () => {
+  it('lets unkeyed requests fill the whole queue (the cap is per member)', async () => {
+    const s = new SlotScheduler({ slots: 1, maxQueue: 8 });
+    const held = await s.acquire(none);
+    const waiting = Array.from({ length: 8 }, () => s.acquire(none));
+    expect(s.queued).toBe(8);
+    await expect(s.acquire(none)).rejects.toBeInstanceOf(QueueFullError);
+    s.close();
+    for (const w of waiting) await expect(w).rejects.toBeInstanceOf(SchedulerClosedError);
+    held.release();
+  });
+});
