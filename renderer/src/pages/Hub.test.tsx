@@ -109,6 +109,14 @@ describe('Hub', () => {
     expect(screen.getByText('Gated')).toBeTruthy();
   });
 
+  it('names the disk, not the memory, when a quantization is larger than the free disk', async () => {
+    const small = { ...detail, free_disk_bytes: 3 * GB, quantizations: [{ ...quant('Q8_0', 6 * GB, 7 * GB, 'wont_fit'), fit: { ...quant('Q8_0', 6 * GB, 7 * GB, 'wont_fit').fit, free_disk_bytes: 3 * GB } }] };
+    renderPage(<Hub arg="acme/tiny-chat-GGUF" />, { routes: { ...hubServer().routes, 'GET /v1/hub/models/acme/tiny-chat-GGUF': () => small }, capabilities: HUB });
+    const button = (await screen.findByRole('button', { name: 'Download Q8_0' })) as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    expect(button.closest('tr')!.textContent).toContain('Needs 6.0 GB of disk, 3.0 GB free');
+  });
+
   it('downloads with one click: the reference form is sent, the progress shows and the button says why it is off now', async () => {
     const server = hubServer();
     renderPage(<Hub arg="acme/tiny-chat-GGUF" />, { routes: server.routes, capabilities: HUB });

@@ -9,8 +9,9 @@ import { FitBadge } from './FitBadge.js';
 /** Why this quantization cannot be downloaded now, or null when it can. */
 export function blockedReason(q: HubQuantization, pull: Pull | undefined, freeDisk: number): string | null {
   if (pull) return pull.status === 'paused' ? 'Paused: resume it under Downloads' : 'Downloading now: see Downloads';
-  if (q.fit.verdict === 'wont_fit') return `Needs ${bytes(q.fit.ram_needed_bytes)} of memory, ${bytes(q.fit.free_ram_bytes)} free`;
+  // The disk first: a quantization larger than the free disk is also `wont_fit`, and memory is not why.
   if (q.size_bytes > freeDisk) return `Needs ${bytes(q.size_bytes)} of disk, ${bytes(freeDisk)} free`;
+  if (q.fit.verdict === 'wont_fit') return `Needs ${bytes(q.fit.ram_needed_bytes)} of memory, ${bytes(q.fit.free_ram_bytes)} free`;
   return null;
 }
 
