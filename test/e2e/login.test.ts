@@ -25,11 +25,11 @@ describe.skipIf(!hasChromium)('dashboard login (Chromium)', () => {
 
     // Keyboard: Tab walks the navigation in order, then the theme switch; every stop has a name.
     const names: string[] = [];
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 10; i++) {
       await page.keyboard.press('Tab');
       names.push(await page.evaluate('document.activeElement.getAttribute("aria-label") ?? document.activeElement.textContent'));
     }
-    expect(names).toEqual(['Overview', 'SLA', 'Chat', 'Conversations', 'Models', 'Media', 'Settings', 'Switch to dark theme']);
+    expect(names).toEqual(['Overview', 'SLA', 'Chat', 'Conversations', 'Models', 'Hub', 'Media', 'Settings', 'Team', 'Switch to dark theme']);
 
     const again = await (await env.browser.newContext()).newPage();
     const response = await again.goto(env.server.dashboardUrl);

@@ -1,9 +1,12 @@
 /**
- * The team endpoints: members, invitations, password login, audit log, quotas and usage. The server's zod
- * schemas for these were being written alongside this file, so the shapes are written here (the contract of
- * issue 16) and read defensively where they may still grow (usage). Everything goes through the app's one
- * `Http` (`api.http`), so component tests answer it with the same fake fetch as every other page.
+ * The team endpoints: members, invitations, password login, audit log, quotas and usage. Quotas and usage are
+ * typed from the server's schemas (server/api/usage.ts); the schemas of members, invitations and the audit log
+ * were being written alongside this file, so those shapes are written here (the contract of issue 16).
+ * Everything goes through the app's one `Http` (`api.http`), so component tests answer it with the same fake
+ * fetch as every other page.
  */
+import type { z } from 'zod';
+import type { MemberQuotas as MemberQuotasSchema, MyUsage as MyUsageSchema, UsageGroupBy, UsageLine, UsageReport as UsageReportSchema } from '../../../server/api/usage.js';
 import type { Api } from './index.js';
 
 export type Role = 'owner' | 'admin' | 'member' | 'guest';
@@ -54,7 +57,7 @@ export interface AuditEntry {
   created_at: number;
 }
 
-/** null is "unlimited". */
+/** null is "unlimited". What an admin sends; the server answers with these plus `user_id` and `updated_at`. */
 export interface Quotas {
   requests_per_minute: number | null;
   tokens_per_day: number | null;
@@ -62,29 +65,12 @@ export interface Quotas {
   storage_bytes: number | null;
 }
 
-export type UsageGroup = 'user' | 'model' | 'day';
-
-export interface UsageRow {
-  key: string;
-  label: string;
-  requests: number;
-  errors: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  model_seconds: number;
-  storage_bytes: number;
-}
-
-export interface UsageReport {
-  object: 'list';
-  data: UsageRow[];
-  from: number | string;
-  to: number | string;
-  group_by: UsageGroup;
-}
-
-/** The caller's own usage: its exact fields are the usage service's, so the card reads it generically. */
-export type MyUsage = Record<string, unknown>;
+export type MemberQuotas = z.infer<typeof MemberQuotasSchema>;
+export type UsageGroup = z.infer<typeof UsageGroupBy>;
+export type UsageRow = z.infer<typeof UsageLine>;
+export type UsageReport = z.infer<typeof UsageReportSchema>;
+/** The caller's own usage: today, the last 7 days, stored bytes, and each quota's limit, use and remainder. */
+export type MyUsage = z.infer<typeof MyUsageSchema>;
 
 export interface LoggedInUser {
   user: { id: string; name: string; role: Role };
@@ -111,8 +97,8 @@ export function teamApi(api: Pick<Api, 'http'>) {
         http.json<unknown>('DELETE', `/v1/admin/members/${enc(id)}`, { query: what.data === 'transfer' ? { data: 'transfer', to: what.to } : { data: 'delete' } }),
       /** A new one-time link with which the member sets a new password. */
       reset: (id: string) => http.json<Invitation>('POST', `/v1/admin/members/${enc(id)}/reset`),
-      quotas: (id: string) => http.json<Quotas>('GET', `/v1/admin/members/${enc(id)}/quotas`),
-      setQuotas: (id: string, quotas: Quotas) => http.json<Quotas>('PUT', `/v1/admin/members/${enc(id)}/quotas`, { body: quotas }),
+      quotas: (id: string) => http.json<MemberQuotas>('GET', `/v1/admin/members/${enc(id)}/quotas`),
+      setQuotas: (id: string, quotas: Quotas) => http.json<MemberQuotas>('PUT', `/v1/admin/members/${enc(id)}/quotas`, { body: quotas }),
     },
     invitations: {
       list: () => http.json<List<Invitation>>('GET', '/v1/admin/invitations'),

@@ -6,6 +6,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { ApiKeyCreated, ApiKeyInfo } from '../api/index.js';
 import { queryKeys } from '../api/query-keys.js';
+import { isAdminRole } from '../api/team.js';
 import { AccountCard } from '../components/AccountCard.js';
 import { Card } from '../components/Card.js';
 import { EmptyState, ErrorNote, Unavailable } from '../components/Notes.js';
@@ -158,7 +159,7 @@ const CONFIG_ROWS = [
 export function Settings() {
   const api = useApi();
   const me = useQuery({ queryKey: queryKeys.me, queryFn: () => api.me() });
-  const hasLan = useCapabilities().has('GET', '/v1/admin/lan') && me.data?.role === 'admin';
+  const hasLan = useCapabilities().has('GET', '/v1/admin/lan') && isAdminRole(me.data?.role);
   return (
     <div className="page">
       <div className="page-head">

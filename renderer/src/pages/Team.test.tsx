@@ -24,8 +24,8 @@ function teamRoutes(writes: { key: string; body: unknown; query: string }[], ove
     'PATCH /v1/admin/members/user_bob': record('PATCH /v1/admin/members/user_bob', members[1]),
     'POST /v1/admin/members/user_bob/reset': record('POST reset', invitation({ id: 'inv_reset', name: 'Bob', url: '/invite/resetcode' })),
     'DELETE /v1/admin/members/user_bob': record('DELETE /v1/admin/members/user_bob', undefined),
-    'GET /v1/admin/members/user_bob/quotas': () => ({ requests_per_minute: 60, tokens_per_day: null, concurrent_streams: 2, storage_bytes: 1024 * 1024 * 500 }),
-    'PUT /v1/admin/members/user_bob/quotas': ({ body }) => (writes.push({ key: 'PUT quotas', body, query: '' }), body),
+    'GET /v1/admin/members/user_bob/quotas': () => ({ user_id: 'user_bob', updated_at: null, requests_per_minute: 60, tokens_per_day: null, concurrent_streams: 2, storage_bytes: 1024 * 1024 * 500 }),
+    'PUT /v1/admin/members/user_bob/quotas': ({ body }) => (writes.push({ key: 'PUT quotas', body, query: '' }), { user_id: 'user_bob', updated_at: 5, ...(body as object) }),
     ...overrides,
   };
 }
@@ -152,6 +152,13 @@ describe('Team', () => {
     fireEvent.click(within(form).getByRole('button', { name: 'Save quotas' }));
     expect(within(form).getByRole('alert').textContent).toContain('Requests per minute');
     expect(writes).toEqual([]);
+    fireEvent.change(field('Requests per minute'), { target: { value: '0' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Save quotas' }));
+    expect(within(form).getByRole('alert').textContent).toBe('Requests per minute: a whole number above 0, or blank for unlimited.');
+    fireEvent.change(field('Requests per minute'), { target: { value: '2.5' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Save quotas' }));
+    expect(within(form).getByRole('alert')).toBeTruthy();
+    expect(writes).toEqual([]);
     fireEvent.change(field('Requests per minute'), { target: { value: '' } });
     fireEvent.change(field('Generated tokens per day'), { target: { value: '20000' } });
     fireEvent.change(field('Storage (MB)'), { target: { value: '1.5' } });
@@ -161,8 +168,15 @@ describe('Team', () => {
   });
 
   it('charts usage per member as bars, busiest first, and switches to tokens and to a per-day chart', async () => {
-    const { calls } = renderPage(<Team />, { routes: teamRoutes([]) });
+    const queries: URLSearchParams[] = [];
+    const routes = teamRoutes([]);
+    const report = routes['GET /v1/admin/usage']!;
+    const { calls } = renderPage(<Team />, { routes: { ...routes, 'GET /v1/admin/usage': (request) => (queries.push(request.query), report(request)) } });
     const bars = await screen.findByRole('list', { name: 'Requests per member' });
+    // The last 7 days, in unix seconds.
+    const [from, to] = [Number(queries[0]!.get('from')), Number(queries[0]!.get('to'))];
+    expect(to - from).toBe(7 * 86_400);
+    expect(Math.abs(to - Date.now() / 1000)).toBeLessThan(60);
     expect(within(bars).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['Ada30', 'Bob12']);
     fireEvent.click(screen.getByRole('button', { name: 'Tokens' }));
     expect(within(screen.getByRole('list', { name: 'Tokens per member' })).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['Bob3,000', 'Ada1,000']);

@@ -63,7 +63,7 @@ function PendingRow({ invitation, onRevoke }: { invitation: Invitation; onRevoke
   const who = invitation.name ?? 'unnamed';
   return (
     <tr>
-      <td>{invitation.name ?? <span className="team-muted">anyone with the link</span>}</td>
+      <td>{invitation.name ?? <span className="team-muted">anyone</span>}</td>
       <td>{roleLabel(invitation.role)}</td>
       <td>{expiresIn(invitation.expires_at)}</td>
       <td className="num">
@@ -95,7 +95,7 @@ export function InviteCard() {
     <Card
       title="Invitations"
       hint="one-time links"
-      span={5}
+      span={6}
       actions={!open && <button type="button" className="primary" onClick={() => setOpen(true)}>Invite someone…</button>}
     >
       {open && <InviteForm onCreated={(invitation) => { setCreated(invitation); setOpen(false); }} />}
@@ -105,7 +105,7 @@ export function InviteCard() {
         <EmptyState title="No pending invitations">A link works once; it lets someone on your network pick a name and a password.</EmptyState>
       ) : (
         <div className="table-wrap">
-          <table aria-label="Pending invitations">
+          <table aria-label="Pending invitations" className="team-table">
             <thead><tr><th>For</th><th>Role</th><th>Expires</th><th className="num">Actions</th></tr></thead>
             <tbody>{pending.map((i) => <PendingRow key={i.id} invitation={i} onRevoke={() => revoke.mutate(i.id)} />)}</tbody>
           </table>

@@ -56,7 +56,7 @@ export function MembersCard() {
           <EmptyState title="Nobody here yet">Invite someone: they get their own account, data and API keys.</EmptyState>
         ) : (
           <div className="table-wrap">
-            <table aria-label="Members" className="team-members">
+            <table aria-label="Members" className="team-table team-members">
               <thead><tr><th>Name</th><th>Role</th><th>Status</th><th>Last seen</th><th className="num">Actions</th></tr></thead>
               <tbody>
                 {list.map((m) => (

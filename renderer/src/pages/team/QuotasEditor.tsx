@@ -29,7 +29,7 @@ function toDraft(quotas: Quotas): Draft {
   return draft;
 }
 
-/** The draft as quotas, or the first field that is not a whole non-negative number. */
+/** The draft as quotas, or why the first field that is not a valid limit is not. */
 export function parseDraft(draft: Draft): { quotas: Quotas } | { error: string } {
   const quotas = {} as Quotas;
   for (const f of FIELDS) {
@@ -38,9 +38,13 @@ export function parseDraft(draft: Draft): { quotas: Quotas } | { error: string }
       quotas[f.key] = null;
       continue;
     }
+    // The server takes whole numbers from 1 up (no limit is null, not 0); storage may be typed as 1.5 MB.
     const n = Number(text);
-    if (!Number.isFinite(n) || n < 0) return { error: `${f.label}: a number of 0 or more, or blank for unlimited.` };
-    quotas[f.key] = Math.round(n * f.scale);
+    const value = Math.round(n * f.scale);
+    if (!Number.isFinite(n) || (f.scale === 1 && !Number.isInteger(n)) || value < 1) {
+      return { error: `${f.label}: ${f.scale === 1 ? 'a whole number' : 'a number'} above 0, or blank for unlimited.` };
+    }
+    quotas[f.key] = value;
   }
   return { quotas };
 }

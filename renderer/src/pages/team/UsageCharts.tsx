@@ -88,11 +88,15 @@ export function UsageCharts() {
   const rows = usage.data?.data ?? [];
   const total = rows.reduce((sum, r) => sum + metric.value(r), 0);
   return (
-    <Card title="Usage" hint={usage.data ? `${metric.text(total)} in ${days} days` : undefined} span={7}>
+    <Card
+      title="Usage"
+      hint={usage.data ? `${metric.text(total)} in ${days} days` : undefined}
+      span={6}
+      actions={<Segmented<number> label="Period" options={RANGES.map((d) => ({ id: d, label: `${d} days` }))} value={days} onChange={setDays} />}
+    >
       <div className="row team-usage-controls">
         <Segmented<UsageGroup> label="Group usage" options={GROUPS} value={group} onChange={setGroup} />
         <Segmented<Metric> label="Count" options={METRICS} value={metricId} onChange={setMetricId} />
-        <Segmented<number> label="Period" options={RANGES.map((d) => ({ id: d, label: `${d} days` }))} value={days} onChange={setDays} />
       </div>
       <ErrorNote error={usage.error} />
       {usage.data && rows.length === 0 ? (

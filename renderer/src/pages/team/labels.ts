@@ -30,8 +30,16 @@ export function expiresIn(at: number, now = Date.now()): string {
   return `in ${Math.round(hours / 24)} days`;
 }
 
-export function lastSeen(at: number | null): string {
-  return at ? when(at) : 'never';
+/** "just now", "5 min ago", "3 h ago", "2 days ago", then the date; from unix seconds (or ms). */
+export function lastSeen(at: number | null, now = Date.now()): string {
+  if (!at) return 'never';
+  const minutes = Math.floor((now - (at < 1e12 ? at * 1000 : at)) / 60_000);
+  if (minutes < 2) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  if (minutes < 24 * 60) return `${Math.floor(minutes / 60)} h ago`;
+  const days = Math.floor(minutes / (24 * 60));
+  if (days < 7) return days === 1 ? 'yesterday' : `${days} days ago`;
+  return when(at);
 }
 
 /** `member.disabled` → "Member disabled"; unknown actions are shown as they are, dots as spaces. */
