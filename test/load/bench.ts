@@ -23,6 +23,7 @@ const SUITES: Suite[] = [
   { name: 'kpi-stream', file: 'kpi-stream-bench.ts', measures: "what the dashboard's KPI stream costs in throughput" },
   { name: 'kpi-accuracy', file: 'kpi-accuracy-bench.ts', measures: "the dashboard's percentiles vs the load generator's" },
   { name: 'hotpath', file: 'hot-path-bench.ts', measures: 'fixed per-request cost vs bare node:http and Koa (--baseline <ref>)' },
+  { name: 'fairness', file: 'fairness-bench.ts', measures: "member B's time to first token while member A floods, JAN_FAIR_QUEUE on vs off" },
 ];
 
 const USAGE = `Usage: npm run bench -- [suite] [flags]   (flags of a suite: npm run bench -- <suite> --help)
