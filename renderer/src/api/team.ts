@@ -32,17 +32,25 @@ export interface Invitation {
   object: 'invitation';
   role: AssignableRole;
   name: string | null;
-  code: string;
-  url: string;
+  /** Set on a password-reset link: the member whose password it sets. */
+  user_id?: string | null;
+  /** The code and the link come in the create (and reset) answer only: the server keeps only their hash. */
+  code?: string;
+  url?: string;
   expires_at: number;
   created_at: number;
   created_by: string | null;
   used_at: number | null;
 }
 
+/** An invitation as created: with its code and link. */
+export type InvitationCreated = Invitation & { code: string; url: string };
+
 /** What the public invitation endpoint tells the person who opened the link. */
 export interface InvitationPreview {
-  role: AssignableRole;
+  /** `join` makes a new account; `reset` sets the password of the account `name`. */
+  purpose?: 'join' | 'reset';
+  role: Role;
   name: string | null;
   expires_at: number;
 }
@@ -96,25 +104,26 @@ export function teamApi(api: Pick<Api, 'http'>) {
       remove: (id: string, what: DeleteData) =>
         http.json<unknown>('DELETE', `/v1/admin/members/${enc(id)}`, { query: what.data === 'transfer' ? { data: 'transfer', to: what.to } : { data: 'delete' } }),
       /** A new one-time link with which the member sets a new password. */
-      reset: (id: string) => http.json<Invitation>('POST', `/v1/admin/members/${enc(id)}/reset`),
+      reset: (id: string) => http.json<InvitationCreated>('POST', `/v1/admin/members/${enc(id)}/reset`),
       quotas: (id: string) => http.json<MemberQuotas>('GET', `/v1/admin/members/${enc(id)}/quotas`),
       setQuotas: (id: string, quotas: Quotas) => http.json<MemberQuotas>('PUT', `/v1/admin/members/${enc(id)}/quotas`, { body: quotas }),
     },
     invitations: {
       list: () => http.json<List<Invitation>>('GET', '/v1/admin/invitations'),
       create: (input: { role: AssignableRole; name?: string; expires_in_seconds?: number }) =>
-        http.json<Invitation>('POST', '/v1/admin/invitations', { body: input }),
+        http.json<InvitationCreated>('POST', '/v1/admin/invitations', { body: input }),
       revoke: (id: string) => http.json<unknown>('DELETE', `/v1/admin/invitations/${enc(id)}`),
       /** Public: what an invitation offers (410 when used or expired, 404 when unknown). */
       preview: (code: string) => http.json<InvitationPreview>('GET', `/auth/invitations/${enc(code)}`),
       /** Public: makes the account and answers with a session cookie. */
-      accept: (code: string, input: { name: string; password: string }) =>
+      accept: (code: string, input: { name?: string; password: string }) =>
         http.json<LoggedInUser>('POST', `/auth/invitations/${enc(code)}/accept`, { body: input }),
     },
     auth: {
       login: (name: string, password: string) => http.json<LoggedInUser>('POST', '/auth/login', { body: { name, password } }),
+      /** `currentPassword` may be empty only for an account without a password yet (the owner's first). */
       changePassword: (currentPassword: string, newPassword: string) =>
-        http.json<unknown>('POST', '/auth/password', { body: { current_password: currentPassword, new_password: newPassword } }),
+        http.json<unknown>('POST', '/auth/password', { body: { current_password: currentPassword || undefined, new_password: newPassword } }),
     },
     audit: (after?: string, limit = 50) => http.json<List<AuditEntry>>('GET', '/v1/admin/audit', { query: { limit, after } }),
     usage: {

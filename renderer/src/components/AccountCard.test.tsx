@@ -43,6 +43,16 @@ describe('AccountCard', () => {
     expect((await within(form).findByRole('alert')).textContent).toBe('The current password is wrong.');
   });
 
+  it('lets an account without a password set its first one (no current password sent)', async () => {
+    const sent: unknown[] = [];
+    const { form } = setup(({ body }) => (sent.push(body), { object: 'password.changed', sessions_ended: 0 }));
+    fill(form, 'New password', 'first passphrase here');
+    fill(form, 'Confirm new password', 'first passphrase here');
+    fireEvent.click(within(form).getByRole('button', { name: 'Change password' }));
+    await within(form).findByRole('status');
+    expect(sent).toEqual([{ new_password: 'first passphrase here' }]);
+  });
+
   it('has no password form on a server without passwords', () => {
     renderPage(<AccountCard />, { routes: { 'GET /auth/me': () => me() } });
     expect(screen.queryByRole('form', { name: 'Change password' })).toBeNull();

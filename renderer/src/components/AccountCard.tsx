@@ -38,7 +38,7 @@ function ChangePassword() {
       <div className="row form-row">
         <label className="grow">
           Current password
-          <input type="password" value={current} onChange={(e) => setCurrent(e.target.value)} autoComplete="current-password" required />
+          <input type="password" value={current} onChange={(e) => setCurrent(e.target.value)} autoComplete="current-password" placeholder="none yet? leave blank" />
         </label>
         <label className="grow">
           New password
@@ -48,9 +48,9 @@ function ChangePassword() {
           Confirm new password
           <input type="password" value={confirm} onChange={(e) => { setConfirm(e.target.value); setMismatch(false); }} autoComplete="new-password" required />
         </label>
-        <button type="submit" disabled={change.isPending || !current || !next}>Change password</button>
+        <button type="submit" disabled={change.isPending || !next}>Change password</button>
       </div>
-      <div className="stat-detail wrap">{PASSWORD_RULE} Your other sessions are signed out.</div>
+      <div className="stat-detail wrap">{PASSWORD_RULE} Your other sessions are signed out. The owner sets a first password here to log in by name from other machines.</div>
       {mismatch && <div className="error-note" role="alert">The two new passwords are not the same.</div>}
       {change.isSuccess && <div className="note" role="status">Password changed.</div>}
       <ErrorNote error={change.error} />

@@ -73,6 +73,21 @@ describe('invitation page', () => {
     expect(screen.queryByLabelText('Password')).toBeNull();
   });
 
+  it('a reset link sets the password of the named account, without asking for a name', async () => {
+    const sent: unknown[] = [];
+    const onAccepted = renderInvite({
+      'GET /auth/invitations/abc': () => ({ purpose: 'reset', role: 'member', name: 'Bob', expires_at: IN_A_DAY }),
+      'POST /auth/invitations/abc/accept': ({ body }) => (sent.push(body), { user: { id: 'user_bob', name: 'Bob', role: 'member' } }),
+    });
+    expect(await screen.findByRole('heading', { name: 'A new password for Bob' })).toBeTruthy();
+    expect(screen.queryByLabelText('Your name')).toBeNull();
+    fill('Password', 'a long enough passphrase');
+    fill('Confirm password', 'a long enough passphrase');
+    fireEvent.click(screen.getByRole('button', { name: 'Set my password' }));
+    await waitFor(() => expect(onAccepted).toHaveBeenCalledOnce());
+    expect(sent).toEqual([{ password: 'a long enough passphrase' }]);
+  });
+
   it('a link used by someone else meanwhile ends on the same page', async () => {
     renderInvite({
       'GET /auth/invitations/abc': () => ({ role: 'member', name: null, expires_at: IN_A_DAY }),

@@ -46,13 +46,15 @@ function gone(error: unknown): boolean {
 }
 
 function AcceptForm({ api, code, invitation, onAccepted }: { api: Api; code: string; invitation: InvitationPreview; onAccepted(): void }) {
+  const reset = invitation.purpose === 'reset';
   const [name, setName] = useState(invitation.name ?? '');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const [mismatch, setMismatch] = useState(false);
   const accept = useMutation({
     gcTime: 0,
-    mutationFn: () => teamApi(api).invitations.accept(code, { name: name.trim(), password }),
+    // A reset link keeps the account's name; a join link sends the name picked here.
+    mutationFn: () => teamApi(api).invitations.accept(code, reset ? { password } : { name: name.trim(), password }),
     onSuccess: () => {
       setPassword('');
       setConfirm('');
@@ -69,15 +71,21 @@ function AcceptForm({ api, code, invitation, onAccepted }: { api: Api; code: str
   if (gone(accept.error)) return <Gone />;
   const { role, expires_at } = invitation;
   return (
-    <Frame title={invitation.name ? `Welcome, ${invitation.name}` : 'Join this Jan Server'}>
-      <p>
-        You are invited as <strong>{roleLabel(role)}</strong> ({ROLE_HINTS[role] ?? role}). The invitation expires {expiresIn(expires_at)} ({when(expires_at)}).
-      </p>
+    <Frame title={reset ? `A new password for ${invitation.name ?? 'your account'}` : invitation.name ? `Welcome, ${invitation.name}` : 'Join this Jan Server'}>
+      {reset ? (
+        <p>Your admin made this link so you can set a new password. It expires {expiresIn(expires_at)} ({when(expires_at)}).</p>
+      ) : (
+        <p>
+          You are invited as <strong>{roleLabel(role)}</strong> ({ROLE_HINTS[role] ?? role}). The invitation expires {expiresIn(expires_at)} ({when(expires_at)}).
+        </p>
+      )}
       <form className="team-invite-accept" onSubmit={submit}>
-        <label>
-          Your name
-          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="how the team sees you" autoComplete="username" maxLength={120} required />
-        </label>
+        {!reset && (
+          <label>
+            Your name
+            <input value={name} onChange={(e) => setName(e.target.value)} placeholder="how the team sees you" autoComplete="username" maxLength={60} required />
+          </label>
+        )}
         <label>
           Password
           <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" aria-describedby="password-rule" required />
@@ -93,7 +101,9 @@ function AcceptForm({ api, code, invitation, onAccepted }: { api: Api; code: str
             {accept.error instanceof ApiError && accept.error.status === 400 ? accept.error.message : `Could not join: ${accept.error.message}`}
           </div>
         )}
-        <button type="submit" className="primary" disabled={accept.isPending || !name.trim() || !password}>Create my account</button>
+        <button type="submit" className="primary" disabled={accept.isPending || (!reset && !name.trim()) || !password}>
+          {reset ? 'Set my password' : 'Create my account'}
+        </button>
       </form>
     </Frame>
   );

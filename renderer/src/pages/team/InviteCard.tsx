@@ -4,14 +4,14 @@
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { teamKeys, type AssignableRole, type Invitation } from '../../api/team.js';
+import { teamKeys, type AssignableRole, type Invitation, type InvitationCreated } from '../../api/team.js';
 import { Card } from '../../components/Card.js';
 import { EmptyState, ErrorNote } from '../../components/Notes.js';
 import { EXPIRY_CHOICES, expiresIn, ROLE_HINTS, roleLabel } from './labels.js';
 import { LinkNote } from './LinkNote.js';
 import { useTeamApi } from './use-team.js';
 
-function InviteForm({ onCreated }: { onCreated(invitation: Invitation): void }) {
+function InviteForm({ onCreated }: { onCreated(invitation: InvitationCreated): void }) {
   const team = useTeamApi();
   const queryClient = useQueryClient();
   const [role, setRole] = useState<AssignableRole>('member');
@@ -42,7 +42,7 @@ function InviteForm({ onCreated }: { onCreated(invitation: Invitation): void }) 
         </label>
         <label className="grow">
           Name (optional)
-          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="they can choose it" maxLength={120} />
+          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="they can choose it" maxLength={60} />
         </label>
         <label>
           Expires after
@@ -63,7 +63,10 @@ function PendingRow({ invitation, onRevoke }: { invitation: Invitation; onRevoke
   const who = invitation.name ?? 'unnamed';
   return (
     <tr>
-      <td>{invitation.name ?? <span className="team-muted">anyone</span>}</td>
+      <td>
+        {invitation.name ?? <span className="team-muted">anyone</span>}
+        {invitation.user_id && <span className="badge team-you">password reset</span>}
+      </td>
       <td>{roleLabel(invitation.role)}</td>
       <td>{expiresIn(invitation.expires_at)}</td>
       <td className="num">
@@ -84,7 +87,7 @@ export function InviteCard() {
   const team = useTeamApi();
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
-  const [created, setCreated] = useState<Invitation>();
+  const [created, setCreated] = useState<InvitationCreated>();
   const invitations = useQuery({ queryKey: teamKeys.invitations, queryFn: () => team.invitations.list() });
   const revoke = useMutation({
     mutationFn: (id: string) => team.invitations.revoke(id),

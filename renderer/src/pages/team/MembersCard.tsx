@@ -5,7 +5,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { teamKeys, type AssignableRole, type DeleteData, type Invitation, type Member } from '../../api/team.js';
+import { teamKeys, type AssignableRole, type DeleteData, type InvitationCreated, type Member } from '../../api/team.js';
 import { Card } from '../../components/Card.js';
 import { EmptyState, ErrorNote } from '../../components/Notes.js';
 import { DeleteMember } from './DeleteMember.js';
@@ -14,7 +14,7 @@ import { MemberRow } from './MemberRow.js';
 import { QuotasEditor } from './QuotasEditor.js';
 import { useMe, useTeamApi } from './use-team.js';
 
-type Panel = { kind: 'quotas' | 'delete'; id: string } | { kind: 'reset'; id: string; link: Invitation } | undefined;
+type Panel = { kind: 'quotas' | 'delete'; id: string } | { kind: 'reset'; id: string; link: InvitationCreated } | undefined;
 
 export function MembersCard() {
   const team = useTeamApi();

@@ -34,7 +34,7 @@ export function PasswordLogin({ api, onLogin }: { api: Api; onLogin(): void }) {
     <form onSubmit={submit} className="team-password-login" aria-label="Log in with your name and password">
       <label>
         Name
-        <input value={name} onChange={(e) => setName(e.target.value)} autoComplete="username" />
+        <input value={name} onChange={(e) => setName(e.target.value)} autoComplete="username" maxLength={60} />
       </label>
       <label>
         Password

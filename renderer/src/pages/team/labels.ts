@@ -58,4 +58,4 @@ export function detailsText(details: unknown): string {
 }
 
 /** The password rule the server enforces (its 400 says the same); shown before anyone types. */
-export const PASSWORD_RULE = 'At least 10 characters; a long passphrase is best.';
+export const PASSWORD_RULE = 'At least 10 characters (at most 256); not a commonly used password, and not the same as your name. A few words in a row make a good one.';
