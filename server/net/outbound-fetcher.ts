@@ -8,7 +8,7 @@
  * to its end or destroy it (that stops the timers and closes the socket). Sockets are never pooled, so a
  * connection opened under one policy is never reused under another.
  */
-import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
@@ -57,6 +57,8 @@ export interface FetchedResponse {
   contentLength: number | undefined;
   /** The whole entity's size, when known. */
   totalBytes: number | null;
+  /** The answering hop's response headers (`link`, `etag`, `x-repo-commit`, ...). */
+  headers: IncomingHttpHeaders;
   /** Counted, capped and timed; read it to the end or destroy it. */
   body: Readable;
 }
@@ -169,5 +171,5 @@ function accept(res: IncomingMessage, url: URL, offset: number, options: FetchOp
     throw new FetchError('too_large', `${url.href} is larger than ${options.maxBytes} bytes (${totalBytes}).`, { url: url.href });
   }
   const body = guardedBody(res, { url: url.href, offset, contentLength, totalBytes, maxBytes: options.maxBytes, onProgress: options.onProgress }, guard);
-  return { url: url.href, status: offset > 0 ? 206 : 200, offset, contentLength, totalBytes, body };
+  return { url: url.href, status: offset > 0 ? 206 : 200, offset, contentLength, totalBytes, headers: res.headers, body };
 }

@@ -1,0 +1,101 @@
+/**
+ * Downloads one file of a pull into its `.part` file, resuming: bytes already in the part file are hashed
+ * and kept, and the rest is asked for with `Range`. The SHA-256 is computed as the bytes arrive (no second
+ * pass over a finished download) and checked against the hub's LFS object id; a mismatch deletes the part
+ * file, since its bytes cannot be trusted for another resume. A dropped connection is retried a few times
+ * (each retry resumes where the part file ends) before the pull fails.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { stat, truncate, unlink } from 'node:fs/promises';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FetchError } from '../net/index.js';
+import type { HubClient } from './hub-client.js';
+
+export interface PullFile {
+  name: string;
+  size: number;
+  sha256: string | null;
+}
+
+export class ChecksumError extends Error {
+  override name = 'ChecksumError';
+}
+
+export interface DownloadOptions {
+  client: HubClient;
+  repo: string;
+  file: PullFile;
+  partPath: string;
+  signal: AbortSignal;
+  /** Bytes of this file on disk so far (the part file's bytes included). */
+  onBytes: (bytesOfFile: number) => void;
+  /** Called when the bytes are in and the hash is being compared. */
+  onVerifying?: () => void;
+  /** Attempts on a dropped connection before giving up; default 5. */
+  attempts?: number;
+  /** First wait before a retry, doubled each time; default 500 ms. */
+  retryDelayMs?: number;
+}
+
+const RETRYABLE = new Set(['network', 'truncated', 'range']);
+
+const retryable = (error: unknown) =>
+  error instanceof FetchError && (error.code === 'timeout' || (error.code === 'failed' && RETRYABLE.has(error.reason ?? '')) || (error.code === 'failed' && (error.status ?? 0) >= 500));
+
+export async function downloadFile(options: DownloadOptions): Promise<void> {
+  const attempts = options.attempts ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await downloadOnce(options);
+    } catch (error) {
+      if (options.signal.aborted || attempt >= attempts || !retryable(error)) throw error;
+      await sleep((options.retryDelayMs ?? 500) * 2 ** (attempt - 1), undefined, { signal: options.signal });
+    }
+  }
+}
+
+async function downloadOnce({ client, repo, file, partPath, signal, onBytes, onVerifying }: DownloadOptions): Promise<void> {
+  let have = (await stat(partPath).catch(() => undefined))?.size ?? 0;
+  if (have > file.size) {
+    await truncate(partPath, 0);
+    have = 0;
+  }
+  let hash = createHash('sha256');
+  if (have > 0) await hashFile(partPath, hash, signal);
+  onBytes(have);
+  if (have < file.size || file.size === 0) {
+    const response = await client.openFile(repo, file.name, { startAt: have, signal });
+    if (response.offset === 0 && have > 0) {
+      hash = createHash('sha256'); // the server sent the whole file: start the part file again
+      have = 0;
+    }
+    let received = have;
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        hash.update(chunk);
+        received += chunk.length;
+        onBytes(received);
+        callback(null, chunk);
+      },
+    });
+    await pipeline(response.body, tap, createWriteStream(partPath, { flags: have > 0 ? 'a' : 'w' }), { signal });
+  }
+  onVerifying?.();
+  const size = (await stat(partPath)).size;
+  const digest = hash.digest('hex');
+  if (size !== file.size || (file.sha256 !== null && digest !== file.sha256)) {
+    await unlink(partPath).catch(() => undefined);
+    throw new ChecksumError(
+      size !== file.size
+        ? `${file.name} arrived with ${size} bytes, not the ${file.size} the hub lists; the download was deleted.`
+        : `${file.name} failed its SHA-256 check (got ${digest}, the hub lists ${file.sha256}); the download was deleted.`,
+    );
+  }
+}
+
+async function hashFile(path: string, hash: Hash, signal: AbortSignal): Promise<void> {
+  for await (const chunk of createReadStream(path, { signal }) as AsyncIterable<Buffer>) hash.update(chunk);
+}
