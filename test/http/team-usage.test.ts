@@ -81,6 +81,21 @@ describe('usage counters', () => {
     expect(lineOf((await usage()).json, a.id)).toMatchObject({ requests: 2, errors: 1 });
   });
 
+  it('counts every API over the same runner: Anthropic messages, Ollama chat (streamed by default), embeddings', async () => {
+    const a = await newMember();
+    const messages = await server.request('/v1/messages', { method: 'POST', token: a.token, body: { model: 'test-model', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] } });
+    expect(messages.status).toBe(200);
+    const ollama = await server.request('/api/chat', { method: 'POST', token: a.token, body: { model: 'test-model', messages: [{ role: 'user', content: 'hi' }] } });
+    expect(ollama.status).toBe(200);
+    const embeddings = await server.request('/v1/embeddings', { method: 'POST', token: a.token, body: { model: 'test-model', input: 'abc' } });
+    expect(embeddings.status).toBe(200);
+    const line = lineOf((await usage()).json, a.id)!;
+    expect(line.requests).toBe(3);
+    expect(line.completion_tokens).toBe(messages.json.usage.output_tokens * 2);
+    // Ollama's chat read a prompt too.
+    expect(line.prompt_tokens).toBeGreaterThan(messages.json.usage.input_tokens + embeddings.json.usage.prompt_tokens);
+  });
+
   it('a range before any use is empty; from/to are echoed', async () => {
     const empty = await usage('?from=1000&to=2000&group_by=model');
     expect(empty.json).toEqual({ object: 'list', data: [], from: 1000, to: 2000, group_by: 'model' });
