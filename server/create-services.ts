@@ -1,4 +1,5 @@
 /** Wires the services over one store. Called by start-server.ts (the composition root) only. */
+import { hostname } from 'node:os';
 import type { Config } from './config/schema.js';
 import type { Metrics } from './metrics/create-metrics.js';
 import type { OcrRuntime } from './ocr/create-ocr.js';
@@ -11,10 +12,10 @@ import { TokenSigner } from './auth/index.js';
 import { UsersService } from './auth/index.js';
 import { ConversationsService } from './conversations/index.js';
 import { DiskSpaceMonitor, HealthService } from './health/index.js';
-import { createHubServices } from './hub/index.js';
 import { ItemsService } from './conversations/index.js';
 import { createKpiServices } from './kpi/index.js';
 import { LanAccessService } from './lan/index.js';
+import { createTeamServices } from './team/index.js';
 import { createJobs, createOperations } from './lifecycle/index.js';
 import { createMediaServices } from './media/index.js';
 import { createAnalysisService } from './analysis/index.js';
@@ -23,8 +24,14 @@ import { createInferenceServices, type InferenceDeps } from './inference/index.j
 import { ProjectsService } from './conversations/index.js';
 
 export type Services = ReturnType<typeof createServices>;
+import { SettingsService, type SettingsServiceOptions } from './settings/index.js';
 
-export function createServices(store: Store, config: Config, metrics: Metrics, version: string, ocr: OcrRuntime, inference: InferenceDeps) {
+/** What Settings needs from the composition root: the config's two steps, and how to restart and count threads. */
+export interface SettingsDeps extends Pick<SettingsServiceOptions, 'base' | 'running' | 'restart'> {
+  resolveThreads(threads: Config['threads']): number;
+}
+
+export function createServices(store: Store, config: Config, metrics: Metrics, version: string, ocr: OcrRuntime, inference: InferenceDeps, settingsDeps: SettingsDeps) {
   const users = new UsersService(store);
   const owner = users.ensureOwner();
   const signer = new TokenSigner(store.settings);
@@ -48,6 +55,15 @@ export function createServices(store: Store, config: Config, metrics: Metrics, v
     tokenTtlSeconds: config.tokenTtlSeconds,
     sessionTtlSeconds: config.sessionTtlSeconds,
   });
+  const team = createTeamServices(store, {
+    sessions,
+    // Invitation links name the address other machines use: the LAN URL while LAN access is on.
+    publicOrigin: () => {
+      const status = lan.status();
+      return (status.enabled && status.lan_urls[0]) || status.local_url;
+    },
+    serverName: () => hostname(),
+  });
   const mediaServices = createMediaServices(store, config, metrics, ocr);
   const inferenceServices = createInferenceServices(store, config, metrics, inference, {
     conversations,
@@ -61,14 +77,24 @@ export function createServices(store: Store, config: Config, metrics: Metrics, v
     apiKeys,
     authenticator: new Authenticator({ enabled: config.auth, ownerId: owner.id, adminKey: config.apiKey, apiKeys, sessions, signer, users }),
     sessions,
+    ...team,
+  // Live settings reach their owners through these (settings/live-settings.ts); the rest wait for a restart.
+  const settings = new SettingsService({
+    base: settingsDeps.base, running: settingsDeps.running, restart: settingsDeps.restart,
+    saved: store.savedSettings, transaction: (fn) => store.transaction(fn),
+    live: {
+      limits: operations.limits, lan, models: inferenceServices.models, responseCache: operations.responseCache,
+      logger: inference.logger, resolveThreads: settingsDeps.resolveThreads,
+    },
+  });
     conversations,
+    settings,
     items,
     projects: new ProjectsService(store),
     lan,
     ...mediaServices,
     ...inferenceServices,
     anthropic: createAnthropicMessages(metrics, { models: inferenceServices.models }),
-    ...createHubServices(store, config, { logger: inference.logger }),
     analysis: createAnalysisService(config, metrics, { models: inferenceServices.models, conversations, items, textExtraction: mediaServices.textExtraction }),
     ...createKpiServices(store, config, metrics, {
       logger: inference.logger,

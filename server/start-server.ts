@@ -11,7 +11,7 @@ import { createArrivalClock } from './http/arrival-clock.js';
 import { connectionGuard } from './http/middleware/limits-connections.js';
 import { warmDashboardFiles } from './http/routes/dashboard.js';
 import { openApiBodyFor } from './http/routes/openapi.js';
-import { redactConfig } from './config/load-config.js';
+import { ConfigError, overlaySavedSettings, redactConfig, type LoadedConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
 import { Listeners } from './listeners.js';
 import { createLogger } from './log/create-logger.js';
@@ -38,6 +38,21 @@ export interface StartServerOptions {
   logger?: Logger;
   /** The inference runtime (tests pass a scripted one); default: node-llama-cpp, loaded on first use. */
   runtime?: InferenceRuntime;
+  /**
+   * Asks whoever started this process to restart it (the desktop app, over parent-channel.ts); the dashboard's
+   * "Restart now". Absent (a terminal's `npm start`): the dashboard says to restart the server by hand.
+   */
+  requestRestart?: () => void;
+}
+
+/** A config given without where its values came from: every value counts as a flag (nothing saved overrides it). */
+function asFixed(config: Config): LoadedConfig {
+  const names = Object.keys(config) as Array<keyof Config>;
+  return {
+    config,
+    sources: Object.fromEntries(names.map((name) => [name, 'flag'])) as LoadedConfig['sources'],
+    defaults: config,
+  };
 }
 
 function urlHost(host: string): string {
@@ -45,7 +60,13 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-export async function startServer(config: Config, options: StartServerOptions = {}): Promise<RunningServer> {
+/**
+ * `input` is step one of the config (flags, environment, defaults: `loadConfigWithSources`); step two, the values
+ * saved in Settings, is read here once the database is open. A plain `Config` is taken as it is.
+ */
+export async function startServer(input: Config | LoadedConfig, options: StartServerOptions = {}): Promise<RunningServer> {
+  const base = 'sources' in input && 'defaults' in input ? (input as LoadedConfig) : asFixed(input as Config);
+  let config = base.config;
   const logger = options.logger ?? createLogger(config.logLevel);
   const version = readVersion();
   logger.info({ config: redactConfig(config), version }, 'starting');
@@ -70,6 +91,22 @@ export async function startServer(config: Config, options: StartServerOptions = 
     dataDirLock.release();
     throw explainStoreOpenFailure(error, config); // an unreadable file: UnusableDatabaseError, which says how to restore
   }
+  // Step two of the config: what an admin saved in Settings fills in the keys no flag or env var set.
+  let running: LoadedConfig;
+  try {
+    const saved = overlaySavedSettings(base, Object.fromEntries(store.savedSettings.all().map((row) => [row.key, row.value])));
+    for (const { name, message } of saved.skipped) logger.warn({ setting: name, reason: message }, 'a saved setting is no longer valid; using the default');
+    running = saved;
+  } catch (error) {
+    store.close();
+    dataDirLock.release();
+    throw error instanceof ConfigError ? new ConfigError(`Saved settings: ${error.message}`) : error;
+  }
+  config = running.config;
+  const savedNames = Object.keys(running.sources).filter((name) => running.sources[name as keyof Config] === 'saved');
+  if (savedNames.length > 0) logger.info({ settings: savedNames }, 'using settings saved in the dashboard');
+  if (config.logLevel !== base.config.logLevel) logger.level = config.logLevel;
+  if (config.dbSynchronous !== base.config.dbSynchronous) store.setSynchronous(config.dbSynchronous);
   // OCR workers and the PDF reader start on first use; created here so that close() can stop them.
   const ocr = createOcr({
     dataDir: config.dataDir,
@@ -81,7 +118,9 @@ export async function startServer(config: Config, options: StartServerOptions = 
   // node-llama-cpp itself is loaded when the first model is, never at start.
   const threads = config.threads === 'auto' ? defaultThreads() : config.threads;
   const runtime = options.runtime ?? new LlamaRuntime({ threads, gpu: config.gpu, logger });
-  const services = createServices(store, config, metrics, version, ocr, { runtime, threads, logger, version });
+  const services = createServices(store, config, metrics, version, ocr, { runtime, threads, logger, version }, {
+    base, running, restart: options.requestRestart, resolveThreads: (value) => (value === 'auto' ? defaultThreads() : value),
+  });
   // Stamps each request with when it reached the server, so that latency includes waiting on a busy loop.
   const arrivals = createArrivalClock();
   const app = createApp({ config, services, logger, requestArrival: arrivals.arrivalOf });
@@ -115,7 +154,6 @@ export async function startServer(config: Config, options: StartServerOptions = 
   services.lan.attach(listeners);
   services.jobs.start(); // maintenance and backups on their schedules
   services.uptime.start(); // a run row and its heartbeat: downtime shows in the SLA's availability
-  services.pulls.start(); // model downloads a stopped server left running go on from where they were
   // The OpenAPI document and the dashboard's files, built and compressed now rather than on the dashboard's
   // first load (see http/precompressed.ts); compression runs on the thread pool.
   const warmUp = () => Promise.all([openApiBodyFor(services).warm(), warmDashboardFiles(services)]);
@@ -129,7 +167,6 @@ export async function startServer(config: Config, options: StartServerOptions = 
     (closing ??= (async () => {
       logger.info('shutting down');
       services.kpi.endStreams(); // dashboards' KPI streams would otherwise hold the drain until its timeout
-      await services.pulls.close(); // downloads stop (resumed at the next start) and their event streams end
       await listeners.close(); // in-flight requests finish (up to the shutdown timeout)
       await services.jobs.close(); // a running maintenance job stops at its next step
       services.kpi.close(); // writes the last rollups, so before the store closes

@@ -41,7 +41,7 @@ export const Me = z.object({
   id: z.string(),
   object: z.literal('user'),
   name: z.string(),
-  role: z.enum(['admin', 'user', 'guest']),
+  role: z.enum(['owner', 'admin', 'member', 'guest']),
   auth_method: z.string(),
   created_at: z.number().int(),
 });
@@ -68,3 +68,23 @@ export const SessionList = z.object({ object: z.literal('list'), items: z.array(
 export const SessionsOfUser = z.object({ user_id: z.string().min(1).max(100).optional() });
 
 export const SessionsRevoked = z.object({ object: z.literal('sessions.revoked'), user_id: z.string(), revoked: z.number().int() });
+
+/** `POST /auth/login`: a member's name (case-insensitive) and password. */
+export const LoginBody = z.strictObject({
+  name: z.string().trim().min(1).max(60),
+  password: z.string().min(1).max(1024),
+});
+
+export const LoginResponse = z.object({ user: z.object({ id: z.string(), name: z.string(), role: z.enum(['owner', 'admin', 'member']) }) });
+
+/** `current_password` may be left out only by an account that has no password yet (the owner's first). */
+export const PasswordChangeBody = z.strictObject({
+  current_password: z.string().max(1024).optional(),
+  new_password: z.string().max(1024),
+});
+
+export const PasswordChanged = z.object({
+  object: z.literal('password.changed'),
+  /** Sessions ended: every other one of the account (the caller's own is replaced by a fresh cookie). */
+  sessions_ended: z.number().int(),
+});

@@ -42,7 +42,7 @@ export class Authenticator {
   }
 
   async authenticate(credentials: Credentials): Promise<Principal | undefined> {
-    if (!this.options.enabled) return { userId: this.options.ownerId, role: 'admin', method: 'none' };
+    if (!this.options.enabled) return { userId: this.options.ownerId, role: 'owner', method: 'none' };
     // OpenAI clients send any key as a bearer, so the configured admin key (free-form, not `sk_…`) is a
     // key there too, not a token.
     const bearer = credentials.bearer;
@@ -60,14 +60,14 @@ export class Authenticator {
   }
 
   private verifyKey(key: string): Principal | undefined {
-    if (this.isAdminKey(key)) return { userId: this.options.ownerId, role: 'admin', method: 'apikey' };
+    if (this.isAdminKey(key)) return { userId: this.options.ownerId, role: 'owner', method: 'apikey' };
     return this.options.apiKeys.verify(key);
   }
 
   private async verifyAccessToken(token: string): Promise<Principal | undefined> {
     const claims = await this.options.signer.verify(token, 'access');
-    // The user must still exist (and its role is read fresh, e.g. after a guest upgrade).
+    // The user must still exist and be enabled (and its role is read fresh, e.g. after a guest upgrade).
     const user = claims && this.options.users.get(claims.userId);
-    return user ? { userId: user.id, role: user.role, method: 'jwt' } : undefined;
+    return user && user.disabled_at === null ? { userId: user.id, role: user.role, method: 'jwt' } : undefined;
   }
 }

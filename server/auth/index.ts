@@ -6,7 +6,7 @@
 export { ApiKeysService } from './api-keys-service.js';
 export { Authenticator } from './authenticator.js';
 export { LoginLinks } from './login-links.js';
-export type { Principal } from './principal.js';
-export { SessionsService } from './sessions-service.js';
+export { isAdmin, type Principal } from './principal.js';
+export { SessionsService, type IssuedSession, type SessionClient } from './sessions-service.js';
 export { TokenSigner } from './token-signer.js';
 export { UsersService } from './users-service.js';

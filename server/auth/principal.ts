@@ -3,6 +3,11 @@ import type { Role } from '../store/users-repo.js';
 /** How a request proved who it is; sent back as `X-Auth-Method`. `none` means auth is switched off. */
 export type AuthMethod = 'apikey' | 'jwt' | 'session' | 'none';
 
+/** Owner and admins administer the server (`/v1/admin/*`, models, settings, LAN); members and guests use it. */
+export function isAdmin(role: Role): boolean {
+  return role === 'owner' || role === 'admin';
+}
+
 export interface Principal {
   userId: string;
   role: Role;

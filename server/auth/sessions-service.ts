@@ -13,7 +13,7 @@ import { nowSeconds } from '../store/ids.js';
 import type { SessionRow } from '../store/sessions-repo.js';
 import type { Store } from '../store/store.js';
 import type { LoginLinks } from './login-links.js';
-import type { Principal } from './principal.js';
+import { isAdmin, type Principal } from './principal.js';
 import type { TokenSigner } from './token-signer.js';
 import type { UsersService } from './users-service.js';
 
@@ -73,7 +73,7 @@ export class SessionsService {
   /** A session for the owner if `loginToken` is a live one-time link token; undefined otherwise. */
   async dashboardSession(loginToken: string, client: SessionClient = {}): Promise<IssuedSession | undefined> {
     if (!this.options.loginLinks.redeem(loginToken)) return undefined;
-    return this.open(this.options.ownerId, 'admin', this.options.sessionTtlSeconds, null, client);
+    return this.open(this.options.ownerId, 'owner', this.options.sessionTtlSeconds, null, client);
   }
 
   /** A session for the owner of the API key the request was made with; it ends with the key at the latest. */
@@ -113,7 +113,7 @@ export class SessionsService {
 
   /** Ends one session: the caller's own, or anyone's for an admin. Another user's id is a 404 like an unknown one. */
   revoke(principal: Principal, id: string): void {
-    const owner = principal.role === 'admin' ? undefined : principal.userId;
+    const owner = isAdmin(principal.role) ? undefined : principal.userId;
     if (!this.options.store.sessions.revoke(id, nowSeconds(), owner)) throw notFound('session', id, 'id');
   }
 
@@ -124,13 +124,18 @@ export class SessionsService {
     return { object: 'sessions.revoked' as const, user_id: target, revoked };
   }
 
+  /** A session for a member who proved who they are with a password (login, accepted invitation). */
+  forUser(userId: string, role: Principal['role'], client: SessionClient): Promise<IssuedSession> {
+    return this.open(userId, role, this.options.sessionTtlSeconds, null, client);
+  }
+
   newLoginLinkToken(): string {
     return this.options.loginLinks.issue();
   }
 
   private targetUser(principal: Principal, userId: string | undefined): string {
     if (userId === undefined || userId === principal.userId) return principal.userId;
-    if (principal.role !== 'admin') throw forbidden("Only an admin may manage another user's sessions.");
+    if (!isAdmin(principal.role)) throw forbidden("Only an admin may manage another user's sessions.");
     if (!this.options.users.get(userId)) throw notFound('user', userId, 'user_id');
     return userId;
   }

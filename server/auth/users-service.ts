@@ -9,17 +9,17 @@ import type { Principal } from './principal.js';
 export class UsersService {
   constructor(private readonly store: Store) {}
 
-  /** The desktop owner: the admin user made on first start. */
+  /** The desktop owner: made on first start (an install from before migration 012 had it as its first admin). */
   ensureOwner(): UserRow {
-    const existing = this.store.users.firstAdmin();
+    const existing = this.store.users.owner();
     if (existing) return existing;
-    const owner: UserRow = { id: newId('user'), name: 'Owner', role: 'admin', created_at: nowSeconds() };
+    const owner: UserRow = { id: newId('user'), name: 'Owner', role: 'owner', created_at: nowSeconds(), disabled_at: null };
     this.store.users.insert(owner);
     return owner;
   }
 
   createGuest(): UserRow {
-    const guest: UserRow = { id: newId('user'), name: 'Guest', role: 'guest', created_at: nowSeconds() };
+    const guest: UserRow = { id: newId('user'), name: 'Guest', role: 'guest', created_at: nowSeconds(), disabled_at: null };
     this.store.users.insert(guest);
     return guest;
   }
@@ -37,7 +37,7 @@ export class UsersService {
   /** Jan's guest upgrade: a guest becomes a named user and keeps its data. */
   upgrade(principal: Principal, body: z.infer<typeof UpgradeBody>) {
     if (principal.role !== 'guest') throw badRequest('Only a guest account can be upgraded.', null, 'not_a_guest');
-    this.store.users.update(principal.userId, body.username, 'user');
+    this.store.users.update(principal.userId, body.username, 'member');
     return { status: 'upgraded' as const, user_id: principal.userId, username: body.username };
   }
 }

@@ -21,6 +21,7 @@ export const configSchema = {
     parse: integer(0, 65535),
   }),
   dataDir: key({
+    savable: false,
     env: 'JAN_DATA_DIR', flag: '--data-dir', default: (p) => p.dataDir,
     defaultDoc: 'the OS per-user data folder (`$XDG_DATA_HOME/jan-server` on Linux)',
     description: 'Folder for the SQLite database and other data.',
@@ -32,16 +33,19 @@ export const configSchema = {
     parse: z.string().min(1),
   }),
   apiKey: key({
+    savable: false,
     env: 'JAN_API_KEY', flag: '--api-key', default: '', defaultDoc: 'none', secret: true,
     description: 'An extra admin API key accepted as given (for automation). At least 16 characters.',
     parse: z.string().refine((v) => v === '' || v.length >= 16, 'must be empty or at least 16 characters'),
   }),
   logLevel: key({
+    live: true,
     env: 'JAN_LOG_LEVEL', flag: '--log-level', default: 'info', defaultDoc: '`info`',
     description: 'One of `fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`.',
     parse: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   }),
   logFormat: key({
+    savable: false,
     env: 'JAN_LOG_FORMAT', flag: '--log-format', default: 'text', defaultDoc: '`text`',
     description: 'How the CLI logs: `text` prints short human lines (the URLs, warnings, errors) and writes JSON logs to `logs/jan-server.log` in the data folder (rotated at 10 MB, 5 files kept); `json` writes JSON lines to stdout and no file (servers, containers).',
     parse: z.enum(['text', 'json']),
@@ -52,6 +56,7 @@ export const configSchema = {
     parse: onOff,
   }),
   guestLogin: key({
+    live: true,
     env: 'JAN_GUEST_LOGIN', flag: '--guest-login', default: 'auto', defaultDoc: '`auto`',
     description: '`POST /auth/guest-login`: `auto` = on for a loopback host, off otherwise; `on`; `off`.',
     parse: z.enum(['auto', 'on', 'off']),
@@ -145,6 +150,7 @@ export const configSchema = {
   }),
   // Local inference
   threads: key({
+    live: true,
     env: 'JAN_THREADS', flag: '--threads', default: 'auto', defaultDoc: '`auto` (half the CPU cores, at least 1)',
     description: 'CPU threads for model evaluation. More threads than free cores makes generation many times slower.',
     parse: z.union([z.literal('auto'), integer(1, 256)]),
@@ -155,11 +161,13 @@ export const configSchema = {
     parse: z.enum(['auto', 'off']),
   }),
   parallel: key({
+    live: true,
     env: 'JAN_PARALLEL', flag: '--parallel', default: '4', defaultDoc: '`4`',
     description: 'Requests one loaded model generates for at once (parallel sequences, each with its own KV cache).',
     parse: integer(1, 64),
   }),
   maxQueue: key({
+    live: true,
     env: 'JAN_MAX_QUEUE', flag: '--max-queue', default: '100', defaultDoc: '`100`',
     description: 'Inference requests waiting for a free sequence, per model; more get 503 with `Retry-After`.',
     parse: integer(0, 1000),
@@ -170,50 +178,22 @@ export const configSchema = {
     parse: integer(256, 1_048_576),
   }),
   maxLoadedModels: key({
+    live: true,
     env: 'JAN_MAX_LOADED_MODELS', flag: '--max-loaded-models', default: '1', defaultDoc: '`1`',
     description: 'Models kept in memory at once; loading another unloads the least recently used idle one.',
     parse: integer(1, 16),
   }),
   modelIdleTtlSeconds: key({
+    live: true,
     env: 'JAN_MODEL_IDLE_TTL_SECONDS', flag: '--model-idle-ttl-seconds', default: '900', defaultDoc: '`900`',
     description: 'A loaded model unused this long is unloaded (`0` keeps it loaded).',
     parse: integer(0, 7 * 24 * 3600),
   }),
   modelImportHosts: key({
+    live: true,
     env: 'JAN_MODEL_IMPORT_HOSTS', flag: '--model-import-hosts', default: 'public', defaultDoc: '`public`',
     description: '`POST /v1/models/import` from a URL: `public` downloads only from public addresses, `any` also from loopback and private networks, `off` refuses URLs.',
     parse: z.enum(['public', 'any', 'off']),
-  }),
-  // Model hub (Hugging Face)
-  hub: key({
-    env: 'JAN_HUB', flag: '--hub', default: 'on', defaultDoc: '`on`',
-    description: '`off` switches the model hub off: `/v1/hub/*` and `POST /v1/models/pull` answer 403 (local import still works).',
-    parse: onOff,
-  }),
-  hfEndpoint: key({
-    env: 'JAN_HF_ENDPOINT', flag: '--hf-endpoint', default: 'https://huggingface.co', defaultDoc: '`https://huggingface.co`',
-    description: 'The Hugging Face Hub (or a mirror) the hub searches and downloads from (the `HF_ENDPOINT` convention).',
-    parse: z.string().url().refine((v) => /^https?:\/\//.test(v), 'must be an http(s) URL').transform((v) => v.replace(/\/+$/, '')),
-  }),
-  hfToken: key({
-    env: 'JAN_HF_TOKEN', flag: '--hf-token', default: '', defaultDoc: 'none', secret: true,
-    description: 'Hugging Face access token for gated repositories; sent as `Bearer` to the hub host only (not to the download CDN), never logged or returned.',
-    parse: z.string().trim().max(500),
-  }),
-  hubAllow: key({
-    env: 'JAN_HUB_ALLOW', flag: '--hub-allow', default: '', defaultDoc: 'none (public addresses only)',
-    description: 'Comma-separated addresses or CIDR ranges the hub may also be reached at beyond public ones (a LAN mirror: `192.168.1.10`; tests: `127.0.0.1`).',
-    parse: csv,
-  }),
-  hubTimeoutMs: key({
-    env: 'JAN_HUB_TIMEOUT_MS', flag: '--hub-timeout-ms', default: '15000', defaultDoc: '`15000`',
-    description: 'How long the hub may stay silent (connecting, answering, between chunks of a download) before the request fails with 502/504 and a download retries.',
-    parse: integer(100, 600_000),
-  }),
-  hubMaxPulls: key({
-    env: 'JAN_HUB_MAX_PULLS', flag: '--hub-max-pulls', default: '2', defaultDoc: '`2`',
-    description: 'Model downloads (`POST /v1/models/pull`) running at once; more wait as `queued`.',
-    parse: integer(1, 16),
   }),
   // Response API (sentiment, summary, content analysis)
   analysisModel: key({
@@ -269,46 +249,55 @@ export const configSchema = {
   }),
   queueDepthLimit: key({
     env: 'JAN_QUEUE_DEPTH_LIMIT', flag: '--queue-depth-limit', default: '1000', defaultDoc: '`1000`',
+    live: true,
     description: 'Requests accepted and not yet answered; more get 503 with `Retry-After`.',
     parse: integer(1, 1_000_000),
   }),
   responseCacheBytes: key({
     env: 'JAN_RESPONSE_CACHE_BYTES', flag: '--response-cache-bytes', default: String(64 * 1024 * 1024), defaultDoc: '`67108864` (64 MiB)',
+    live: true,
     description: 'Memory for cached responses of the hot reads (conversation list and get, items list); `0` turns the cache off.',
     parse: integer(0, 16 * 1024 ** 3),
   }),
   archiveAfterDays: key({
     env: 'JAN_ARCHIVE_AFTER_DAYS', flag: '--archive-after-days', default: '90', defaultDoc: '`90`',
+    live: true,
     description: 'Conversations unchanged this long move to compressed files in `archive/` of the data folder (restored when opened); `0` turns archiving off.',
     parse: integer(0, 36_500),
   }),
   maintenanceIntervalMinutes: key({
     env: 'JAN_MAINTENANCE_INTERVAL_MINUTES', flag: '--maintenance-interval-minutes', default: '60', defaultDoc: '`60`',
+    live: true,
     description: 'How often the archive, cleanup and optimize jobs run; `0` runs them only on demand (`POST /v1/admin/jobs/{name}/run`).',
     parse: integer(0, 7 * 24 * 60),
   }),
   backupDir: key({
     env: 'JAN_BACKUP_DIR', flag: '--backup-dir', default: '', defaultDoc: '`backups` in the data folder',
+    live: true,
     description: 'Folder for the database backups.',
     parse: z.string(),
   }),
   backupIntervalHours: key({
     env: 'JAN_BACKUP_INTERVAL_HOURS', flag: '--backup-interval-hours', default: '24', defaultDoc: '`24`',
+    live: true,
     description: 'How often an online backup of the database is made; `0` makes them only on demand.',
     parse: integer(0, 24 * 365),
   }),
   backupKeep: key({
     env: 'JAN_BACKUP_KEEP', flag: '--backup-keep', default: '3', defaultDoc: '`3`',
+    live: true,
     description: 'Backups kept; the oldest beyond this are deleted after each new one.',
     parse: integer(1, 1000),
   }),
   importMaxBytes: key({
     env: 'JAN_IMPORT_MAX_BYTES', flag: '--import-max-bytes', default: String(1024 ** 3), defaultDoc: '`1073741824` (1 GiB)',
+    live: true,
     description: 'Largest body of `POST /v1/import` (after decompression); larger ones get 413.',
     parse: integer(1024, 64 * 1024 ** 3),
   }),
   dbSynchronous: key({
     env: 'JAN_DB_SYNCHRONOUS', flag: '--db-synchronous', default: 'normal', defaultDoc: '`normal`',
+    live: true,
     description: 'SQLite `synchronous` in WAL mode: `normal` loses no acknowledged write when the process is killed; `full` also survives power loss, at the cost of a disk flush per write.',
     parse: z.enum(['normal', 'full']),
   }),

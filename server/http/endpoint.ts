@@ -6,7 +6,7 @@
 import type Router from '@koa/router';
 import type { z } from 'zod';
 import { AppError, forbidden, unauthorized } from '../errors/app-error.js';
-import type { Principal } from '../auth/index.js';
+import { isAdmin, type Principal } from '../auth/index.js';
 import type { Services } from '../create-services.js';
 import { readJsonBody } from './json-body.js';
 import { authenticateRequest } from './authenticate-request.js';
@@ -35,6 +35,11 @@ export interface Endpoint<B = unknown, Q = unknown, P = unknown> {
    * set this on one whose answer depends on who asks when credentials are sent (`ctx.state.principal`).
    */
   identify?: boolean;
+  /**
+   * A public write that starts a cookie session (login, accepting an invitation): refused when a browser sends
+   * it from another origin, so that no page can sign a visitor in to an account of its choosing (login CSRF).
+   */
+  startsSession?: boolean;
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
@@ -74,11 +79,13 @@ async function runEndpoint(ep: Endpoint, ctx: AppContext, env: EndpointContext, 
   // Before credentials are checked or a byte of the body is read: a forged write gets nowhere.
   const ambient = ambientCredential(ctx, env.services.authenticator.enabled, authenticates);
   if (ambient) assertSameOrigin(ctx, ambient);
+  else if (ep.startsSession) assertSameOrigin(ctx, 'login');
   const principal = authenticates ? await authenticateRequest(ctx, env.services.authenticator) : undefined;
   if (access !== 'public' && !principal) {
     throw unauthorized('Missing or invalid credentials. Send `Authorization: Bearer <API key or token>` or `X-API-Key`.');
   }
-  if (access === 'admin' && principal?.role !== 'admin') throw forbidden('This endpoint needs an admin credential.');
+  // The one role rule: owner and admins administer (`/v1/admin/*`, models, settings, LAN); members and guests do not.
+  if (access === 'admin' && !isAdmin(principal!.role)) throw forbidden('This endpoint needs an admin credential.');
   const input = {
     params: ep.params ? validate(ep.params, ctx.params, 'path') : undefined,
     query: ep.query ? validate(ep.query, ctx.query, 'query') : undefined,

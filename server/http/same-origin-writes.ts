@@ -17,7 +17,8 @@ import type { AppContext } from './types.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export type AmbientCredential = 'session' | 'auth-off';
+/** `login`: a public write that starts a cookie session (login, accepting an invitation), against login CSRF. */
+export type AmbientCredential = 'session' | 'auth-off' | 'login';
 
 /**
  * The ambient credential a write relies on, or undefined. A request with `Authorization` or `X-API-Key` is
@@ -48,7 +49,7 @@ export function assertSameOrigin(ctx: AppContext, credential: AmbientCredential)
   const site = ctx.get('Sec-Fetch-Site').toLowerCase();
   if (origin !== '') {
     if (own !== undefined && originOf(origin) === own) return;
-  } else if (site === 'same-origin' || (site === '' && credential === 'auth-off')) {
+  } else if (site === 'same-origin' || (site === '' && credential !== 'session')) {
     return;
   }
   const why =
@@ -58,6 +59,8 @@ export function assertSameOrigin(ctx: AppContext, credential: AmbientCredential)
   const rule =
     credential === 'session'
       ? 'The dashboard session only works from the dashboard; other clients send an API key.'
-      : 'With JAN_AUTH=off, browsers may only write from the server itself.';
+      : credential === 'login'
+        ? "Logging in and accepting invitations only work from this server's own pages."
+        : 'With JAN_AUTH=off, browsers may only write from the server itself.';
   throw forbidden(`Cross-origin write refused: ${why}. ${rule}`);
 }

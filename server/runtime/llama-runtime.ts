@@ -52,6 +52,8 @@ export class LlamaRuntime implements InferenceRuntime {
     const { llama, module } = await this.native();
     try {
       return await module.LlamaLoadedModel.load(llama, path, options);
+    // Threads can be changed in Settings for the next load; the binding's process-wide cap follows them.
+    if (llama.maxThreads < options.threads) llama.maxThreads = options.threads;
     } catch (error) {
       // The reason only: the caller names the model by id, and clients never see the server's paths.
       throw new ModelLoadError(withoutFolder((error as Error).message, path));

@@ -32,6 +32,7 @@ export class ApiKeysRepo {
   private readonly listStmt;
   private readonly deleteStmt;
   private readonly touchStmt;
+  private readonly deleteUserStmt;
 
   constructor(db: Database.Database, private readonly timer: QueryTimer) {
     this.insertStmt = db.prepare<ApiKeyRow>(
@@ -40,13 +41,14 @@ export class ApiKeysRepo {
     );
     this.byHashStmt = db.prepare<[Buffer], ApiKeyOwner>(
       `SELECT k.id AS key_id, k.hash, k.expires_at, u.id AS user_id, u.role
-       FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.hash = ?`,
+       FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.hash = ? AND u.disabled_at IS NULL`,
     );
     this.listStmt = db.prepare<[string], ApiKeyInfo>(
       `SELECT ${infoColumns} FROM api_keys WHERE user_id = ? ORDER BY created_at DESC, rowid DESC`,
     );
     this.deleteStmt = db.prepare<[string, string]>('DELETE FROM api_keys WHERE user_id = ? AND id = ?');
     this.touchStmt = db.prepare<[number, string]>('UPDATE api_keys SET last_used_at = ? WHERE id = ?');
+    this.deleteUserStmt = db.prepare<[string], { id: string }>('DELETE FROM api_keys WHERE user_id = ? RETURNING id');
   }
 
   insert(row: ApiKeyRow): void {
@@ -67,5 +69,10 @@ export class ApiKeysRepo {
 
   touch(id: string, at: number): void {
     this.timer.run('api_keys.touch', () => this.touchStmt.run(at, id));
+  }
+
+  /** Revokes every key of a user (a disabled member's); answers the ids, so that sessions made from them end too. */
+  deleteAllOfUser(userId: string): string[] {
+    return this.timer.run('api_keys.delete_user', () => this.deleteUserStmt.all(userId).map((row) => row.id));
   }
 }

@@ -14,7 +14,7 @@ export interface SessionRow {
   ip: string | null;
 }
 
-/** What authenticating a request needs: the session's state and its user's current role, in one read. */
+/** What authenticating a request needs: the session's state and its user's current role, in one read (none for a disabled user). */
 export interface SessionAuthRow {
   id: string;
   user_id: string;
@@ -46,7 +46,7 @@ export class SessionsRepo {
     );
     this.forAuthStmt = db.prepare<[string], SessionAuthRow>(
       `SELECT s.id, s.user_id, u.role, s.expires_at, s.last_seen_at, s.revoked_at
-       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`,
+       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ? AND u.disabled_at IS NULL`,
     );
     this.touchStmt = db.prepare<[number, string]>('UPDATE sessions SET last_seen_at = ? WHERE id = ?');
     this.listActiveStmt = db.prepare<{ user_id: string; now: number }, SessionRow>(

@@ -13,23 +13,27 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ApiKeysRepo } from './api-keys-repo.js';
 import { ArchiveRepo } from './archive-repo.js';
+import { AuditRepo } from './audit-repo.js';
 import { ConversationsRepo } from './conversations-repo.js';
 import { asDatabaseUnreadable } from './database-unreadable-error.js';
 import { ItemsRepo } from './items-repo.js';
 import { IdOwnersRepo } from './id-owners-repo.js';
+import { InvitationsRepo } from './invitations-repo.js';
 import { DatabaseMaintenance } from './lifecycle-maintenance.js';
 import { MediaFilesRepo } from './media-files-repo.js';
 import { MediaOcrRepo } from './media-ocr-repo.js';
 import { MediaUploadSlotsRepo } from './media-upload-slots-repo.js';
+import { MemberDataRepo } from './member-data-repo.js';
+import { PasswordsRepo } from './passwords-repo.js';
 import { ResponsesRepo } from './responses-repo.js';
 import { MetricsRollupsRepo } from './metrics-rollups-repo.js';
-import { ModelPullsRepo } from './model-pulls-repo.js';
 import { migrate } from './migrate.js';
 import { ProjectsRepo } from './projects-repo.js';
 import { QueryTimer, type QueryObserver } from './query-timer.js';
 import { SessionsRepo } from './sessions-repo.js';
 import { SettingsRepo } from './settings-repo.js';
 import { ChangeFeed, type StoreChange, type StoreChanges } from './store-changes.js';
+import { SavedSettingsRepo } from './saved-settings-repo.js';
 import { UptimeRepo } from './uptime-repo.js';
 import { UsersRepo } from './users-repo.js';
 
@@ -53,10 +57,15 @@ export class Store {
   readonly users: UsersRepo;
   readonly apiKeys: ApiKeysRepo;
   readonly sessions: SessionsRepo;
+  readonly passwords: PasswordsRepo;
+  readonly invitations: InvitationsRepo;
+  readonly audit: AuditRepo;
+  readonly memberData: MemberDataRepo;
   readonly settings: SettingsRepo;
   readonly projects: ProjectsRepo;
   readonly conversations: ConversationsRepo;
   readonly items: ItemsRepo;
+  readonly savedSettings: SavedSettingsRepo;
   readonly mediaFiles: MediaFilesRepo;
   readonly mediaOcr: MediaOcrRepo;
   readonly mediaUploadSlots: MediaUploadSlotsRepo;
@@ -65,7 +74,6 @@ export class Store {
   readonly uptime: UptimeRepo;
   readonly archive: ArchiveRepo;
   readonly idOwners: IdOwnersRepo;
-  readonly modelPulls: ModelPullsRepo;
   readonly maintenance: DatabaseMaintenance;
   readonly schemaVersion: number;
   /** Every committed change to conversations, items and projects (subscribe here; the repos announce). */
@@ -88,6 +96,10 @@ export class Store {
     this.users = new UsersRepo(db, timer);
     this.apiKeys = new ApiKeysRepo(db, timer);
     this.sessions = new SessionsRepo(db, timer);
+    this.passwords = new PasswordsRepo(db, timer);
+    this.invitations = new InvitationsRepo(db, timer);
+    this.audit = new AuditRepo(db, timer);
+    this.memberData = new MemberDataRepo(db, timer, announce);
     this.settings = new SettingsRepo(db, timer);
     this.projects = new ProjectsRepo(db, timer, announce);
     this.conversations = new ConversationsRepo(db, timer, announce);
@@ -95,12 +107,12 @@ export class Store {
     this.mediaFiles = new MediaFilesRepo(db, timer);
     this.mediaOcr = new MediaOcrRepo(db, timer);
     this.mediaUploadSlots = new MediaUploadSlotsRepo(db, timer);
+    this.savedSettings = new SavedSettingsRepo(db, timer);
     this.responses = new ResponsesRepo(db, timer);
     this.metricsRollups = new MetricsRollupsRepo(db, timer);
     this.uptime = new UptimeRepo(db, timer);
     this.archive = new ArchiveRepo(db, timer, announce);
     this.idOwners = new IdOwnersRepo(db, timer);
-    this.modelPulls = new ModelPullsRepo(db, timer);
     this.maintenance = new DatabaseMaintenance(db);
     this.journalModeStmt = db.prepare('PRAGMA journal_mode').pluck();
   }
@@ -128,6 +140,11 @@ export class Store {
 
   get isOpen(): boolean {
     return this.db.open;
+  }
+
+  /** SQLite `synchronous` for this connection (a saved setting is known only once the database is open). */
+  setSynchronous(mode: 'normal' | 'full'): void {
+    this.db.pragma(`synchronous = ${mode === 'full' ? 'FULL' : 'NORMAL'}`);
   }
 
   close(): void {

@@ -148,7 +148,7 @@ describe('API keys', () => {
     const owner = await createKey({ name: 'owner key' }, TEST_ADMIN_KEY);
     expect(owner.status).toBe(201);
     const me = await server.request('/auth/me', { token: owner.json.key });
-    expect(me.json).toMatchObject({ role: 'admin', name: 'Owner', auth_method: 'apikey' });
+    expect(me.json).toMatchObject({ role: 'owner', name: 'Owner', auth_method: 'apikey' });
   });
 
   it('every key route needs credentials', async () => {

@@ -120,7 +120,7 @@ describe('auth with tokens', () => {
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ status: 'upgraded', user_id: me.json.id, username: 'alice' });
     const after = await server.request('/auth/me', { token });
-    expect(after.json).toEqual({ ...me.json, name: 'alice', role: 'user' });
+    expect(after.json).toEqual({ ...me.json, name: 'alice', role: 'member' });
     expect((await server.request(`/v1/conversations/${conversation.json.id}`, { token })).json).toEqual(conversation.json);
 
     const again = await server.request('/auth/upgrade', { method: 'POST', token, body: { username: 'bob' } });
@@ -140,7 +140,7 @@ describe('auth with tokens', () => {
     const bearer = await server.request('/auth/me', { token: TEST_ADMIN_KEY });
     expect(bearer.status).toBe(200);
     expect(bearer.json).toEqual({
-      id: expect.stringMatching(USER_ID), object: 'user', name: 'Owner', role: 'admin', auth_method: 'apikey', created_at: expect.any(Number),
+      id: expect.stringMatching(USER_ID), object: 'user', name: 'Owner', role: 'owner', auth_method: 'apikey', created_at: expect.any(Number),
     });
     expect(bearer.headers.get('x-auth-method')).toBe('apikey');
     const header = await server.request('/auth/me', { headers: { 'x-api-key': TEST_ADMIN_KEY } });
@@ -183,7 +183,7 @@ describe('JAN_AUTH=off', () => {
   it('treats a request without credentials as the owner (X-Auth-Method none)', async () => {
     const res = await server.request('/auth/me');
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ object: 'user', name: 'Owner', role: 'admin', auth_method: 'none' });
+    expect(res.json).toMatchObject({ object: 'user', name: 'Owner', role: 'owner', auth_method: 'none' });
     expect(res.headers.get('x-auth-method')).toBe('none');
     expect(res.headers.get('x-principal-id')).toBe(res.json.id);
     const created = await server.request('/v1/projects', { method: 'POST', body: { name: 'p' } });

@@ -59,7 +59,7 @@ describe('dashboard login link', () => {
     const cookie = sessionCookie(await openLink(`${server.url}/?token=${server.services.sessions.newLoginLinkToken()}`));
     const me = await server.request('/auth/me', { headers: { cookie } });
     expect(me.status).toBe(200);
-    expect(me.json).toMatchObject({ object: 'user', name: 'Owner', role: 'admin', auth_method: 'session' });
+    expect(me.json).toMatchObject({ object: 'user', name: 'Owner', role: 'owner', auth_method: 'session' });
     expect(me.headers.get('x-auth-method')).toBe('session');
     expect(me.headers.get('x-principal-id')).toBe(me.json.id);
 

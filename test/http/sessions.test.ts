@@ -101,7 +101,7 @@ describe('dashboard sessions', () => {
     const { res, cookie } = await keyLogin(TEST_ADMIN_KEY);
     expect(res.status).toBe(201);
     expect(res.json).toMatchObject({ object: 'session', created_by_api_key_id: null, current: true });
-    expect((await me(cookie!)).json).toMatchObject({ role: 'admin', auth_method: 'session' });
+    expect((await me(cookie!)).json).toMatchObject({ role: 'owner', auth_method: 'session' });
   });
 
   it("GET /auth/sessions lists the caller's active sessions only, marks the current one, never a secret", async () => {

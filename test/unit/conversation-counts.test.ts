@@ -16,7 +16,7 @@ function open(upTo = migrations.length): Database.Database {
   db = new Database(':memory:');
   db.pragma('foreign_keys = ON');
   migrate(db, migrations.slice(0, upTo));
-  for (const id of ['u1', 'u2', 'u3']) db.prepare("INSERT INTO users (id, name, role, created_at) VALUES (?, ?, 'user', 0)").run(id, id);
+  for (const id of ['u1', 'u2', 'u3']) db.prepare("INSERT INTO users (id, name, role, created_at) VALUES (?, ?, 'guest', 0)").run(id, id);
   return db;
 }
 

@@ -20,7 +20,7 @@ let seen: StoreChange[];
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'jan-changes-'));
   store = openStore({ file: join(dir, 'jan.sqlite') });
-  for (const id of ['u1', 'u2']) store.users.insert({ id, name: id, role: 'user', created_at: 0 });
+  for (const id of ['u1', 'u2']) store.users.insert({ id, name: id, role: 'member', created_at: 0 });
   seen = [];
   store.changes.subscribe((change) => seen.push(change));
 });

@@ -11,5 +11,9 @@ export const get = endpoint({
 export const update = endpoint({
   summary: 'Switch LAN access: on listens on all interfaces (needs authentication), off on loopback only. Requests in flight finish.',
   tags, access: 'admin', body: LanUpdateBody, response: LanStatus,
-  handle: ({ body }, s) => s.lan.setEnabled(body.enabled),
+  handle: async ({ principal, body }, s) => {
+    const status = await s.lan.setEnabled(body.enabled);
+    s.audit.record(principal.userId, body.enabled ? 'lan.enable' : 'lan.disable', 'lan', { lan_urls: status.lan_urls });
+    return status;
+  },
 });

@@ -1,8 +1,9 @@
 import {
-  ApiKeyCreateBody, ApiKeyCreated, ApiKeyList, GuestLoginResponse, Me, SessionInfo, SessionList, SessionsOfUser, SessionsRevoked, UpgradeBody,
+  ApiKeyCreateBody, ApiKeyCreated, ApiKeyList, GuestLoginResponse, LoginBody, LoginResponse, Me, PasswordChangeBody, PasswordChanged, SessionInfo,
+  SessionList, SessionsOfUser, SessionsRevoked, UpgradeBody,
 } from '../../api/auth.js';
 import { PathId } from '../../api/common.js';
-import { clearSessionCookie, setSessionCookie } from '../authenticate-request.js';
+import { clearSessionCookie, sessionCookie, setSessionCookie } from '../authenticate-request.js';
 import { endpoint } from '../endpoint.js';
 
 const tags = ['auth'];
@@ -76,6 +77,38 @@ export const revokeAllSessions = endpoint({
   handle: ({ principal, body, ctx }, s) => {
     const result = s.sessions.revokeAll(principal, body.user_id);
     if (principal.sessionId && result.user_id === principal.userId) clearSessionCookie(ctx);
+    return result;
+  },
+});
+
+/** Password login: the same revocable, HttpOnly session cookie as the dashboard's other logins. */
+export const login = endpoint({
+  summary: 'Log in with a name and password (sets the session cookie). Repeated failures lock the account and the address with growing waits (429 + Retry-After).',
+  tags, access: 'public', startsSession: true, body: LoginBody, response: LoginResponse,
+  handle: async ({ body, ctx }, s) => {
+    const { user, session } = await s.login.login(body, { userAgent: ctx.get('User-Agent'), ip: ctx.ip });
+    setSessionCookie(ctx, session.token, session.maxAgeSeconds);
+    return { user };
+  },
+});
+
+/** The same as `POST /dashboard/logout`: public, it reads only the cookie, so an expired one is still cleared. */
+export const logout = endpoint({
+  summary: 'Log out: ends the session of the cookie (it no longer works anywhere) and clears the cookie.', tags, access: 'public', status: 204,
+  handle: async ({ ctx }, s) => {
+    await s.sessions.logout(sessionCookie(ctx));
+    clearSessionCookie(ctx);
+    ctx.status = 204;
+    return undefined;
+  },
+});
+
+export const changePassword = endpoint({
+  summary: 'Set your password (`current_password` required once you have one); ends your other sessions.', tags,
+  body: PasswordChangeBody, response: PasswordChanged,
+  handle: async ({ principal, body, ctx }, s) => {
+    const { result, session } = await s.login.change(principal, body, { userAgent: ctx.get('User-Agent'), ip: ctx.ip });
+    if (session) setSessionCookie(ctx, session.token, session.maxAgeSeconds);
     return result;
   },
 });

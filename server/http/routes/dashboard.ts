@@ -65,6 +65,20 @@ export const index = endpoint({
   },
 });
 
+/**
+ * An invitation link (`/invite/<code>`): the dashboard's page itself, which renders the invitation form from
+ * the path. The code stays out of any Referer (`Referrer-Policy: no-referrer`) and out of caches.
+ */
+export const invite = endpoint({
+  summary: 'The invitation page (the dashboard, which shows the invitation form).', tags: ['dashboard'],
+  access: 'public', identify: true, params: z.object({ code: z.string().max(200) }),
+  handle: ({ ctx }, s) => {
+    ctx.set('Cache-Control', 'no-store');
+    servePage(ctx, s, false);
+    return undefined;
+  },
+});
+
 /** The dashboard's built scripts and styles: content-hashed names, so they are cached for a year. */
 export const asset = endpoint({
   summary: "The dashboard's static files (only those listed in its build manifest).", tags: ['dashboard'],

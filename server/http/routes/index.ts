@@ -6,6 +6,7 @@ import type { Endpoint } from '../endpoint.js';
 import * as adminJobs from './admin-jobs.js';
 import * as adminLan from './admin-lan.js';
 import * as adminMetrics from './admin-metrics.js';
+import * as adminSettings from './admin-settings.js';
 import * as analysis from './analysis.js';
 import * as anthropicMessages from './anthropic-messages.js';
 import * as auth from './auth.js';
@@ -17,7 +18,6 @@ import * as embeddings from './embeddings.js';
 import * as exportRoutes from './export.js';
 import * as files from './files.js';
 import * as health from './health.js';
-import * as hub from './hub.js';
 import * as items from './items.js';
 import * as media from './media.js';
 import * as mediaJan from './media-jan.js';
@@ -26,6 +26,7 @@ import * as metrics from './metrics.js';
 import * as models from './models.js';
 import * as ollama from './ollama.js';
 import * as responses from './responses.js';
+import * as team from './team.js';
 import * as openapi from './openapi.js';
 import * as projects from './projects.js';
 
@@ -36,6 +37,7 @@ export type Route = readonly [method: Method, path: string, endpoint: Endpoint<a
 export const routes: readonly Route[] = [
   ['GET', '/', dashboard.index],
   ['GET', '/assets/:file', dashboard.asset],
+  ['GET', '/invite/:code', dashboard.invite],
   ['POST', '/dashboard/logout', dashboard.logout],
   ['GET', '/healthz', health.healthz],
   ['GET', '/readyz', health.readyz],
@@ -53,9 +55,25 @@ export const routes: readonly Route[] = [
   ['GET', '/auth/sessions', auth.listSessions],
   ['POST', '/auth/sessions/revoke-all', auth.revokeAllSessions],
   ['DELETE', '/auth/sessions/:id', auth.revokeSession],
+  ['POST', '/auth/login', auth.login],
+  ['POST', '/auth/logout', auth.logout],
+  ['POST', '/auth/password', auth.changePassword],
+  ['GET', '/auth/invitations/:code', team.previewInvitation],
+  ['POST', '/auth/invitations/:code/accept', team.acceptInvitation],
 
+  ['GET', '/v1/admin/members', team.listMembers],
+  ['PATCH', '/v1/admin/members/:id', team.updateMember],
+  ['DELETE', '/v1/admin/members/:id', team.deleteMember],
+  ['POST', '/v1/admin/members/:id/reset', team.resetMember],
+  ['POST', '/v1/admin/invitations', team.createInvitation],
+  ['GET', '/v1/admin/invitations', team.listInvitations],
+  ['DELETE', '/v1/admin/invitations/:id', team.revokeInvitation],
+  ['GET', '/v1/admin/audit', team.audit],
   ['GET', '/v1/admin/lan', adminLan.get],
   ['POST', '/v1/admin/lan', adminLan.update],
+  ['GET', '/v1/admin/settings', adminSettings.list],
+  ['PATCH', '/v1/admin/settings', adminSettings.update],
+  ['POST', '/v1/admin/settings/restart', adminSettings.restart],
   ['GET', '/v1/admin/metrics/snapshot', adminMetrics.snapshot],
   ['GET', '/v1/admin/metrics/stream', adminMetrics.stream],
   ['GET', '/v1/admin/metrics/history', adminMetrics.history],
@@ -66,22 +84,12 @@ export const routes: readonly Route[] = [
   ['GET', '/v1/admin/backups', adminJobs.backups],
 
   ['GET', '/v1/models', models.list],
-  ['POST', '/v1/models/pull', hub.pull],
-  ['GET', '/v1/models/pulls', hub.list], // before /v1/models/:id, which would take `pulls` for a model id
-  ['GET', '/v1/models/pulls/:id', hub.get],
-  ['POST', '/v1/models/pulls/:id/pause', hub.pause],
-  ['POST', '/v1/models/pulls/:id/resume', hub.resume],
-  ['DELETE', '/v1/models/pulls/:id', hub.cancel],
   ['GET', '/v1/models/:id', models.get],
   ['GET', '/v1/models/catalogs/:id', models.get],
   ['DELETE', '/v1/models/:id', models.remove],
   ['POST', '/v1/models/import', models.importModel],
   ['POST', '/v1/models/:id/load', models.load],
   ['POST', '/v1/models/:id/unload', models.unload],
-
-  ['GET', '/v1/hub/models', hub.search],
-  ['GET', '/v1/hub/recommended', hub.recommended],
-  ['GET', '/v1/hub/models/:owner/:repo', hub.repo],
 
   ['POST', '/v1/chat/completions', chat.create],
   ['POST', '/v1/completions', completions.create],
