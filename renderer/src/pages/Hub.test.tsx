@@ -62,7 +62,7 @@ describe('Hub', () => {
     const chat = await screen.findByRole('list', { name: 'Chat and instructions' });
     expect(within(chat).getByRole('link', { name: 'acme/small-instruct-GGUF' }).getAttribute('href')).toBe('#/hub/acme/small-instruct-GGUF');
     expect(chat.textContent).toContain('A 1B chat model');
-    expect(within(screen.getByRole('list', { name: 'Code' })).getByText('acme/coder-GGUF')).toBeTruthy();
+    expect(within(screen.getByRole('list', { name: 'Code' })).getByRole('link', { name: 'acme/coder-GGUF' })).toBeTruthy();
     expect(within(screen.getByRole('list', { name: 'Embeddings' })).getByText('Vectors for search')).toBeTruthy();
     expect(calls).not.toContain('GET /v1/hub/models');
   });
@@ -102,7 +102,7 @@ describe('Hub', () => {
     expect(rows[2]!.cells[2]!.textContent).toBe('14.0 GB of 8.0 GB free');
     const f16 = within(rows[2]!).getByRole('button', { name: 'Download F16' }) as HTMLButtonElement;
     expect(f16.disabled).toBe(true);
-    expect(rows[2]!.textContent).toContain('Needs 14.0 GB of memory, 8.0 GB free');
+    expect(rows[2]!.textContent!.replaceAll('\u00a0', ' ')).toContain('Needs 14.0 GB of memory, 8.0 GB free');
     expect((within(rows[1]!).getByRole('button', { name: 'Download Q8_0' }) as HTMLButtonElement).disabled).toBe(false);
     expect(screen.getByText('Layers').nextElementSibling?.textContent).toBe('22');
     expect(screen.getByText('Context length').nextElementSibling?.textContent).toBe('4,096');
@@ -114,7 +114,7 @@ describe('Hub', () => {
     renderPage(<Hub arg="acme/tiny-chat-GGUF" />, { routes: { ...hubServer().routes, 'GET /v1/hub/models/acme/tiny-chat-GGUF': () => small }, capabilities: HUB });
     const button = (await screen.findByRole('button', { name: 'Download Q8_0' })) as HTMLButtonElement;
     expect(button.disabled).toBe(true);
-    expect(button.closest('tr')!.textContent).toContain('Needs 6.0 GB of disk, 3.0 GB free');
+    expect(button.closest('tr')!.textContent!.replaceAll('\u00a0', ' ')).toContain('Needs 6.0 GB of disk, 3.0 GB free');
   });
 
   it('downloads with one click: the reference form is sent, the progress shows and the button says why it is off now', async () => {

@@ -6,12 +6,15 @@ import { FINISHED_PULL, type HubQuantization, type Pull } from '../../api/hub.js
 import { bytes } from '../../lib/format.js';
 import { FitBadge } from './FitBadge.js';
 
+/** A figure that does not break across lines ("395 MB", not "395 / MB"). */
+const size = (n: number) => bytes(n).replace(' ', '\u00a0');
+
 /** Why this quantization cannot be downloaded now, or null when it can. */
 export function blockedReason(q: HubQuantization, pull: Pull | undefined, freeDisk: number): string | null {
   if (pull) return pull.status === 'paused' ? 'Paused: resume it under Downloads' : 'Downloading now: see Downloads';
   // The disk first: a quantization larger than the free disk is also `wont_fit`, and memory is not why.
-  if (q.size_bytes > freeDisk) return `Needs ${bytes(q.size_bytes)} of disk, ${bytes(freeDisk)} free`;
-  if (q.fit.verdict === 'wont_fit') return `Needs ${bytes(q.fit.ram_needed_bytes)} of memory, ${bytes(q.fit.free_ram_bytes)} free`;
+  if (q.size_bytes > freeDisk) return `Needs ${size(q.size_bytes)} of disk, ${size(freeDisk)} free`;
+  if (q.fit.verdict === 'wont_fit') return `Needs ${size(q.fit.ram_needed_bytes)} of memory, ${size(q.fit.free_ram_bytes)} free`;
   return null;
 }
 

@@ -15,7 +15,11 @@ const KINDS: { kind: RecommendedKind; title: string; hint: string }[] = [
 function RecommendedItem({ r }: { r: RecommendedRepo }) {
   return (
     <li className="hub-pick">
-      <a className="hub-pick-name" href={repoHref(r.id)}>{r.id}</a>
+      {/* Owner above name: the full id rarely fits one line of a card. */}
+      <a className="hub-pick-name" href={repoHref(r.id)} aria-label={r.id}>
+        <span className="hub-pick-owner">{r.id.slice(0, r.id.indexOf('/') + 1)}</span>
+        <span>{r.id.slice(r.id.indexOf('/') + 1)}</span>
+      </a>
       <p>{r.note}</p>
       <div className="hub-pick-foot">
         {/* Offline the server knows only the shipped list: no figures rather than zeros. */}
