@@ -12,6 +12,7 @@ import { TokenSigner } from './auth/index.js';
 import { UsersService } from './auth/index.js';
 import { ConversationsService } from './conversations/index.js';
 import { DiskSpaceMonitor, HealthService } from './health/index.js';
+import { createHubServices } from './hub/index.js';
 import { ItemsService } from './conversations/index.js';
 import { createKpiServices } from './kpi/index.js';
 import { LanAccessService } from './lan/index.js';
@@ -95,6 +96,7 @@ export function createServices(store: Store, config: Config, metrics: Metrics, v
     ...mediaServices,
     ...inferenceServices,
     anthropic: createAnthropicMessages(metrics, { models: inferenceServices.models }),
+    ...createHubServices(store, config, { logger: inference.logger }),
     analysis: createAnalysisService(config, metrics, { models: inferenceServices.models, conversations, items, textExtraction: mediaServices.textExtraction }),
     ...createKpiServices(store, config, metrics, {
       logger: inference.logger,

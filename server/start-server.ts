@@ -154,6 +154,7 @@ export async function startServer(input: Config | LoadedConfig, options: StartSe
   services.lan.attach(listeners);
   services.jobs.start(); // maintenance and backups on their schedules
   services.uptime.start(); // a run row and its heartbeat: downtime shows in the SLA's availability
+  services.pulls.start(); // model downloads a stopped server left running go on from where they were
   // The OpenAPI document and the dashboard's files, built and compressed now rather than on the dashboard's
   // first load (see http/precompressed.ts); compression runs on the thread pool.
   const warmUp = () => Promise.all([openApiBodyFor(services).warm(), warmDashboardFiles(services)]);
@@ -167,6 +168,7 @@ export async function startServer(input: Config | LoadedConfig, options: StartSe
     (closing ??= (async () => {
       logger.info('shutting down');
       services.kpi.endStreams(); // dashboards' KPI streams would otherwise hold the drain until its timeout
+      await services.pulls.close(); // downloads stop (resumed at the next start) and their event streams end
       await listeners.close(); // in-flight requests finish (up to the shutdown timeout)
       await services.jobs.close(); // a running maintenance job stops at its next step
       services.kpi.close(); // writes the last rollups, so before the store closes

@@ -195,6 +195,37 @@ export const configSchema = {
     description: '`POST /v1/models/import` from a URL: `public` downloads only from public addresses, `any` also from loopback and private networks, `off` refuses URLs.',
     parse: z.enum(['public', 'any', 'off']),
   }),
+  // Model hub (Hugging Face)
+  hub: key({
+    env: 'JAN_HUB', flag: '--hub', default: 'on', defaultDoc: '`on`',
+    description: '`off` switches the model hub off: `/v1/hub/*` and `POST /v1/models/pull` answer 403 (local import still works).',
+    parse: onOff,
+  }),
+  hfEndpoint: key({
+    env: 'JAN_HF_ENDPOINT', flag: '--hf-endpoint', default: 'https://huggingface.co', defaultDoc: '`https://huggingface.co`',
+    description: 'The Hugging Face Hub (or a mirror) the hub searches and downloads from (the `HF_ENDPOINT` convention).',
+    parse: z.string().url().refine((v) => /^https?:\/\//.test(v), 'must be an http(s) URL').transform((v) => v.replace(/\/+$/, '')),
+  }),
+  hfToken: key({
+    env: 'JAN_HF_TOKEN', flag: '--hf-token', default: '', defaultDoc: 'none', secret: true,
+    description: 'Hugging Face access token for gated repositories; sent as `Bearer` to the hub host only (not to the download CDN), never logged or returned.',
+    parse: z.string().trim().max(500),
+  }),
+  hubAllow: key({
+    env: 'JAN_HUB_ALLOW', flag: '--hub-allow', default: '', defaultDoc: 'none (public addresses only)',
+    description: 'Comma-separated addresses or CIDR ranges the hub may also be reached at beyond public ones (a LAN mirror: `192.168.1.10`; tests: `127.0.0.1`).',
+    parse: csv,
+  }),
+  hubTimeoutMs: key({
+    env: 'JAN_HUB_TIMEOUT_MS', flag: '--hub-timeout-ms', default: '15000', defaultDoc: '`15000`',
+    description: 'How long the hub may stay silent (connecting, answering, between chunks of a download) before the request fails with 502/504 and a download retries.',
+    parse: integer(100, 600_000),
+  }),
+  hubMaxPulls: key({
+    env: 'JAN_HUB_MAX_PULLS', flag: '--hub-max-pulls', default: '2', defaultDoc: '`2`',
+    description: 'Model downloads (`POST /v1/models/pull`) running at once; more wait as `queued`.',
+    parse: integer(1, 16),
+  }),
   // Response API (sentiment, summary, content analysis)
   analysisModel: key({
     env: 'JAN_ANALYSIS_MODEL', flag: '--analysis-model', default: '', defaultDoc: 'none (a loaded model, else the first installed one)',

@@ -9,6 +9,7 @@ import { migration007 } from './migrations/007-sessions.js';
 import { migration008 } from './migrations/008-uptime.js';
 import { migration009 } from './migrations/009-file-purpose.js';
 import { migration010 } from './migrations/010-saved-settings.js';
+import { migration011 } from './migrations/011-model-pulls.js';
 import { migration012 } from './migrations/012-team.js';
 
 export interface Migration {
@@ -23,7 +24,7 @@ export interface Migration {
 }
 
 /** In order; the database's `user_version` says how many have been applied. */
-export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration012];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012];
 
 /** Applies every migration newer than the database, each in its own transaction. Returns the new version. */
 export function migrate(db: Database.Database, list: readonly Migration[] = migrations): number {

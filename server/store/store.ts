@@ -27,6 +27,7 @@ import { MemberDataRepo } from './member-data-repo.js';
 import { PasswordsRepo } from './passwords-repo.js';
 import { ResponsesRepo } from './responses-repo.js';
 import { MetricsRollupsRepo } from './metrics-rollups-repo.js';
+import { ModelPullsRepo } from './model-pulls-repo.js';
 import { migrate } from './migrate.js';
 import { ProjectsRepo } from './projects-repo.js';
 import { QueryTimer, type QueryObserver } from './query-timer.js';
@@ -74,6 +75,7 @@ export class Store {
   readonly uptime: UptimeRepo;
   readonly archive: ArchiveRepo;
   readonly idOwners: IdOwnersRepo;
+  readonly modelPulls: ModelPullsRepo;
   readonly maintenance: DatabaseMaintenance;
   readonly schemaVersion: number;
   /** Every committed change to conversations, items and projects (subscribe here; the repos announce). */
@@ -113,6 +115,7 @@ export class Store {
     this.uptime = new UptimeRepo(db, timer);
     this.archive = new ArchiveRepo(db, timer, announce);
     this.idOwners = new IdOwnersRepo(db, timer);
+    this.modelPulls = new ModelPullsRepo(db, timer);
     this.maintenance = new DatabaseMaintenance(db);
     this.journalModeStmt = db.prepare('PRAGMA journal_mode').pluck();
   }

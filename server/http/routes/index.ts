@@ -18,6 +18,7 @@ import * as embeddings from './embeddings.js';
 import * as exportRoutes from './export.js';
 import * as files from './files.js';
 import * as health from './health.js';
+import * as hub from './hub.js';
 import * as items from './items.js';
 import * as media from './media.js';
 import * as mediaJan from './media-jan.js';
@@ -84,12 +85,22 @@ export const routes: readonly Route[] = [
   ['GET', '/v1/admin/backups', adminJobs.backups],
 
   ['GET', '/v1/models', models.list],
+  ['POST', '/v1/models/pull', hub.pull],
+  ['GET', '/v1/models/pulls', hub.list], // before /v1/models/:id, which would take `pulls` for a model id
+  ['GET', '/v1/models/pulls/:id', hub.get],
+  ['POST', '/v1/models/pulls/:id/pause', hub.pause],
+  ['POST', '/v1/models/pulls/:id/resume', hub.resume],
+  ['DELETE', '/v1/models/pulls/:id', hub.cancel],
   ['GET', '/v1/models/:id', models.get],
   ['GET', '/v1/models/catalogs/:id', models.get],
   ['DELETE', '/v1/models/:id', models.remove],
   ['POST', '/v1/models/import', models.importModel],
   ['POST', '/v1/models/:id/load', models.load],
   ['POST', '/v1/models/:id/unload', models.unload],
+
+  ['GET', '/v1/hub/models', hub.search],
+  ['GET', '/v1/hub/recommended', hub.recommended],
+  ['GET', '/v1/hub/models/:owner/:repo', hub.repo],
 
   ['POST', '/v1/chat/completions', chat.create],
   ['POST', '/v1/completions', completions.create],
