@@ -7,6 +7,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { ACTIVE_PULL, FINISHED_PULL, hubKeys, useHub, type Pull, type PullStatus } from '../api/hub.js';
+import { ApiError } from '../api/index.js';
 import { queryKeys } from '../api/query-keys.js';
 import { bytes, duration } from '../lib/format.js';
 import { href } from '../lib/hash-route.js';
@@ -128,7 +129,9 @@ export function PullList({ showReadError = false }: { showReadError?: boolean })
   const list = (pulls.data?.data ?? []).filter(
     (p) => !hidden.has(p.id) && (!FINISHED_PULL.includes(p.status) || (p.status !== 'cancelled' && nowS - seconds(p.updated_at) < RECENT_S)),
   );
-  if (list.length === 0) return showReadError ? <ErrorNote error={pulls.error} prefix="Downloads could not be read" /> : null;
+  // A member may not see pulls (403): not an error worth showing, there is just nothing of theirs to list.
+  const readError = pulls.error instanceof ApiError && pulls.error.status === 403 ? null : pulls.error;
+  if (list.length === 0) return showReadError ? <ErrorNote error={readError} prefix="Downloads could not be read" /> : null;
   const running = list.filter(isActive).length;
   return (
     <Card title="Downloads" hint={running > 0 ? `${running} running` : undefined}>

@@ -136,6 +136,15 @@ describe('Hub', () => {
     expect((await screen.findByRole('alert')).textContent).toBe('The download did not start: Not enough disk space: 6.0 GB needed, 2.0 GB free.');
   });
 
+  it('tells a member that downloads are for admins (the server refuses them the pulls), without an error', async () => {
+    const routes = { ...hubServer().routes, 'GET /v1/models/pulls': json(403, 'This needs an admin.') };
+    renderPage(<Hub arg="acme/tiny-chat-GGUF" />, { routes, capabilities: HUB });
+    const button = (await screen.findByRole('button', { name: 'Download Q4_K_M' })) as HTMLButtonElement;
+    await waitFor(() => expect(button.disabled).toBe(true));
+    expect(button.closest('tr')!.textContent).toContain('Downloads are for admins');
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('says when the hub cannot be reached, in the server\'s words, and links to the import form', async () => {
     const message = 'The model hub (https://huggingface.co) could not be reached: connect timeout. Importing a local .gguf file still works.';
     const routes = { ...hubServer().routes, 'GET /v1/hub/recommended': json(503, message) };

@@ -10,7 +10,8 @@ import { FitBadge } from './FitBadge.js';
 const size = (n: number) => bytes(n).replace(' ', '\u00a0');
 
 /** Why this quantization cannot be downloaded now, or null when it can. */
-export function blockedReason(q: HubQuantization, pull: Pull | undefined, freeDisk: number): string | null {
+export function blockedReason(q: HubQuantization, pull: Pull | undefined, freeDisk: number, notAllowed?: string): string | null {
+  if (notAllowed) return notAllowed;
   if (pull) return pull.status === 'paused' ? 'Paused: resume it under Downloads' : 'Downloading now: see Downloads';
   // The disk first: a quantization larger than the free disk is also `wont_fit`, and memory is not why.
   if (q.size_bytes > freeDisk) return `Needs ${size(q.size_bytes)} of disk, ${size(freeDisk)} free`;
@@ -29,10 +30,12 @@ interface Props {
   freeDisk: number;
   /** The quantization being sent to the server right now. */
   starting: string | undefined;
+  /** Why this user cannot download at all (pulls are for admins), if so. */
+  notAllowed?: string;
   onDownload(quantization: string): void;
 }
 
-export function QuantTable({ repo, quantizations, pulls, freeDisk, starting, onDownload }: Props) {
+export function QuantTable({ repo, quantizations, pulls, freeDisk, starting, notAllowed, onDownload }: Props) {
   return (
     <div className="table-wrap">
       <table aria-label="Quantizations" className="quant-table">
@@ -44,7 +47,7 @@ export function QuantTable({ repo, quantizations, pulls, freeDisk, starting, onD
         </thead>
         <tbody>
           {quantizations.map((q) => {
-            const reason = blockedReason(q, runningPull(pulls, repo, q.quantization), freeDisk);
+            const reason = blockedReason(q, runningPull(pulls, repo, q.quantization), freeDisk, notAllowed);
             const reasonId = `quant-reason-${q.quantization}`;
             return (
               <tr key={q.quantization} data-recommended={q.recommended || undefined}>

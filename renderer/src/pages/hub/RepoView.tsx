@@ -1,6 +1,7 @@
 /** One repository: what its GGUF header says, its quantizations with their fit, and one-click download. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { hubKeys, useHub, type HubList, type HubMetadata, type Pull } from '../../api/hub.js';
+import { ApiError } from '../../api/index.js';
 import { Card } from '../../components/Card.js';
 import { EmptyState } from '../../components/Notes.js';
 import { PullList, usePulls } from '../../components/PullList.js';
@@ -51,6 +52,8 @@ export function RepoView({ id }: { id: string }) {
     },
   });
   const d = repo.data;
+  // Pulls are an admin's: a member's read of them is refused, and so would a download be.
+  const forbidden = pulls.error instanceof ApiError && pulls.error.status === 403;
   return (
     <div className="page">
       <div className="page-head">
@@ -78,7 +81,8 @@ export function RepoView({ id }: { id: string }) {
               <EmptyState title="No GGUF file in this repository" />
             ) : (
               <QuantTable repo={id} quantizations={d.quantizations} pulls={pulls.data?.data ?? []} freeDisk={d.free_disk_bytes}
-                starting={start.isPending ? start.variables : undefined} onDownload={(q) => start.mutate(q)} />
+                starting={start.isPending ? start.variables : undefined} onDownload={(q) => start.mutate(q)}
+                notAllowed={forbidden ? 'Downloads are for admins' : undefined} />
             )}
           </Card>
         </>
