@@ -17,15 +17,16 @@ import { ItemsService } from './conversations/index.js';
 import { createKpiServices } from './kpi/index.js';
 import { LanAccessService } from './lan/index.js';
 import { createTeamServices } from './team/index.js';
+import { createUsageServices } from './usage/index.js';
 import { createJobs, createOperations } from './lifecycle/index.js';
 import { createMediaServices } from './media/index.js';
 import { createAnalysisService } from './analysis/index.js';
 import { createAnthropicMessages } from './anthropic/index.js';
 import { createInferenceServices, type InferenceDeps } from './inference/index.js';
 import { ProjectsService } from './conversations/index.js';
+import { SettingsService, type SettingsServiceOptions } from './settings/index.js';
 
 export type Services = ReturnType<typeof createServices>;
-import { SettingsService, type SettingsServiceOptions } from './settings/index.js';
 
 /** What Settings needs from the composition root: the config's two steps, and how to restart and count threads. */
 export interface SettingsDeps extends Pick<SettingsServiceOptions, 'base' | 'running' | 'restart'> {
@@ -65,20 +66,18 @@ export function createServices(store: Store, config: Config, metrics: Metrics, v
     },
     serverName: () => hostname(),
   });
+  const usage = createUsageServices(store, config, {
+    logger: inference.logger,
+    onQuotaChange: ({ actorId, userId, before, after }) => team.audit.record(actorId, 'member.quotas', userId, { before, after }),
+  });
+  const { requestAccounting: accounting } = usage;
   const mediaServices = createMediaServices(store, config, metrics, ocr);
   const inferenceServices = createInferenceServices(store, config, metrics, inference, {
+    accounting,
     conversations,
     items,
     documents: mediaServices.mediaDocuments,
   });
-  return {
-    health: new HealthService(store, version, () => [...operations.limits.degradedReasons(), ...diskSpace.degradedReasons()]),
-    diskSpace,
-    users,
-    apiKeys,
-    authenticator: new Authenticator({ enabled: config.auth, ownerId: owner.id, adminKey: config.apiKey, apiKeys, sessions, signer, users }),
-    sessions,
-    ...team,
   // Live settings reach their owners through these (settings/live-settings.ts); the rest wait for a restart.
   const settings = new SettingsService({
     base: settingsDeps.base, running: settingsDeps.running, restart: settingsDeps.restart,
@@ -88,16 +87,25 @@ export function createServices(store: Store, config: Config, metrics: Metrics, v
       logger: inference.logger, resolveThreads: settingsDeps.resolveThreads,
     },
   });
-    conversations,
+  return {
     settings,
+    health: new HealthService(store, version, () => [...operations.limits.degradedReasons(), ...diskSpace.degradedReasons()]),
+    diskSpace,
+    users,
+    apiKeys,
+    authenticator: new Authenticator({ enabled: config.auth, ownerId: owner.id, adminKey: config.apiKey, apiKeys, sessions, signer, users }),
+    sessions,
+    ...team,
+    ...usage,
+    conversations,
     items,
     projects: new ProjectsService(store),
     lan,
     ...mediaServices,
     ...inferenceServices,
-    anthropic: createAnthropicMessages(metrics, { models: inferenceServices.models }),
+    anthropic: createAnthropicMessages(metrics, { models: inferenceServices.models, accounting }),
     ...createHubServices(store, config, { logger: inference.logger }),
-    analysis: createAnalysisService(config, metrics, { models: inferenceServices.models, conversations, items, textExtraction: mediaServices.textExtraction }),
+    analysis: createAnalysisService(config, metrics, { models: inferenceServices.models, accounting, conversations, items, textExtraction: mediaServices.textExtraction }),
     ...createKpiServices(store, config, metrics, {
       logger: inference.logger,
       loadedModels: async () => (await inferenceServices.models.list()).data.filter((m) => m.status === 'loaded').map((m) => m.id),

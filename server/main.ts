@@ -8,7 +8,7 @@
  */
 import type { Logger } from 'pino';
 import { cliAnswer } from './config/help-text.js';
-import { ConfigError, loadConfig } from './config/load-config.js';
+import { ConfigError, loadConfigWithSources, type LoadedConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
 import { createCliLog, type CliLog } from './log/cli-log.js';
 import { connectToParent, type ServerErrorKind } from './parent-channel.js';
@@ -25,9 +25,9 @@ async function main(): Promise<void> {
     process.stdout.write(answer);
     return;
   }
-  let config: Config;
+  let loaded: LoadedConfig;
   try {
-    config = loadConfig({ argv });
+    loaded = loadConfigWithSources({ argv }); // step one; the settings saved in the database are step two (start-server.ts)
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`jan-server: ${error.message}\n`);
@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  const config: Config = loaded.config;
   const cliLog = (log = createCliLog(config));
   // Signals are handled from before the server starts: a SIGTERM that comes while it starts (or right after the
   // Server: line, before this function would otherwise have reached its handlers) still stops it cleanly.
@@ -54,7 +55,11 @@ async function main(): Promise<void> {
   parent?.onStop(() => {
     if (!stopping) stop('stop requested by the desktop app');
   });
-  started = import('./start-server.js').then(({ startServer }) => startServer(config, { logger: cliLog.logger }));
+  started = import('./start-server.js').then(({ startServer }) => startServer(loaded, {
+    logger: cliLog.logger,
+    // The dashboard's "Restart now" (saved settings that need one): the desktop app stops and starts this process.
+    ...(parent && { requestRestart: () => void parent.send({ type: 'restart' }) }),
+  }));
   const server = await started;
   const logs = cliLog.file ? `Logs: ${cliLog.file}\n` : '';
   process.stdout.write(`Server: ${server.url}\nDashboard: ${server.dashboardUrl}\n${logs}`);
@@ -87,6 +92,7 @@ async function warnIfNoModel(server: RunningServer, modelsDir: string, logger: L
 /** The refusals the operator can fix (the desktop app shows a fix per kind); anything else is `other`. */
 async function failureKind(error: unknown): Promise<ServerErrorKind> {
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') return 'port_in_use';
+  if (error instanceof ConfigError) return 'config'; // saved settings the loader refuses
   const { DataDirInUseError, UnusableDatabaseError } = await import('./lifecycle/index.js'); // not loaded for --help
   if (error instanceof DataDirInUseError) return 'data_dir_locked';
   return error instanceof UnusableDatabaseError ? 'database_unreadable' : 'other';

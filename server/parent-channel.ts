@@ -7,7 +7,8 @@
  *
  * Both ends import this file (the parent for its types and `parseToParent`), so the protocol is written once:
  *   child → parent: `ready` once listening; `error` (a start refusal's kind and the paragraph the CLI prints)
- *   before exiting; `login-link` answering a request; `stopped` once closed, before exiting 0.
+ *   before exiting; `login-link` answering a request; `stopped` once closed, before exiting 0; `restart` when an
+ *   admin asks for one (saved settings that apply at start): the parent stops this process and starts it again.
  *   parent → child: `stop` (close cleanly, as on SIGTERM; a SIGTERM after it forces the exit);
  *   `login-link` (a fresh one-time dashboard link, one per window the app opens).
  * Messages are plain JSON-compatible objects (both transports copy them); each end ignores what it cannot parse.
@@ -22,7 +23,8 @@ export type ToParent =
   | { type: 'ready'; url: string; port: number; dashboardUrl: string }
   | { type: 'error'; kind: ServerErrorKind; message: string }
   | { type: 'login-link'; id: number; url: string }
-  | { type: 'stopped' };
+  | { type: 'stopped' }
+  | { type: 'restart' };
 
 export type ToChild = { type: 'stop' } | { type: 'login-link'; id: number };
 
@@ -44,6 +46,8 @@ export function parseToParent(raw: unknown): ToParent | undefined {
       return isInt(raw.id) && isString(raw.url) ? { type: 'login-link', id: raw.id, url: raw.url } : undefined;
     case 'stopped':
       return { type: 'stopped' };
+    case 'restart':
+      return { type: 'restart' };
     default:
       return undefined;
   }

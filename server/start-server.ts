@@ -143,6 +143,7 @@ export async function startServer(input: Config | LoadedConfig, options: StartSe
     await listeners.listen(config.port, config.host);
   } catch (error) {
     services.kpi.close();
+    services.usageRecorder.close();
     await services.models.close();
     await runtime.close();
     services.mediaUploads.close();
@@ -172,6 +173,7 @@ export async function startServer(input: Config | LoadedConfig, options: StartSe
       await listeners.close(); // in-flight requests finish (up to the shutdown timeout)
       await services.jobs.close(); // a running maintenance job stops at its next step
       services.kpi.close(); // writes the last rollups, so before the store closes
+      services.usageRecorder.close(); // writes the last usage counters, before the store closes
       services.uptime.stop(); // a clean stop: the time until the next start is maintenance
       await services.models.close();
       await runtime.close();

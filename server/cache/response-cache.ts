@@ -57,7 +57,7 @@ export function etagOf(body: string): string {
 }
 
 export class ResponseCache implements CacheInvalidator {
-  private readonly lru: LRUCache<string, Entry> | undefined;
+  private lru: LRUCache<string, Entry> | undefined;
   private readonly byTag = new Map<string, Set<string>>();
   private readonly invalidatedAt = new Map<string, number>();
   private readonly pending = new Set<FillToken>();
@@ -68,13 +68,29 @@ export class ResponseCache implements CacheInvalidator {
 
   constructor(private readonly options: ResponseCacheOptions) {
     this.name = options.name ?? 'http';
-    if (options.maxBytes <= 0) return;
-    this.lru = new LRUCache<string, Entry>({
-      maxSize: options.maxBytes,
+    this.lru = this.makeLru(options.maxBytes);
+  }
+
+  /**
+   * A new size from Settings, applied at once: the cache starts empty at the new size (0 turns it off), and a
+   * fill that began before is refused (invalidations were not recorded while the cache was off).
+   */
+  resize(maxBytes: number): void {
+    this.lru?.clear();
+    this.byTag.clear();
+    this.floor = ++this.clock;
+    this.lru = this.makeLru(maxBytes);
+    this.updateBytes();
+  }
+
+  private makeLru(maxBytes: number): LRUCache<string, Entry> | undefined {
+    if (maxBytes <= 0) return undefined;
+    return new LRUCache<string, Entry>({
+      maxSize: maxBytes,
       sizeCalculation: (entry, key) => entry.body.length + key.length + ENTRY_OVERHEAD,
       dispose: (entry, key, reason) => {
         this.unindex(key, entry.tags);
-        if (reason === 'evict') options.metrics?.cacheEvictions.inc({ cache: this.name });
+        if (reason === 'evict') this.options.metrics?.cacheEvictions.inc({ cache: this.name });
       },
     });
   }

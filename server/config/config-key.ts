@@ -16,6 +16,16 @@ export interface ConfigKey<T> {
   /** Raw default, or a function of the platform for OS-dependent defaults. */
   default: string | ((platform: PlatformDefaults) => string);
   secret?: boolean;
+  /**
+   * A changed value takes effect in the running server (Settings applies it at once; server/settings/live-settings.ts
+   * says how). Absent or false: it is read at start, so a saved change waits for a restart.
+   */
+  live?: boolean;
+  /**
+   * `false`: only a flag or the environment can set it, because it is needed before the database (where Settings
+   * saves values) is open, or is a secret that is never stored there. Absent: an admin may save it in Settings.
+   */
+  savable?: false;
 }
 
 /** Facts about the machine that some defaults depend on (injected so tests can fake them). */

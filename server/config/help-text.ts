@@ -5,6 +5,7 @@
  * `cliAnswer` returns.
  */
 import { readVersion } from '../version.js';
+import { CONFIG_GROUPS } from './config-groups.js';
 import { defaultPlatform } from './load-config.js';
 import { configSchema, type ConfigSchema, type PlatformDefaults } from './schema.js';
 
@@ -13,15 +14,7 @@ export const HELP_FLAGS = ['--help', '-h'] as const;
 export const VERSION_FLAGS = ['--version'] as const;
 
 /** Headings of the option list: each starts at the named key and runs to the next one (schema order). */
-const GROUPS: ReadonlyArray<readonly [title: string, firstKey: keyof ConfigSchema]> = [
-  ['Server', 'host'],
-  ['Logging', 'logLevel'],
-  ['Access and requests', 'auth'],
-  ['Media and OCR', 'mediaMaxUploadBytes'],
-  ['Local inference', 'threads'],
-  ['Response API (sentiment, summary, content analysis)', 'analysisModel'],
-  ['Limits, response cache, data lifecycle, backups', 'rateSoftLimit'],
-];
+const GROUPS = CONFIG_GROUPS;
 
 export interface HelpOptions {
   version: string;

@@ -44,7 +44,7 @@ export class LanAccessService {
   /** All interfaces, in the address family of the loopback host. */
   private readonly wildcardHost: string;
 
-  constructor(private readonly options: LanAccessOptions) {
+  constructor(private options: LanAccessOptions) {
     this.loopbackHost = isLoopbackHost(options.host) ? options.host : '127.0.0.1';
     const ipv6 = this.loopbackHost === '::1' || this.loopbackHost === '[::1]';
     this.wildcardHost = WILDCARDS.has(options.host) ? options.host : ipv6 ? '::' : '0.0.0.0';
@@ -66,6 +66,11 @@ export class LanAccessService {
 
   get enabled(): boolean {
     return !isLoopbackHost(this.host);
+  }
+
+  /** The guest-login mode from Settings; read on every guest login, so it applies at once. */
+  setGuestLogin(mode: LanAccessOptions['guestLogin']): void {
+    this.options = { ...this.options, guestLogin: mode };
   }
 
   /** Guest login is a loopback convenience: off beyond loopback unless switched on explicitly. */

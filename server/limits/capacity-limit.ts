@@ -8,9 +8,15 @@ export class CapacityLimit {
   private count = 0;
 
   constructor(
-    readonly soft: number,
-    readonly hard: number,
+    public soft: number,
+    public hard: number,
   ) {}
+
+  /** New limits from Settings; those already in keep their place, newcomers meet the new figures. */
+  setLimits(soft: number, hard: number): void {
+    this.soft = soft;
+    this.hard = hard;
+  }
 
   get current(): number {
     return this.count;

@@ -58,6 +58,14 @@ export class LimitsService {
     this.queue = new CapacityLimit(Math.max(1, Math.ceil(options.queueDepthLimit * QUEUE_SOFT_SHARE)), options.queueDepthLimit);
   }
 
+  /** New figures from Settings, applied at once (what is open or in flight stays; newcomers meet the new limits). */
+  reconfigure(figures: Omit<LimitsOptions, 'metrics' | 'now'>): void {
+    this.rate.setRates({ softPerSecond: figures.rateSoftLimit, hardPerSecond: figures.rateHardLimit, clientPerSecond: figures.clientRateLimit });
+    this.connections.setLimits(figures.connectionsSoftLimit, figures.connectionsHardLimit);
+    this.streams.setLimits(figures.streamsSoftLimit, figures.streamsHardLimit);
+    this.queue.setLimits(Math.max(1, Math.ceil(figures.queueDepthLimit * QUEUE_SOFT_SHARE)), figures.queueDepthLimit);
+  }
+
   /** Takes a token for the client; throws 429 when the client or the server is over its rate. */
   checkRate(clientKey: string): RateDecision {
     const decision = this.rate.check(clientKey);

@@ -33,14 +33,14 @@ export interface RateDecision {
 const PRUNE_EVERY = 1024;
 
 export class RateLimiter {
-  private readonly global: TokenBucket;
-  private readonly soft: TokenBucket;
+  private global: TokenBucket;
+  private soft: TokenBucket;
   private readonly clients = new Map<string, TokenBucket>();
   private readonly maxClients: number;
   private readonly now: Clock;
   private checks = 0;
 
-  constructor(private readonly options: RateLimiterOptions) {
+  constructor(private options: RateLimiterOptions) {
     this.now = options.now ?? monotonicMs;
     this.maxClients = options.maxClients ?? 10_000;
     this.global = new TokenBucket(options.hardPerSecond, options.hardPerSecond, this.now);
@@ -60,6 +60,14 @@ export class RateLimiter {
     this.global.take();
     const tighter = client.remaining <= this.global.remaining ? client : this.global;
     return { allowed: true, ...this.figures(tighter), retryAfterMs: 0, overSoft };
+  }
+
+  /** New rates from Settings: the buckets start afresh (full) at the new figures. */
+  setRates(rates: Pick<RateLimiterOptions, 'softPerSecond' | 'hardPerSecond' | 'clientPerSecond'>): void {
+    this.options = { ...this.options, ...rates };
+    this.global = new TokenBucket(rates.hardPerSecond, rates.hardPerSecond, this.now);
+    this.soft = new TokenBucket(rates.softPerSecond, rates.softPerSecond, this.now);
+    this.clients.clear();
   }
 
   /** Client buckets held now (for tests and metrics). */

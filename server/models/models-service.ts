@@ -66,9 +66,17 @@ export class ModelsService {
   private readonly idleTtls = new Map<string, number | null>();
   private closed = false;
 
-  constructor(private readonly options: ModelsOptions) {
+  constructor(private options: ModelsOptions) {
     this.catalog = new ModelCatalog(options.modelsDir, options.runtime);
     this.importer = new ModelImporter(this.catalog, options.importHosts);
+  }
+
+  /**
+   * New figures from Settings: loaded models keep their context, slots, threads and queue until they are
+   * unloaded; the next load uses these. The loaded-model cap and the idle TTL count from the next check.
+   */
+  reconfigure(figures: Pick<ModelsOptions, 'load' | 'maxQueue' | 'maxLoaded' | 'idleTtlSeconds'>): void {
+    this.options = { ...this.options, ...figures };
   }
 
   get modelsDir(): string {

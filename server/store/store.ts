@@ -26,16 +26,18 @@ import { MediaUploadSlotsRepo } from './media-upload-slots-repo.js';
 import { MemberDataRepo } from './member-data-repo.js';
 import { PasswordsRepo } from './passwords-repo.js';
 import { ResponsesRepo } from './responses-repo.js';
+import { MemberQuotasRepo } from './member-quotas-repo.js';
 import { MetricsRollupsRepo } from './metrics-rollups-repo.js';
 import { ModelPullsRepo } from './model-pulls-repo.js';
 import { migrate } from './migrate.js';
 import { ProjectsRepo } from './projects-repo.js';
 import { QueryTimer, type QueryObserver } from './query-timer.js';
 import { SessionsRepo } from './sessions-repo.js';
+import { SavedSettingsRepo } from './saved-settings-repo.js';
 import { SettingsRepo } from './settings-repo.js';
 import { ChangeFeed, type StoreChange, type StoreChanges } from './store-changes.js';
-import { SavedSettingsRepo } from './saved-settings-repo.js';
 import { UptimeRepo } from './uptime-repo.js';
+import { UsageRepo } from './usage-repo.js';
 import { UsersRepo } from './users-repo.js';
 
 export interface OpenStoreOptions {
@@ -63,16 +65,18 @@ export class Store {
   readonly audit: AuditRepo;
   readonly memberData: MemberDataRepo;
   readonly settings: SettingsRepo;
+  readonly savedSettings: SavedSettingsRepo;
   readonly projects: ProjectsRepo;
   readonly conversations: ConversationsRepo;
   readonly items: ItemsRepo;
-  readonly savedSettings: SavedSettingsRepo;
   readonly mediaFiles: MediaFilesRepo;
   readonly mediaOcr: MediaOcrRepo;
   readonly mediaUploadSlots: MediaUploadSlotsRepo;
   readonly responses: ResponsesRepo;
   readonly metricsRollups: MetricsRollupsRepo;
   readonly uptime: UptimeRepo;
+  readonly memberQuotas: MemberQuotasRepo;
+  readonly usage: UsageRepo;
   readonly archive: ArchiveRepo;
   readonly idOwners: IdOwnersRepo;
   readonly modelPulls: ModelPullsRepo;
@@ -103,16 +107,18 @@ export class Store {
     this.audit = new AuditRepo(db, timer);
     this.memberData = new MemberDataRepo(db, timer, announce);
     this.settings = new SettingsRepo(db, timer);
+    this.savedSettings = new SavedSettingsRepo(db, timer);
     this.projects = new ProjectsRepo(db, timer, announce);
     this.conversations = new ConversationsRepo(db, timer, announce);
     this.items = new ItemsRepo(db, timer, announce);
     this.mediaFiles = new MediaFilesRepo(db, timer);
     this.mediaOcr = new MediaOcrRepo(db, timer);
     this.mediaUploadSlots = new MediaUploadSlotsRepo(db, timer);
-    this.savedSettings = new SavedSettingsRepo(db, timer);
     this.responses = new ResponsesRepo(db, timer);
     this.metricsRollups = new MetricsRollupsRepo(db, timer);
     this.uptime = new UptimeRepo(db, timer);
+    this.memberQuotas = new MemberQuotasRepo(db, timer);
+    this.usage = new UsageRepo(db, timer);
     this.archive = new ArchiveRepo(db, timer, announce);
     this.idOwners = new IdOwnersRepo(db, timer);
     this.modelPulls = new ModelPullsRepo(db, timer);
@@ -136,6 +142,11 @@ export class Store {
     }
   }
 
+  /** SQLite `synchronous` for this connection (a saved setting is known only once the database is open). */
+  setSynchronous(mode: 'normal' | 'full'): void {
+    this.db.pragma(`synchronous = ${mode === 'full' ? 'FULL' : 'NORMAL'}`);
+  }
+
   /** Path of the database file. */
   get file(): string {
     return this.db.name;
@@ -143,11 +154,6 @@ export class Store {
 
   get isOpen(): boolean {
     return this.db.open;
-  }
-
-  /** SQLite `synchronous` for this connection (a saved setting is known only once the database is open). */
-  setSynchronous(mode: 'normal' | 'full'): void {
-    this.db.pragma(`synchronous = ${mode === 'full' ? 'FULL' : 'NORMAL'}`);
   }
 
   close(): void {

@@ -7,6 +7,7 @@ import * as adminJobs from './admin-jobs.js';
 import * as adminLan from './admin-lan.js';
 import * as adminMetrics from './admin-metrics.js';
 import * as adminSettings from './admin-settings.js';
+import * as adminUsage from './admin-usage.js';
 import * as analysis from './analysis.js';
 import * as anthropicMessages from './anthropic-messages.js';
 import * as auth from './auth.js';
@@ -75,6 +76,10 @@ export const routes: readonly Route[] = [
   ['GET', '/v1/admin/settings', adminSettings.list],
   ['PATCH', '/v1/admin/settings', adminSettings.update],
   ['POST', '/v1/admin/settings/restart', adminSettings.restart],
+  ['GET', '/v1/admin/members/:id/quotas', adminUsage.getQuotas],
+  ['PUT', '/v1/admin/members/:id/quotas', adminUsage.setQuotas],
+  ['GET', '/v1/admin/usage', adminUsage.usage],
+  ['GET', '/v1/usage/me', adminUsage.mine],
   ['GET', '/v1/admin/metrics/snapshot', adminMetrics.snapshot],
   ['GET', '/v1/admin/metrics/stream', adminMetrics.stream],
   ['GET', '/v1/admin/metrics/history', adminMetrics.history],
