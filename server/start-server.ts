@@ -117,7 +117,9 @@ export async function startServer(input: Config | LoadedConfig, options: StartSe
   });
   // node-llama-cpp itself is loaded when the first model is, never at start.
   const threads = config.threads === 'auto' ? defaultThreads() : config.threads;
-  const runtime = options.runtime ?? new LlamaRuntime({ threads, gpu: config.gpu, logger });
+  const runtime = options.runtime ?? new LlamaRuntime({
+    threads, gpu: config.gpu, logger, onDecodeStep: (sequences) => metrics.decodeBatchSequences.observe(sequences),
+  });
   const services = createServices(store, config, metrics, version, ocr, { runtime, threads, logger, version }, {
     base, running, restart: options.requestRestart, resolveThreads: (value) => (value === 'auto' ? defaultThreads() : value),
   });

@@ -106,6 +106,11 @@ export function createMetrics(options: MetricsOptions = {}) {
       name: 'jan_generation_tokens_per_second', help: 'Generation speed of each request after its first token, by model.',
       labelNames: ['model'] as const, buckets: SPEED_BUCKETS, registers,
     }),
+    // Continuous batching: how many generations share each decode step (mean = sum / count).
+    decodeBatchSequences: new Histogram({
+      name: 'jan_llama_decode_batch_sequences', help: 'Generations advanced together in one batched decode step (its count is the number of steps).',
+      buckets: [1, 2, 3, 4, 6, 8, 12, 16], registers,
+    }),
     promptTokens: new Counter({ name: 'jan_prompt_tokens_total', help: 'Prompt tokens of inference requests (cached or evaluated), by model.', labelNames: ['model'] as const, registers }),
     promptCachedTokens: new Counter({
       name: 'jan_prompt_cached_tokens_total', help: 'Prompt tokens reused from a sequence\'s KV cache instead of evaluated, by model.',

@@ -136,6 +136,11 @@ export interface LoadedModel {
   generate(slot: number, prompt: PreparedPrompt, options: GenerateOptions): Promise<GenerationResult>;
   /** Embeds each input (mean-pooled, unit length). Serialized inside the model. */
   embed(inputs: string[], signal?: AbortSignal): Promise<EmbeddingResult>;
+  /**
+   * Batched decode steps so far: `sequences / steps` is how many generations shared a step on average
+   * (runtimes without continuous batching leave it out).
+   */
+  decodeStats?(): { steps: number; sequences: number; widest: number };
   /** Frees the context(s) and the weights. */
   dispose(): Promise<void>;
 }

@@ -11,7 +11,7 @@
  */
 import {
   LlamaChat, LlamaCompletion, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaEmbeddingContext,
-  type LlamaGrammar, type LlamaModel, type Token,
+  type LlamaGrammar, type LlamaModel, type LlamaText, type Token,
 } from 'node-llama-cpp';
 import {
   PromptError, type ChatPrompt, type EmbeddingResult, type FinishReason, type GenerateOptions, type GenerationResult,
@@ -19,11 +19,15 @@ import {
 } from './inference-runtime.js';
 import { readForcedCall, toLlamaChatInput, type LlamaChatInput } from './llama-chat-history.js';
 import { toGrammarSchema } from './llama-json-schema.js';
+import { DecodeStepGate, type DecodeStepStats } from './decode-step-gate.js';
+import { runTokenLoop, toStopSet } from './llama-token-loop.js';
 
 interface ChatPrepared extends PreparedPrompt {
   kind: 'chat';
   tokens: Token[];
   input: LlamaChatInput;
+  /** The chat wrapper's stop triggers when the plain token loop can run this prompt (see `plainTriggers`). */
+  plainTriggers?: readonly LlamaText[];
 }
 
 interface CompletionPrepared extends PreparedPrompt {
@@ -64,6 +68,8 @@ export class LlamaLoadedModel implements LoadedModel {
   private embedding: Promise<LlamaEmbeddingContext> | undefined;
   private embedQueue: Promise<unknown> = Promise.resolve();
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
+  /** One per context: the generations of the plain token loop advance in shared decode steps. */
+  private readonly gate: DecodeStepGate;
 
   private constructor(
     private readonly llama: Llama,
@@ -71,18 +77,20 @@ export class LlamaLoadedModel implements LoadedModel {
     private readonly context: LlamaContext,
     private readonly sequences: LlamaContextSequence[],
     private readonly threads: number,
+    onDecodeStep?: (sequences: number) => void,
   ) {
+    this.gate = new DecodeStepGate(onDecodeStep);
     this.chats = sequences.map((contextSequence) => new LlamaChat({ contextSequence }));
     this.completions = sequences.map((contextSequence) => new LlamaCompletion({ contextSequence }));
   }
 
-  static async load(llama: Llama, path: string, options: LoadOptions): Promise<LlamaLoadedModel> {
+  static async load(llama: Llama, path: string, options: LoadOptions, onDecodeStep?: (sequences: number) => void): Promise<LlamaLoadedModel> {
     const model = await llama.loadModel({ modelPath: path });
     try {
       const contextSize = Math.max(256, Math.min(options.contextSize, model.trainContextSize));
       const context = await model.createContext({ sequences: options.slots, contextSize, threads: options.threads });
       const sequences = Array.from({ length: options.slots }, () => context.getSequence());
-      return new LlamaLoadedModel(llama, model, context, sequences, options.threads);
+      return new LlamaLoadedModel(llama, model, context, sequences, options.threads, onDecodeStep);
     } catch (error) {
       await model.dispose();
       throw error;
@@ -102,14 +110,17 @@ export class LlamaLoadedModel implements LoadedModel {
     const chatWrapper = this.chats[0]!.chatWrapper;
     const history = input.history.at(-1)?.type === 'model' ? input.history : [...input.history, { type: 'model' as const, response: [] }];
     // The same rendering LlamaChat does before it evaluates, so the token count and the cache match are exact.
-    const { contextText } = chatWrapper.generateContextState({
+    const state = chatWrapper.generateContextState({
       chatHistory: history,
       availableFunctions: input.functions,
       documentFunctionParams: true,
     });
-    const tokens = contextText.tokenize(this.model.tokenizer);
+    const tokens = state.contextText.tokenize(this.model.tokenizer);
     this.checkFits(tokens.length);
-    const prepared: ChatPrepared = { kind: 'chat', tokenCount: tokens.length, tokens, input };
+    const prepared: ChatPrepared = {
+      kind: 'chat', tokenCount: tokens.length, tokens, input,
+      ...(plainState(state, chatWrapper.settings.segments) && !input.functions && !input.forced && { plainTriggers: state.stopGenerationTriggers }),
+    };
     return prepared;
   }
 
@@ -148,7 +159,7 @@ export class LlamaLoadedModel implements LoadedModel {
     // Never past the end of the context: no context shift mid-reply, and `length` when it is full.
     const maxTokens = Math.max(1, Math.min(options.maxTokens, this.contextSize - prepared.tokenCount));
     const run = prepared.kind === 'chat'
-      ? await this.runChat(slot, prepared, options, maxTokens)
+      ? await (this.runPlain(slot, prepared, options, maxTokens) ?? this.runChat(slot, prepared, options, maxTokens))
       : await this.runCompletion(slot, prepared, options, maxTokens);
     return {
       ...run,
@@ -175,6 +186,31 @@ export class LlamaLoadedModel implements LoadedModel {
       signal: options.signal,
       stopOnAbortSignal: true,
     };
+  }
+
+  /**
+   * The plain token loop for a chat without tools, grammar or penalties (undefined when it does not apply):
+   * the same prompt tokens and sampling as LlamaChat, less work per token, and shared decode steps.
+   */
+  private runPlain(slot: number, prepared: ChatPrepared, options: GenerateOptions, maxTokens: number) {
+    if (!prepared.plainTriggers || (options.format && options.format.type !== 'text')) return undefined;
+    if (options.frequencyPenalty || options.presencePenalty || (options.repeatPenalty ?? 1) !== 1) return undefined;
+    const stops = toStopSet(this.model, prepared.plainTriggers, options.stop ?? []);
+    if (!stops) return undefined;
+    return runTokenLoop(this.model, this.sequences[slot]!, this.gate, prepared.tokens, stops, {
+      maxTokens, temperature: options.temperature ?? 0,
+      ...(options.topP !== undefined && { topP: options.topP }),
+      ...(options.topK !== undefined && { topK: options.topK }),
+      ...(options.minP !== undefined && { minP: options.minP }),
+      ...(options.seed !== undefined && { seed: options.seed }),
+      ...(options.signal && { signal: options.signal }),
+      ...(options.onText && { onText: options.onText }),
+    }).then((result) => ({ ...result, toolCalls: [] }));
+  }
+
+  /** Decode steps of the plain token loop so far (`sequences / steps` is the mean batch width). */
+  decodeStats(): DecodeStepStats {
+    return this.gate.snapshot();
   }
 
   private async runChat(slot: number, prepared: ChatPrepared, options: GenerateOptions, maxTokens: number) {
@@ -262,6 +298,16 @@ export class LlamaLoadedModel implements LoadedModel {
     await this.context.dispose();
     await this.model.dispose();
   }
+}
+
+/**
+ * Whether a rendered chat needs nothing of LlamaChat but the prompt and the stop triggers: no stripped
+ * response prefix, no function-call or segment detection, no re-rendering mid-reply.
+ */
+function plainState(state: object, segments: object | undefined): boolean {
+  const plainKeys = new Set(['contextText', 'stopGenerationTriggers']);
+  const keys = Object.entries(state).filter(([, value]) => value !== undefined).map(([key]) => key);
+  return keys.every((key) => plainKeys.has(key)) && !Object.values(segments ?? {}).some(Boolean);
 }
 
 /**

@@ -25,6 +25,8 @@ export interface LlamaRuntimeOptions {
   /** `auto` uses a GPU when a prebuilt GPU binary for it is installed; `off` is CPU only. */
   gpu: 'auto' | 'off';
   logger?: Logger;
+  /** Called once per batched decode step with the number of generations in it (the metrics). */
+  onDecodeStep?: (sequences: number) => void;
 }
 
 /**
@@ -50,10 +52,10 @@ export class LlamaRuntime implements InferenceRuntime {
   async load(path: string, options: LoadOptions): Promise<LoadedModel> {
     if (this.closed) throw new ModelLoadError('The inference runtime is closed.');
     const { llama, module } = await this.native();
-    try {
-      return await module.LlamaLoadedModel.load(llama, path, options);
     // Threads can be changed in Settings for the next load; the binding's process-wide cap follows them.
     if (llama.maxThreads < options.threads) llama.maxThreads = options.threads;
+    try {
+      return await module.LlamaLoadedModel.load(llama, path, options, this.options.onDecodeStep);
     } catch (error) {
       // The reason only: the caller names the model by id, and clients never see the server's paths.
       throw new ModelLoadError(withoutFolder((error as Error).message, path));
