@@ -13,6 +13,8 @@ const BODYLESS_WRITES = new Set([
   'POST /auth/guest-login',
   'POST /auth/sessions', // the API key in the request's headers is all it takes
   'POST /dashboard/logout',
+  'POST /auth/logout',
+  'POST /v1/admin/members/:id/reset', // a new reset link for the member named in the path
   'POST /v1/models/:id/load', // actions on the model named in the path
   'POST /v1/models/:id/unload',
   'POST /v1/import', // JSON Lines, read as a stream
