@@ -10,6 +10,7 @@ import { isAdmin, type Principal } from '../auth/index.js';
 import type { Services } from '../create-services.js';
 import { readJsonBody } from './json-body.js';
 import { authenticateRequest } from './authenticate-request.js';
+import { admitMember } from './member-quotas.js';
 import { ambientCredential, assertSameOrigin } from './same-origin-writes.js';
 import { CACHED_ROUTES, serveCached, type CachePolicy } from './cached-routes.js';
 import type { AppContext, AppState } from './types.js';
@@ -94,6 +95,8 @@ async function runEndpoint(ep: Endpoint, ctx: AppContext, env: EndpointContext, 
     ctx,
   };
   holdStreamSlot(ctx, input.body, env.services);
+  // A member's own quotas (requests/minute, tokens/day, streams, storage) and their place in the slot queue.
+  if (principal) admitMember(ctx, env.services, principal.userId, input.body);
   if (cache && principal) return serveCached(ctx, env.services.responseCache, cache, principal.userId, () => ep.handle(input, env.services));
   return ep.handle(input, env.services);
 }
