@@ -9,12 +9,12 @@
  * The team and usage routes are the server's (issue 16); where one is missing, the tests that need it are
  * skipped with the route named, found by asking a server for its OpenAPI document.
  */
-import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DESIGNED_REPLY } from '../support/gguf/designed-model.js';
 import { DESIGNED, startModelServer } from '../support/model-server.js';
 import { startTestServer, TEST_ADMIN_KEY } from '../support/test-server.js';
-import { hasChromium, SKIP_REASON, watchProblems } from './support/browser.js';
+import { CHROMIUM, CHROMIUM_FLAGS, hasChromium, SKIP_REASON, watchProblems } from './support/browser.js';
 import { goTo, openDashboard, waitForText } from './support/dashboard.js';
 import { useServerAndBrowser } from './support/server-and-browser.js';
 
@@ -45,6 +45,15 @@ const missing = await missingRoutes();
 if (missing.length > 0) console.warn(`team e2e skipped: the server has no ${missing.join(', ')} yet`);
 
 const OWNER_TITLE = 'Owner only: salary review';
+
+/**
+ * The member's own Chromium (another machine, in effect): the shared flags leave only 127.0.0.1 and localhost
+ * reachable, so this one also lets 127.0.0.2 through.
+ */
+function launchMemberChromium(): Promise<Browser> {
+  const args = CHROMIUM_FLAGS.map((flag) => (flag.startsWith('--host-resolver-rules=') ? `${flag} , EXCLUDE 127.0.0.2` : flag));
+  return chromium.launch({ executablePath: CHROMIUM, args });
+}
 const PASSWORD = 'a long enough passphrase';
 
 /** A JSON request from inside the page (its cookies, its origin), answering status and body. */
@@ -63,6 +72,8 @@ function call(page: Page, path: string, init: { method?: string; body?: unknown;
 
 describe.skipIf(!hasChromium || missing.length > 0)('a small team over the LAN (Chromium, two loopback addresses)', () => {
   const env = useServerAndBrowser(() => startModelServer());
+  let memberBrowser: Browser | undefined;
+  afterAll(() => memberBrowser?.close());
 
   it('owner turns LAN on and invites; the member joins on another address, chats, sees only their own; the owner sees the usage and disables them', async () => {
     const { server, browser } = env;
@@ -71,8 +82,10 @@ describe.skipIf(!hasChromium || missing.length > 0)('a small team over the LAN (
 
     // LAN on, from the Settings page (the server rebinds to all interfaces on the same port).
     await goTo(owner.page, 'settings', 'Settings');
-    const lanSwitch = owner.page.getByRole('switch');
-    await lanSwitch.check();
+    // Enabled once the server's LAN status has loaded.
+    await owner.page.locator('input[role="switch"]:not([disabled])').waitFor();
+    // A controlled switch: it shows the server's state once the server has rebound, so click (not check) and wait.
+    await owner.page.getByRole('switch').click();
     await owner.page.getByText('On: reachable from the local network').waitFor();
     const memberOrigin = server.url.replace('127.0.0.1', '127.0.0.2');
     expect((await fetch(`${memberOrigin}/healthz`)).status).toBe(200);
@@ -89,7 +102,8 @@ describe.skipIf(!hasChromium || missing.length > 0)('a small team over the LAN (
     await owner.page.getByRole('table', { name: 'Pending invitations' }).getByText('Bob').waitFor();
 
     // The member, in a fresh context on the other address: no session, the invitation page, then the dashboard.
-    const memberContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    memberBrowser = await launchMemberChromium();
+    const memberContext = await memberBrowser.newContext({ viewport: { width: 1280, height: 800 } });
     const member = await memberContext.newPage();
     const memberProblems = watchProblems(member);
     await member.goto(`${memberOrigin}/invite/${code}`);
@@ -133,13 +147,16 @@ describe.skipIf(!hasChromium || missing.length > 0)('a small team over the LAN (
     const memberKey = key.json.key as string;
     expect((await fetch(`${memberOrigin}/v1/models`, { headers: { authorization: `Bearer ${memberKey}` } })).status).toBe(200);
 
-    // The owner sees Bob's usage move (the page refreshes it; a reload is the quick way).
-    await goTo(owner.page, 'team', 'Team');
+    // The owner sees Bob join and his usage move (the page polls; a reload is the quick way).
+    await owner.page.reload();
+    await owner.page.getByRole('heading', { level: 1, name: 'Team' }).waitFor();
+    await owner.page.getByRole('table', { name: 'Members' }).getByRole('row', { name: /Bob/ }).waitFor();
     const bars = owner.page.getByRole('list', { name: 'Requests per member' });
     const deadline = Date.now() + 20_000;
-    while (!((await bars.textContent({ timeout: 10_000 }).catch(() => '')) ?? '').includes('Bob') && Date.now() < deadline) {
+    while (!/Bob[1-9]/.test((await bars.textContent({ timeout: 10_000 }).catch(() => '')) ?? '') && Date.now() < deadline) {
+      await owner.page.waitForTimeout(1000);
       await owner.page.reload();
-      await goTo(owner.page, 'team', 'Team');
+      await owner.page.getByRole('heading', { level: 1, name: 'Team' }).waitFor();
     }
     expect(await bars.textContent()).toMatch(/Bob[1-9]/);
 
@@ -164,5 +181,5 @@ describe.skipIf(!hasChromium || missing.length > 0)('a small team over the LAN (
     expect(owner.problems.filter((p) => !/\b(401|403|404|400)\b/.test(p))).toEqual([]);
     await memberContext.close();
     await owner.context.close();
-  });
+  }, 180_000);
 });

@@ -88,7 +88,7 @@ export function InviteCard() {
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   const [created, setCreated] = useState<InvitationCreated>();
-  const invitations = useQuery({ queryKey: teamKeys.invitations, queryFn: () => team.invitations.list() });
+  const invitations = useQuery({ queryKey: teamKeys.invitations, queryFn: () => team.invitations.list(), refetchInterval: 15_000 });
   const revoke = useMutation({
     mutationFn: (id: string) => team.invitations.revoke(id),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: teamKeys.all }),

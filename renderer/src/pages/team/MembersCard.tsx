@@ -20,7 +20,8 @@ export function MembersCard() {
   const team = useTeamApi();
   const { me } = useMe();
   const queryClient = useQueryClient();
-  const members = useQuery({ queryKey: teamKeys.members, queryFn: () => team.members.list() });
+  // Polled: people join through links opened elsewhere, and last seen moves.
+  const members = useQuery({ queryKey: teamKeys.members, queryFn: () => team.members.list(), refetchInterval: 15_000 });
   const [panel, setPanel] = useState<Panel>();
   const changed = () => queryClient.invalidateQueries({ queryKey: teamKeys.all });
   const update = useMutation({
