@@ -3,9 +3,15 @@
  * disabling (sessions and keys end at once), deletion with transfer or deletion of data, members kept out of
  * admin routes and out of each other's data, and the audit log of all of it.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfigWithSources } from '../../server/config/load-config.js';
+import { startServer } from '../../server/start-server.js';
 import { expectError } from '../support/error-envelope.js';
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../support/test-server.js';
+import { readResponse, startTestServer, TEST_ADMIN_KEY, type TestServer } from '../support/test-server.js';
 import { login, newMember, ownerId, PASSWORD } from './team-helpers.js';
 
 const forbidden = { type: 'permission_error', code: 'forbidden', message: 'This endpoint needs an admin credential.' };
@@ -203,5 +209,30 @@ describe('team members and roles', () => {
     const second = await admin(`/v1/admin/audit?limit=2&after=${first.json.last_id}`);
     expect(second.json.data.map((e: { id: string }) => e.id)).toEqual(page.json.data.slice(2, 4).map((e: { id: string }) => e.id));
     expectError(await admin('/v1/admin/audit?limit=0'), 400, { type: 'invalid_request_error', code: 'invalid_value', param: 'limit' });
+  });
+});
+
+describe('audit log of settings', () => {
+  it('records saved settings (values as sent, what applied) and restarts, with the actor', async () => {
+    // Configured as the CLI is (startTestServer's overrides count as flags, which lock every option).
+    const dataDir = await mkdtemp(join(tmpdir(), 'jan-team-audit-'));
+    const loaded = loadConfigWithSources({ argv: ['--port', '0', '--log-level', 'silent', '--api-key', TEST_ADMIN_KEY], env: {}, platform: { dataDir, cwd: dataDir } });
+    const server = await startServer(loaded, { logger: pino({ level: 'silent' }), requestRestart: () => undefined });
+    try {
+      const call = async (method: string, path: string, body?: unknown) => readResponse(await fetch(server.url + path, {
+        method, headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+      }));
+      expect((await call('PATCH', '/v1/admin/settings', { values: { clientRateLimit: 500 } })).status).toBe(200);
+      expect((await call('POST', '/v1/admin/settings/restart')).status).toBe(200);
+      const owner = (await call('GET', '/auth/me')).json.id;
+      const audit = await call('GET', '/v1/admin/audit');
+      expect(audit.json.data.map((e: { action: string; actor_id: string; target: string }) => [e.action, e.actor_id, e.target])).toEqual([
+        ['settings.restart', owner, 'settings'], ['settings.change', owner, 'settings'],
+      ]);
+      expect(audit.json.data[1].details).toEqual({ values: { clientRateLimit: 500 }, applied: ['clientRateLimit'], pending_restart: [] });
+    } finally {
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
