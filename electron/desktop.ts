@@ -164,6 +164,7 @@ async function runShell(started: DesktopServer, settings: SettingsFile, paths: D
     : Promise.resolve();
   const refreshTray = () => void tray.refresh().catch((error: Error) => logger.warn({ err: error }, 'the tray could not be updated'));
   supervisor.on('down', refreshTray);
+  supervisor.on('restarting', refreshTray); // an admin's "Restart now" in Settings
   supervisor.on('ready', (_ready, restarted) => {
     if (restarted) void restoreLan().then(refreshTray);
   });

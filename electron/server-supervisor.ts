@@ -14,8 +14,10 @@
  *   (or `start()` rejects).
  * - `stop()`: the stop message; SIGTERM after `stopGraceMs` (the server then exits at once); SIGKILL after
  *   `killGraceMs` more. Resolves once the child has exited; nothing restarts after it.
+ * - A `restart` message from the child (an admin's "Restart now" for saved settings that apply at start): the
+ *   same stop sequence, then a new child at once on the same port; not a failure, so no delay and no count.
  * Events: `ready` (each child, with whether it is a restart), `down` (a child ended unasked, and the delay
- * before the next), `failed` (gave up), `output` (each line the child writes).
+ * before the next), `restarting` (a requested restart began), `failed` (gave up), `output` (each line the child writes).
  */
 import { EventEmitter } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -79,6 +81,7 @@ export interface SupervisorOptions {
 interface SupervisorEvents {
   ready: [ready: ServerReady, restarted: boolean];
   down: [failure: ServerFailure, restartInMs: number];
+  restarting: [];
   failed: [failure: ServerFailure];
   output: [line: string, stream: 'stdout' | 'stderr'];
 }
@@ -89,6 +92,8 @@ interface Child {
   readyAt?: number;
   refusal?: ServerFailure;
   timedOut: boolean;
+  /** It asked to be restarted: its exit starts the next child at once. */
+  restartRequested: boolean;
   readyTimer: NodeJS.Timeout;
   stderrTail: string[];
   links: Map<number, { resolve(url: string): void; reject(error: Error): void }>;
@@ -172,6 +177,11 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     this.settleStart(new ServerStartError('other', 'The app is quitting.'));
     const child = this.child;
     if (!child) return;
+    await this.askToStop(child);
+  }
+
+  /** The stop message, then SIGTERM, then SIGKILL; resolves once the child has exited. */
+  private async askToStop(child: Child): Promise<void> {
     child.process.send({ type: 'stop' });
     const term = setTimeout(() => {
       this.options.logger.warn({ graceMs: this.options.stopGraceMs }, 'server: no exit after the stop message; SIGTERM');
@@ -190,7 +200,7 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     const spawned = this.options.spawn({ env: { ...this.options.env, JAN_PORT: String(this.port) } });
     let markExited = () => {};
     const child: Child = {
-      process: spawned, timedOut: false, stderrTail: [], links: new Map(),
+      process: spawned, timedOut: false, restartRequested: false, stderrTail: [], links: new Map(),
       exited: new Promise<void>((resolve) => (markExited = resolve)), markExited: () => markExited(),
       readyTimer: setTimeout(() => {
         child.timedOut = true;
@@ -231,6 +241,11 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
       child.refusal = { kind: message.kind, message: message.message };
     } else if (message?.type === 'login-link') {
       child.links.get(message.id)?.resolve(message.url);
+    } else if (message?.type === 'restart' && child.ready && !child.restartRequested && child === this.child && !this.stopping) {
+      child.restartRequested = true;
+      this.options.logger.info({ pid: child.process.pid }, 'server: restart requested');
+      this.emit('restarting');
+      void this.askToStop(child);
     }
   }
 
@@ -241,6 +256,11 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     child.markExited();
     if (this.stopping) {
       this.options.logger.info({ code: exit.code, signal: exit.signal }, 'server: stopped');
+      return;
+    }
+    if (child.restartRequested) {
+      this.options.logger.info({ code: exit.code, signal: exit.signal }, 'server: stopped for a restart');
+      this.launch(); // same port (this.port), the failure count untouched
       return;
     }
     const failure: ServerFailure = child.refusal ?? {
