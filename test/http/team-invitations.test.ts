@@ -4,6 +4,7 @@
  * revoked links, 404 for unknown ones, the /invite/<code> page, CSRF and content-type on accept.
  */
 import { createHash } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -149,6 +150,25 @@ describe('team invitations', () => {
     expectError(await admin(`/v1/admin/members/${owner}/reset`, { method: 'POST' }), 409, { type: 'conflict_error', code: 'owner_protected' });
     const audit = await admin('/v1/admin/audit?limit=5');
     expect(audit.json.data[0]).toMatchObject({ action: 'member.reset', target: tina.id, actor_name: 'Owner' });
+  });
+
+  it('while LAN access is on, links name the LAN address (the address other machines use); the switch is audited', async () => {
+    const lanAddress = Object.values(networkInterfaces()).flatMap((list) => list ?? []).find((a) => a.family === 'IPv4' && !a.internal)?.address;
+    const on = await admin('/v1/admin/lan', { method: 'POST', body: { enabled: true } });
+    try {
+      expect(on.json.enabled).toBe(true);
+      const inv = await invite(server);
+      // A machine without a LAN interface has no LAN URL; the link then names the local one.
+      const origin = lanAddress ? `http://${lanAddress}:${server.port}` : server.url;
+      expect(inv.url).toBe(`${origin}/invite/${inv.code}`);
+      expect(on.json.lan_urls[0] ?? server.url).toBe(origin);
+    } finally {
+      await admin('/v1/admin/lan', { method: 'POST', body: { enabled: false } });
+    }
+    const off = await invite(server);
+    expect(off.url).toBe(`${server.url}/invite/${off.code}`);
+    const actions = (await admin('/v1/admin/audit?limit=5')).json.data.map((e: { action: string }) => e.action);
+    expect(actions.slice(0, 4)).toEqual(['invitation.create', 'lan.disable', 'invitation.create', 'lan.enable']);
   });
 
   it('GET /invite/{code} serves the dashboard page itself (the SPA shows the form), never cached, no referrer', async () => {
