@@ -56,8 +56,11 @@ const figures: [string, number, number, string][] = [
   ['nomic-ai/nomic-embed-text-v1.5-GGUF', 236_000, 93, '2024-12-04'], ['second-state/All-MiniLM-L6-v2-Embedding-GGUF', 40_100, 12, '2024-05-30'],
   ['Qwen/Qwen3-4B-GGUF', 88_400, 120, '2025-10-01'], ['unsloth/Qwen3-8B-GGUF', 64_000, 97, '2025-10-04'], ['lmstudio-community/Qwen2.5-14B-Instruct-GGUF', 12_600, 21, '2025-02-14'],
 ];
+/** Each family's licence as its repositories state it. */
+const licence = (id: string) =>
+  id.includes('Llama-3.1') ? 'llama3.1' : id.includes('Llama-3.2') ? 'llama3.2' : id.includes('gemma') ? 'gemma' : id.includes('Phi-3') ? 'mit' : 'apache-2.0';
 for (const [id, downloads, likes, day] of figures) {
-  standin.addRepo({ id, downloads, likes, lastModified: `${day}T12:00:00.000Z`, license: id.includes('Llama') ? 'llama3.2' : 'apache-2.0', files: [{ path: `${id.split('/')[1]!.toLowerCase()}-q4_k_m.gguf`, bytes: small }] });
+  standin.addRepo({ id, downloads, likes, lastModified: `${day}T12:00:00.000Z`, license: licence(id), files: [{ path: `${id.split('/')[1]!.toLowerCase()}-q4_k_m.gguf`, bytes: small }] });
 }
 const q4 = 'tinychat-1b-instruct-Q4_K_M.gguf';
 standin.addRepo({

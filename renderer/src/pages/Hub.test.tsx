@@ -104,9 +104,18 @@ describe('Hub', () => {
     expect(f16.disabled).toBe(true);
     expect(rows[2]!.textContent!.replaceAll('\u00a0', ' ')).toContain('Needs 14.0 GB of memory, 8.0 GB free');
     expect((within(rows[1]!).getByRole('button', { name: 'Download Q8_0' }) as HTMLButtonElement).disabled).toBe(false);
+    expect(within(table).queryByRole('columnheader', { name: 'GPU layers' })).toBeNull();
     expect(screen.getByText('Layers').nextElementSibling?.textContent).toBe('22');
     expect(screen.getByText('Context length').nextElementSibling?.textContent).toBe('4,096');
     expect(screen.getByText('Gated')).toBeTruthy();
+  });
+
+  it('shows the GPU layers column only where the server reports offload', async () => {
+    const withGpu = { ...detail, quantizations: detail.quantizations.map((q, i) => ({ ...q, fit: { ...q.fit, gpu_layers: i === 0 ? 23 : 0 } })) };
+    renderPage(<Hub arg="acme/tiny-chat-GGUF" />, { routes: { ...hubServer().routes, 'GET /v1/hub/models/acme/tiny-chat-GGUF': () => withGpu }, capabilities: HUB });
+    const table = await screen.findByRole('table', { name: 'Quantizations' });
+    expect(within(table).getByRole('columnheader', { name: 'GPU layers' })).toBeTruthy();
+    expect((within(table).getAllByRole('row')[1] as HTMLTableRowElement).cells[4]!.textContent).toBe('23');
   });
 
   it('names the disk, not the memory, when a quantization is larger than the free disk', async () => {

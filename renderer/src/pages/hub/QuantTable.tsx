@@ -36,13 +36,15 @@ interface Props {
 }
 
 export function QuantTable({ repo, quantizations, pulls, freeDisk, starting, notAllowed, onDownload }: Props) {
+  // Without a GPU every row would say so: the column is left out instead, leaving room for the reasons.
+  const gpu = quantizations.some((q) => q.fit.gpu_layers !== null);
   return (
     <div className="table-wrap">
       <table aria-label="Quantizations" className="quant-table">
         <thead>
           <tr>
             <th>Quantization</th><th className="num">Size</th><th className="num">Memory needed</th><th>Fit on this machine</th>
-            <th className="num">GPU layers</th><th className="num">Download</th>
+            {gpu && <th className="num">GPU layers</th>}<th className="num">Download</th>
           </tr>
         </thead>
         <tbody>
@@ -61,7 +63,7 @@ export function QuantTable({ repo, quantizations, pulls, freeDisk, starting, not
                 <td className="num">{bytes(q.size_bytes)}</td>
                 <td className="num">{bytes(q.fit.ram_needed_bytes)} <span className="quant-free">of {bytes(q.fit.free_ram_bytes)} free</span></td>
                 <td><FitBadge verdict={q.fit.verdict} /></td>
-                <td className="num">{q.fit.gpu_layers === null ? 'no GPU' : q.fit.gpu_layers}</td>
+                {gpu && <td className="num">{q.fit.gpu_layers ?? 'none'}</td>}
                 <td className="num">
                   <span className="quant-action">
                     {reason && <span id={reasonId} className="quant-reason">{reason}</span>}
