@@ -1,6 +1,6 @@
 /**
- * Settings: API keys (create — the secret is shown once —, copy, revoke) and the server's configuration.
- * Settings the server cannot change at run time yet are shown as such, with the variable that sets them.
+ * Settings: the account, API keys (create — the secret is shown once —, copy, revoke), LAN access and, for an
+ * admin, every server option (settings/ServerSettings.tsx).
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
@@ -12,6 +12,7 @@ import { Card } from '../components/Card.js';
 import { EmptyState, ErrorNote, Unavailable } from '../components/Notes.js';
 import { useApi, useCapabilities } from '../hooks/api-context.js';
 import { when } from '../lib/format.js';
+import { ServerSettings } from './settings/ServerSettings.js';
 
 function NewKey({ created, onDone }: { created: ApiKeyCreated; onDone(): void }) {
   const [copied, setCopied] = useState(false);
@@ -150,16 +151,12 @@ function LanAccess() {
   );
 }
 
-const CONFIG_ROWS = [
-  { what: 'Limits', how: <>request timeout <code>JAN_REQUEST_TIMEOUT_MS</code>, body size <code>JAN_BODY_LIMIT_BYTES</code>, upload size <code>JAN_MEDIA_MAX_UPLOAD_BYTES</code></> },
-  { what: 'Data folder', how: <><code>JAN_DATA_DIR</code> (the database and uploaded files); models in <code>JAN_MODELS_DIR</code></> },
-  { what: 'Retention', how: <>unfinished uploads are kept <code>JAN_UPLOAD_RESUME_HOURS</code> hours</> },
-];
-
 export function Settings() {
   const api = useApi();
   const me = useQuery({ queryKey: queryKeys.me, queryFn: () => api.me() });
-  const hasLan = useCapabilities().has('GET', '/v1/admin/lan') && isAdminRole(me.data?.role);
+  const capabilities = useCapabilities();
+  const hasLan = capabilities.has('GET', '/v1/admin/lan') && isAdminRole(me.data?.role);
+  const hasOptions = capabilities.has('GET', '/v1/admin/settings') && isAdminRole(me.data?.role);
   return (
     <div className="page">
       <div className="page-head">
@@ -172,16 +169,15 @@ export function Settings() {
         <AccountCard />
         <ApiKeys />
         {hasLan ? <LanAccess /> : <Card title="LAN access" span={12}><Unavailable what="Switching LAN access from here">Start the server with <code>JAN_HOST=0.0.0.0</code> instead.</Unavailable></Card>}
-        <Card title="Server" hint="set when the server starts" span={12}>
-          <Unavailable what="Changing these from the dashboard">Until then they are set with environment variables or flags (see the README) and take effect on restart.</Unavailable>
-          <table className="facts">
-            <tbody>
-              {CONFIG_ROWS.map((r) => (
-                <tr key={r.what}><th scope="row">{r.what}</th><td className="wrap">{r.how}</td></tr>
-              ))}
-            </tbody>
-          </table>
-        </Card>
+        {hasOptions ? (
+          <ServerSettings />
+        ) : (
+          me.data && (
+            <Card title="Server options" span={12}>
+              <p className="stat-detail wrap">Only an admin sees and changes the server's options. They are also set with environment variables or flags (see the README).</p>
+            </Card>
+          )
+        )}
       </div>
     </div>
   );
