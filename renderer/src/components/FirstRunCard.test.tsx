@@ -101,6 +101,7 @@ describe('FirstRunCard', () => {
       ['Get a model from the Hub…', '#/hub', true],
       ['Import a model…', '#/models', false],
     ]);
+    expect(card.textContent).toContain('JAN_MODELS_DIR');
   });
 
   it('offers only what the server can do', async () => {

@@ -74,22 +74,29 @@ function ModelStep() {
       {hasHub && (
         <>
           <p>
-            The Hub lists the GGUF models of Hugging Face with what each needs on this machine, and downloads the one you pick
-            (a few recommended ones are on its first screen).
+            The Hub lists the GGUF models of Hugging Face with what each needs on this machine, and downloads the one you pick. To
+            start, take a recommended instruct model on its first screen, in the quantization marked as fitting.
           </p>
           <div><a className="button primary" href={href('hub')}>Get a model from the Hub…</a></div>
-          <p>Or bring a file yourself:</p>
+          <p>
+            Or bring a <code>.gguf</code> file: drop it into the server's models folder (<code>./models</code> where it was started,{' '}
+            <code>models/</code> in the desktop app's data folder, or <code>JAN_MODELS_DIR</code>){canImport ? ', or import it by its path or URL' : ''}.
+          </p>
         </>
       )}
-      <p>
-        Models are single <code>.gguf</code> files. <a href="https://huggingface.co/models?library=gguf" target="_blank" rel="noreferrer">Hugging Face</a> has
-        repositories of GGUF files for most open models. To start, take a small instruct model (one to four billion parameters)
-        in its <code>Q4_K_M</code> quantization, a good balance of size and quality: a file of 1 to 3&nbsp;GB.
-      </p>
-      <p>
-        Drop the file into the server's models folder (<code>./models</code> where it was started, <code>models/</code> in the desktop app's
-        data folder, or <code>JAN_MODELS_DIR</code>){canImport ? ', or import it by its path or URL' : ''}. It shows up here without a restart.
-      </p>
+      {!hasHub && (
+        <>
+          <p>
+            Models are single <code>.gguf</code> files. <a href="https://huggingface.co/models?library=gguf" target="_blank" rel="noreferrer">Hugging Face</a> has
+            repositories of GGUF files for most open models. To start, take a small instruct model (one to four billion parameters)
+            in its <code>Q4_K_M</code> quantization, a good balance of size and quality: a file of 1 to 3&nbsp;GB.
+          </p>
+          <p>
+            Drop the file into the server's models folder (<code>./models</code> where it was started, <code>models/</code> in the desktop app's
+            data folder, or <code>JAN_MODELS_DIR</code>){canImport ? ', or import it by its path or URL' : ''}. It shows up here without a restart.
+          </p>
+        </>
+      )}
       {canImport && <div><a className={`button${hasHub ? '' : ' primary'}`} href={href('models')}>Import a model…</a></div>}
     </li>
   );
