@@ -136,7 +136,10 @@ export class SessionsService {
   private targetUser(principal: Principal, userId: string | undefined): string {
     if (userId === undefined || userId === principal.userId) return principal.userId;
     if (!isAdmin(principal.role)) throw forbidden("Only an admin may manage another user's sessions.");
-    if (!this.options.users.get(userId)) throw notFound('user', userId, 'user_id');
+    const target = this.options.users.get(userId);
+    if (!target) throw notFound('user', userId, 'user_id');
+    // As for the rest of an admin's account (team/members-service.ts): only the owner manages another admin's.
+    if (isAdmin(target.role) && principal.role !== 'owner') throw forbidden("Only the owner may manage another admin's sessions.", 'owner_only');
     return userId;
   }
 

@@ -84,7 +84,8 @@ export class InvitationsService {
     const serverName = this.o.serverName?.();
     return {
       purpose: member ? ('reset' as const) : ('join' as const),
-      role: member?.role === 'owner' ? ('owner' as const) : (member?.role as 'admin' | 'member' | undefined) ?? row.role,
+      // A reset link shows the member's role now (it may have changed since the link was made).
+      role: (member?.role as 'admin' | 'member' | undefined) ?? row.role,
       name: member?.name ?? row.name,
       expires_at: row.expires_at,
       ...(serverName && { server_name: serverName }),

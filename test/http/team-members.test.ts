@@ -90,7 +90,18 @@ describe('team members and roles', () => {
     expectError(await server.request(`/v1/admin/members/${erin.id}`, { method: 'PATCH', token: dave.key, body: { disabled: true } }), 403, {
       type: 'permission_error', code: 'owner_only', message: 'Only the owner may change another admin.',
     });
-    // Demoted by the owner, Dave is a member again at his next request.
+    // Nor end the owner's or another admin's sessions; a member's he may.
+    for (const user of [owner, erin.id]) {
+      expectError(await server.request(`/auth/sessions?user_id=${user}`, { token: dave.key }), 403, {
+        type: 'permission_error', code: 'owner_only', message: "Only the owner may manage another admin's sessions.",
+      });
+      expectError(await server.request('/auth/sessions/revoke-all', { method: 'POST', token: dave.key, body: { user_id: user } }), 403, {
+        type: 'permission_error', code: 'owner_only',
+      });
+    }
+    const member = await newMember(server, 'dora');
+    expect((await server.request('/auth/sessions/revoke-all', { method: 'POST', token: dave.key, body: { user_id: member.id } })).json).toMatchObject({ revoked: 1 });
+        // Demoted by the owner, Dave is a member again at his next request.
     await admin(`/v1/admin/members/${dave.id}`, { method: 'PATCH', body: { role: 'member' } });
     expectError(await server.request('/v1/admin/members', { token: dave.key }), 403, forbidden);
   });
