@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigWithSources } from '../../server/config/load-config.js';
 import { startServer } from '../../server/start-server.js';
 import { expectError } from '../support/error-envelope.js';
+import { uploadFile } from '../support/media-fixtures-http.js';
 import { readResponse, startTestServer, TEST_ADMIN_KEY, type TestServer } from '../support/test-server.js';
 import { login, newMember, ownerId, PASSWORD } from './team-helpers.js';
 
@@ -168,6 +169,9 @@ describe('team members and roles', () => {
     const project = await server.request('/v1/projects', { method: 'POST', token: ivy.key, body: { name: 'ivy project' } });
     const conv = await server.request('/v1/conversations', { method: 'POST', token: ivy.key, body: { title: 'ivy chat', items: [{ type: 'message', role: 'user', content: 'hello' }] } });
     const jonConv = await server.request('/v1/conversations', { method: 'POST', token: jon.key, body: { title: 'jon chat' } });
+    const file = await uploadFile(server, ivy.key, new TextEncoder().encode('ivy notes, plain text'), 'notes.txt');
+    expect(file.status, file.text).toBe(200);
+    expect((await uploadFile(server, jon.key, new TextEncoder().encode('jon notes, plain text'), 'jon.txt')).status).toBe(200);
     const ownerBefore = (await admin('/v1/conversations')).json.data.length;
 
     const missing = await admin(`/v1/admin/members/${ivy.id}`, { method: 'DELETE' });
@@ -182,7 +186,7 @@ describe('team members and roles', () => {
     expect(moved.status).toBe(200);
     expect(moved.json).toEqual({
       id: ivy.id, object: 'member.deleted', deleted: true, data: 'transfer', transferred_to: owner,
-      counts: { projects: 1, conversations: 1, archived_conversations: 0, media_files: 0, responses: 0 },
+      counts: { projects: 1, conversations: 1, archived_conversations: 0, media_files: 1, responses: 0 },
     });
     expectError(await server.request('/v1/conversations', { token: ivy.key }), 401, { type: 'authentication_error', code: 'invalid_api_key' });
     const ownerAfter = await admin('/v1/conversations');
@@ -190,9 +194,10 @@ describe('team members and roles', () => {
     expect((await admin(`/v1/conversations/${conv.json.id}`)).json).toMatchObject({ id: conv.json.id });
     expect((await admin(`/v1/conversations/${conv.json.id}/items`)).json.data).toHaveLength(1);
     expect((await admin(`/v1/projects/${project.json.id}`)).status).toBe(200);
+    expect((await admin(`/v1/media/files/${file.json.id}/content`)).text).toBe('ivy notes, plain text');
 
     const removed = await admin(`/v1/admin/members/${jon.id}?data=delete`, { method: 'DELETE' });
-    expect(removed.json).toMatchObject({ data: 'delete', transferred_to: null, counts: { conversations: 1 } });
+    expect(removed.json).toMatchObject({ data: 'delete', transferred_to: null, counts: { conversations: 1, media_files: 1 } });
     expect((await admin(`/v1/conversations/${jonConv.json.id}`)).status).toBe(404);
     const ids = (await admin('/v1/admin/members')).json.data.map((m: { id: string }) => m.id);
     expect(ids).not.toContain(ivy.id);
