@@ -11,7 +11,6 @@
  * on close the row stays `downloading` so the next start resumes it).
  */
 import { randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { mkdir, rename, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { AppError } from '../errors/app-error.js';
@@ -22,6 +21,7 @@ import { hubError } from './hub-errors.js';
 import type { HubService } from './hub-service.js';
 import { parseModelRef, pickQuantization, type PullRequestInput } from './model-ref.js';
 import { downloadFile, type PullFile } from './pull-download.js';
+import { PullEvents } from './pull-events.js';
 import { FINISHED, pullFiles, RateMeter, toPull, type Pull } from './pull-object.js';
 import { groupQuantizations } from './quantizations.js';
 import { newPull } from './pull-rules.js';
@@ -55,18 +55,15 @@ const SAMPLE_EVERY_MS = 100;
 
 export class PullService {
   private readonly running = new Map<string, Running>();
-  private readonly events = new EventEmitter();
+  private readonly events = new PullEvents();
   private closed = false;
   private readonly now: () => number;
 
   constructor(private readonly options: PullServiceOptions) {
     this.now = options.now ?? Date.now;
-    this.events.setMaxListeners(0);
   }
 
-  private get pulls(): ModelPullsRepo {
-    return this.options.pulls;
-  }
+  private get pulls(): ModelPullsRepo { return this.options.pulls; }
 
   /** Resumes pulls a stopped server left running, then runs the queue. */
   start(): void {
@@ -106,6 +103,10 @@ export class PullService {
     this.emit(row);
     this.schedule();
     return this.view(this.pulls.get(row.id) ?? row);
+  }
+
+  digests(id: string): Array<string | null> {
+    return pullFiles(this.row(id)).map((file) => file.sha256);
   }
 
   list(): { object: 'list'; data: Pull[] } {
@@ -153,43 +154,19 @@ export class PullService {
     return this.get(id);
   }
 
-  /** Calls `listener` with the pull's object on every change until unsubscribed; `onClose` when the server stops. */
-  subscribe(id: string, listener: (pull: Pull) => void, onClose?: () => void): () => void {
-    const event = `pull:${id}`;
-    this.events.on(event, listener);
-    if (onClose) this.events.once('close', onClose);
-    return () => {
-      this.events.off(event, listener);
-      if (onClose) this.events.off('close', onClose);
-    };
-  }
-
   /**
    * Sends the pull's object now and on every change, until it completes, fails or is cancelled, `signal`
    * aborts (the client left: the pull goes on) or the server stops.
    */
   follow(id: string, signal: AbortSignal, send: (pull: Pull) => void): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const finish = () => {
-        unsubscribe();
-        signal.removeEventListener('abort', finish);
-        resolve();
-      };
-      const onPull = (pull: Pull) => {
-        send(pull);
-        if (FINISHED.has(pull.status)) finish();
-      };
-      const unsubscribe = this.subscribe(id, onPull, finish);
-      signal.addEventListener('abort', finish, { once: true });
-      onPull(this.get(id));
-    });
+    return this.events.follow(this.get(id), signal, send);
   }
 
   /** Stops running downloads; their rows stay `downloading` and the next start resumes them. */
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.running.keys()].map((id) => this.stop(id, 'closing')));
-    this.events.emit('close');
+    this.events.close();
   }
 
   private async stop(id: string, reason: StopReason): Promise<void> {
@@ -279,7 +256,7 @@ export class PullService {
   }
 
   private emit(row: ModelPullRow): void {
-    this.events.emit(`pull:${row.id}`, this.view(row));
+    this.events.announce(this.view(row));
   }
 
   private view(row: ModelPullRow): Pull {

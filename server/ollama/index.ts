@@ -6,7 +6,8 @@
 export { ollamaChat, ollamaGenerate } from './ollama-chat.js';
 export type { NdjsonProducer, NdjsonSend, OllamaDeps, OllamaReply } from './ollama-deps.js';
 export { ollamaEmbed, ollamaEmbeddings } from './ollama-embed.js';
-export { deleteModel, listRunning, listTags, pullModel, showModel } from './ollama-models.js';
+export { deleteModel, listRunning, listTags, showModel } from './ollama-models.js';
+export { pullModel, type OllamaPuller } from './ollama-pull.js';
 
 /** The Ollama release whose API these routes follow, for `GET /api/version` (clients gate features on it). */
 export const OLLAMA_API_VERSION = '0.12.0';

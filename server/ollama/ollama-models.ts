@@ -1,11 +1,10 @@
 /**
  * Ollama's model routes over the models service: `/api/tags` (installed), `/api/ps` (loaded), `/api/show`
- * (what the GGUF header says), `/api/delete`, and `/api/pull`, which has no hub to pull from yet.
+ * (what the GGUF header says) and `/api/delete` (`/api/pull` is ollama-pull.ts).
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { OllamaModelRef } from '../api/ollama.js';
-import { AppError } from '../errors/app-error.js';
 import type { ModelsService } from '../models/index.js';
 import { readGgufHeader } from '../runtime/gguf-metadata.js';
 import type { ModelFileInfo } from '../runtime/inference-runtime.js';
@@ -117,14 +116,4 @@ export async function showModel(models: ModelsService, ref: OllamaModelRef) {
 export async function deleteModel(models: ModelsService, ref: OllamaModelRef): Promise<void> {
   const name = refName(ref);
   await orModelNotFound(name, () => models.delete(modelIdOf(name)));
-}
-
-export function pullModel(): never {
-  throw new AppError(
-    501,
-    'server_error',
-    'Pulling models is not supported: this server has no model hub yet. Import a GGUF file with POST /v1/models/import ' +
-      '(a local path or an http(s) URL) or on the dashboard\'s Models page; it is then listed by GET /api/tags.',
-    { code: 'not_implemented' },
-  );
 }

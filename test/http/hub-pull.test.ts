@@ -194,6 +194,28 @@ describe('POST /v1/models/pull', () => {
     expect(await modelIds(server)).not.toContain('split-Q4_K_M-00001-of-00002');
   });
 
+  it("Ollama's /api/pull pulls an hf.co name with Ollama's progress lines, and /api/tags lists it", async () => {
+    server = await startHubServer(standin);
+    const response = await fetch(`${server.url}/api/pull`, {
+      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'hf.co/acme/Designed-GGUF:Q8_0' }),
+    });
+    expect(response.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+    const lines = (await response.text()).trim().split('\n').map((line) => JSON.parse(line) as { status: string; digest?: string; total?: number; completed?: number });
+    expect(lines[0]).toEqual({ status: 'pulling manifest' });
+    expect(lines.slice(-2)).toEqual([{ status: 'writing manifest' }, { status: 'success' }]);
+    const progress = lines.filter((l) => l.digest !== undefined);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress[0]).toEqual({ status: `pulling ${sha(designed).slice(0, 12)}`, digest: `sha256:${sha(designed)}`, total: designed.length, completed: expect.any(Number) });
+    expect(lines.map((l) => l.status)).toContain('verifying sha256 digest');
+    const tags = await server.request('/api/tags', { token });
+    expect(tags.json.models.map((m: { name: string }) => m.name)).toContain('designed-Q8_0:latest');
+    const quiet = await server.request('/api/pull', { method: 'POST', token, body: { model: 'hf.co/acme/Split-GGUF:Q4_K_M', stream: false } });
+    expect({ status: quiet.status, body: quiet.json }).toEqual({ status: 200, body: { status: 'success' } });
+    const bad = await server.request('/api/pull', { method: 'POST', token, body: { model: 'llama3.2' } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatch(/hf\.co\/\{owner\}\/\{repo\}:\{quantization\}/);
+  });
+
   it('refuses bad input: 400 for a bad reference, 404 for an unknown quantization or pull, 403 for a non-admin', async () => {
     server = await startHubServer(standin);
     expectError(await pull(server, { model: 'llama3' }), 400, { type: 'invalid_request_error', code: 'invalid_model_ref', param: 'model', message: /hf\.co\/\{owner\}\/\{repo\}:\{quantization\}/ });

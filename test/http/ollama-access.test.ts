@@ -93,14 +93,11 @@ describe('errors', () => {
     expect({ status: res.status, body: res.json }).toEqual({ status: 400, body: { error } });
   });
 
-  it('501s a pull, saying how to import a model instead; 404s routes it does not have; 415s non-JSON', async () => {
+  it('400s a pull of an Ollama library name (only hf.co/… names); 404s routes it does not have; 415s non-JSON', async () => {
     const pull = await s.request('/api/pull', { method: 'POST', token: TEST_ADMIN_KEY, body: { model: 'llama3.2' } });
     expect({ status: pull.status, body: pull.json }).toEqual({
-      status: 501,
-      body: {
-        error: 'Pulling models is not supported: this server has no model hub yet. Import a GGUF file with POST /v1/models/import ' +
-          "(a local path or an http(s) URL) or on the dashboard's Models page; it is then listed by GET /api/tags.",
-      },
+      status: 400,
+      body: { error: "'llama3.2' is not a hub model reference; use hf.co/{owner}/{repo}:{quantization}, e.g. hf.co/Qwen/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M." },
     });
     const unknown = await s.request('/api/copy', { method: 'POST', token: TEST_ADMIN_KEY, body: {} });
     expect({ status: unknown.status, body: unknown.json }).toEqual({ status: 404, body: { error: 'Unknown route: POST /api/copy' } });

@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   const standin = new HubStandin();
   let server: Child | undefined;
   try {
-    const big = writeRandomModel(join(scratch, 'big.gguf'), { params: parseParamCount(values.params), contextLength: 1024 });
+    writeRandomModel(join(scratch, 'big.gguf'), { params: parseParamCount(values.params), contextLength: 1024 });
     const small = writeRandomModel(join(scratch, 'small.gguf'), { params: parseParamCount(values['small-params']), vocabSize: 4000, contextLength: 1024 });
     standin.addRepo({ id: 'bench/Big-GGUF', files: [{ path: 'big-F16.gguf', bytes: readFileSync(join(scratch, 'big.gguf')) }] });
     standin.addRepo({ id: 'bench/Small-GGUF', files: [{ path: 'small-F16.gguf', bytes: readFileSync(join(scratch, 'small.gguf')) }] });

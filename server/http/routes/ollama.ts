@@ -76,8 +76,11 @@ export const embeddings = endpoint({
 });
 
 export const pull = endpoint({
-  summary: 'Ollama: not available (no model hub yet): 501 saying how to import a GGUF file instead.', tags, errorResponse, body: OllamaPullBody,
-  handle: () => pullModel(),
+  summary: 'Ollama: pull `hf.co/{owner}/{repo}:{quantization}` from the model hub (progress as NDJSON lines by default).', tags, errorResponse,
+  access: 'admin', body: OllamaPullBody, timeoutMs: INFERENCE_TIMEOUT_MS,
+  async handle({ body, ctx }, s) {
+    return send(ctx, await pullModel(s.pulls, body, ctx.state.signal), s);
+  },
 });
 
 /** Bodies of DELETE requests are not part of the route table's schemas (OpenAPI keeps DELETE bodyless). */
