@@ -36,10 +36,12 @@ export function anthropicErrorBody(status: number, message: string) {
 export const anthropicErrorFrame = (error: AppError) => ({ event: 'error', data: anthropicErrorBody(error.status, error.message) });
 
 export function anthropicErrors(): AppMiddleware {
-  return async (ctx, next) => {
+  const rewrite: AppMiddleware = async (ctx, next) => {
     await next();
-    if (ctx.status < 400 || !servesAnthropic(ctx.path)) return;
+    if (ctx.status < 400) return;
     const message = (ctx.body as { error?: { message?: unknown } } | undefined)?.error?.message;
     if (typeof message === 'string') ctx.body = anthropicErrorBody(ctx.status, message);
   };
+  // Every other path passes straight through (no async frame of its own).
+  return (ctx, next) => (servesAnthropic(ctx.path) ? rewrite(ctx, next) : next());
 }

@@ -10,12 +10,18 @@ import type { AppMiddleware } from '../types.js';
  */
 export function hostCheck(allowedHosts: readonly string[], currentHosts: () => readonly string[] = () => []): AppMiddleware {
   const allowed = new Set(allowedHosts.map((h) => h.toLowerCase()));
-  return async (ctx, next) => {
+  // The last Host header that passed the fixed rules (clients send the same one on every request); hosts
+  // allowed only by `currentHosts()` are checked every time, as that list changes with the LAN switch.
+  let lastFixedHost: string | undefined;
+  return (ctx, next) => {
+    const host = ctx.get('Host');
+    if (host !== '' && host === lastFixedHost) return next();
     const hostname = ctx.hostname.toLowerCase().replace(/^\[|\]$/g, '');
-    const ok =
-      hostname === '' || isIP(hostname) !== 0 || hostname === 'localhost' || hostname.endsWith('.localhost') || allowed.has(hostname) ||
-      currentHosts().includes(hostname);
-    if (!ok) throw forbidden(`Host '${hostname}' is not allowed. Add it to JAN_ALLOWED_HOSTS to serve it.`, 'host_not_allowed');
-    await next();
+    const fixed = hostname === '' || isIP(hostname) !== 0 || hostname === 'localhost' || hostname.endsWith('.localhost') || allowed.has(hostname);
+    if (fixed) lastFixedHost = host;
+    else if (!currentHosts().includes(hostname)) {
+      throw forbidden(`Host '${hostname}' is not allowed. Add it to JAN_ALLOWED_HOSTS to serve it.`, 'host_not_allowed');
+    }
+    return next();
   };
 }

@@ -51,8 +51,7 @@ function rateLimited(decision: RateDecision, headers: Record<string, string>): A
 }
 
 export function limits(service: LimitsService): AppMiddleware {
-  return async (ctx, next) => {
-    if (UNLIMITED_PATHS.has(ctx.path)) return next();
+  const limited: AppMiddleware = async (ctx, next) => {
     const decision = service.checkRate(clientKey(ctx));
     const headers = rateLimitHeaders(decision);
     if (!decision.allowed) throw rateLimited(decision, headers);
@@ -64,4 +63,5 @@ export function limits(service: LimitsService): AppMiddleware {
       leave();
     }
   };
+  return (ctx, next) => (UNLIMITED_PATHS.has(ctx.path) ? next() : limited(ctx, next));
 }

@@ -11,13 +11,11 @@ import type { AppMiddleware } from '../types.js';
 const CLIENT_CLOSED_REQUEST = 499;
 
 export function recordMetrics(metrics: Metrics, arrivalOf?: (req: IncomingMessage) => bigint | undefined): AppMiddleware {
-  return async (ctx, next) => {
+  return (ctx, next) => {
     const start = arrivalOf?.(ctx.req) ?? process.hrtime.bigint();
     metrics.requestsInFlight.inc();
-    let done = false;
+    // 'close' alone: it follows 'finish' (in the next tick) and also comes when the client leaves first.
     const finish = () => {
-      if (done) return;
-      done = true;
       metrics.requestsInFlight.dec();
       const route = ctx._matchedRoute ? String(ctx._matchedRoute) : 'unmatched';
       // A client that left before any response was sent: 499 ("client closed request", as nginx logs it),
@@ -33,8 +31,7 @@ export function recordMetrics(metrics: Metrics, arrivalOf?: (req: IncomingMessag
         metrics.errorsTotal.inc({ route, status, type });
       }
     };
-    ctx.res.once('finish', finish);
     ctx.res.once('close', finish);
-    await next();
+    return next();
   };
 }
