@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { loadConfig } from '../../server/config/load-config.js';
+import { loadConfigWithSources } from '../../server/config/load-config.js';
 import type { Config } from '../../server/config/schema.js';
 import { startServer, type RunningServer, type StartServerOptions } from '../../server/start-server.js';
 
@@ -55,13 +55,15 @@ export async function readResponse(response: Response): Promise<TestResponse> {
 /** `options.runtime` replaces node-llama-cpp (e.g. with test/support/scripted-runtime.ts). */
 export async function startTestServer(overrides: Partial<Config> = {}, options: Pick<StartServerOptions, 'runtime'> = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'jan-test-'));
-  const config = loadConfig({
+  // The overrides count as flags (read-only in Settings); every other option can be saved there, as in the app.
+  const loaded = loadConfigWithSources({
     argv: [],
     env: {},
     platform: { dataDir, cwd: dataDir },
     overrides: { port: 0, logLevel: 'silent', apiKey: TEST_ADMIN_KEY, ...overrides },
   });
-  const server = await startServer(config, { logger: pino({ level: 'silent' }), ...options });
+  const config = loaded.config;
+  const server = await startServer(loaded, { logger: pino({ level: 'silent' }), ...options });
 
   const request = async (path: string, init: RequestOptions = {}): Promise<TestResponse> => {
     const headers: Record<string, string> = { ...init.headers };

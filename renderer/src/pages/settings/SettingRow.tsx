@@ -69,13 +69,15 @@ export function SettingRow({ setting: s, busy, error, onSave }: SettingRowProps)
         {s.locked_by && <div className="hint">{LOCK_TEXT[s.locked_by](s)}</div>}
         {error && <div className="error-note" role="alert">{error}</div>}
       </td>
-      <td className="setting-badges">
-        <span className="badge" data-state={s.source === 'saved' ? 'ok' : undefined}>{SOURCE_TEXT[s.source]}</span>
-        {s.pending_restart ? (
-          <span className="badge" data-state="warn">restart required</span>
-        ) : (
-          <span className="badge">{s.live ? 'live' : 'at start'}</span>
-        )}
+      <td>
+        <div className="setting-badges">
+          <span className="badge" data-state={s.source === 'saved' ? 'ok' : undefined}>{SOURCE_TEXT[s.source]}</span>
+          {s.pending_restart ? (
+            <span className="badge" data-state="warn">restart required</span>
+          ) : (
+            <span className="badge">{s.live ? 'live' : 'at start'}</span>
+          )}
+        </div>
       </td>
     </tr>
   );
