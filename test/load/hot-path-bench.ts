@@ -36,6 +36,8 @@ const USAGE = `Usage: npm run bench -- hotpath [options]
   --connections <n>  concurrent connections (default 32)
   --only <text>      scenarios whose name contains <text> (comma-separated)
   --baseline <ref>   also run the server as it was at this git ref (e.g. HEAD~3)
+  --ours <tree-ish>  run 'ours' from this commit or tree instead of the working tree (which other work in
+                     progress may break); e.g. a tree made with a temporary GIT_INDEX_FILE
   --driver <name>    wrk or autocannon (default: wrk when installed)
   --profile          run our server under node --cpu-prof (profile in test/load/results/)`;
 
@@ -44,7 +46,7 @@ const values = parseSuiteArgs(USAGE, (args) =>
     args, strict: true,
     options: {
       duration: { type: 'string', default: '3' }, rounds: { type: 'string', default: '3' }, connections: { type: 'string', default: '32' },
-      only: { type: 'string' }, baseline: { type: 'string' }, driver: { type: 'string' }, profile: { type: 'boolean', default: false },
+      only: { type: 'string' }, baseline: { type: 'string' }, ours: { type: 'string' }, driver: { type: 'string' }, profile: { type: 'boolean', default: false },
     },
   }).values,
 );
@@ -166,8 +168,9 @@ async function seed(url: string): Promise<void> {
 }
 
 /** The server folder (and what it reads at start) as of `ref`, with this checkout's node_modules. */
-function exportBaseline(ref: string): string {
+function exportBaseline(ref: string, into: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'jan-hotpath-baseline-'));
+  into.push(dir);
   execFileSync('sh', ['-c', `git archive ${JSON.stringify(ref)} server package.json tsconfig.json | tar -x -C ${JSON.stringify(dir)}`], { cwd: root });
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   for (const file of ['build/version.json']) if (existsSync(join(root, file))) copyFileSync(join(root, file), join(dir, file));
@@ -214,22 +217,24 @@ async function main(): Promise<number> {
   const scenarios = SCENARIOS.filter((s) => only.length === 0 || only.some((o) => s.name.toLowerCase().includes(o)));
   const cacheOff = { JAN_RESPONSE_CACHE_BYTES: '0' };
   const targets: Target[] = [];
-  let baselineDir: string | undefined;
+  const exported: string[] = [];
   const stopAll = async () => {
     for (const t of targets) await t.stop().catch(() => undefined);
-    if (baselineDir) rmSync(baselineDir, { recursive: true, force: true });
+    for (const dir of exported) rmSync(dir, { recursive: true, force: true });
   };
   try {
     targets.push(await startBare('node:http', BARE_HTTP));
     targets.push(await startBare('koa', BARE_KOA));
     const uncached = ['GET /v1/conversations (no cache)'];
     const cachedOnes = SCENARIOS.map((s) => s.name).filter((n) => !uncached.includes(n));
-    targets.push(await startOurs('ours', root, {}, cachedOnes));
-    targets.push(await startOurs('ours, cache off', root, cacheOff, uncached));
-    if (values.baseline) {
-      baselineDir = exportBaseline(values.baseline);
-      targets.push(await startOurs(`baseline ${values.baseline}`, baselineDir, {}, cachedOnes));
-      targets.push(await startOurs(`baseline ${values.baseline}, cache off`, baselineDir, cacheOff, uncached));
+    // A server is started only when a chosen scenario runs against it.
+    const wanted = (names: string[]) => scenarios.some((s) => names.includes(s.name));
+    const oursDir = values.ours ? exportBaseline(values.ours, exported) : root;
+    const sources: [string, string][] = [['ours', oursDir]];
+    if (values.baseline) sources.push([`baseline ${values.baseline}`, exportBaseline(values.baseline, exported)]);
+    for (const [name, dir] of sources) {
+      if (wanted(cachedOnes)) targets.push(await startOurs(name, dir, {}, cachedOnes));
+      if (wanted(uncached)) targets.push(await startOurs(`${name}, cache off`, dir, cacheOff, uncached));
     }
     process.stderr.write(`bench: ${driver}, ${connections} connections, ${seconds} s x ${rounds} rounds; targets ${targets.map((t) => t.name).join(', ')}\n`);
     // Warm-up: JIT and caches of every target on every scenario.
