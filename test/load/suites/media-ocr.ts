@@ -24,19 +24,42 @@ function line(n: number, words: number): string {
   return Array.from({ length: words }, (_, i) => WORDS[(n * 7 + i * 3) % WORDS.length]).join(' ');
 }
 
-/** A till receipt: 576 px wide (80 mm paper at ~180 dpi), ~22 lines; `n` makes each one different. */
-export function receiptPng(n: number): Buffer {
+/** The text of receipt `n` (what receiptPng draws), for accuracy figures. */
+export function receiptLines(n: number): string[] {
   const lines = ['CORNER SHOP LTD', `Receipt no. ${100000 + n}`, '2025-03-14 12:41', ''];
   for (let i = 0; i < 14; i++) lines.push(`${WORDS[(n + i) % WORDS.length]!.toUpperCase()} x${1 + (i % 3)}   ${(1.25 * (i + 1)).toFixed(2)}`);
   lines.push('', `TOTAL   ${(n % 97) + 42.5}`, 'THANK YOU');
-  return renderText(lines, { width: 576, fontSize: 22, margin: 24 }).toBuffer('image/png');
+  return lines;
+}
+
+/** A till receipt: 576 px wide (80 mm paper at ~180 dpi), ~22 lines; `n` makes each one different. */
+export function receiptPng(n: number): Buffer {
+  return renderText(receiptLines(n), { width: 576, fontSize: 22, margin: 24 }).toBuffer('image/png');
+}
+
+/** The text of A4 page `n` (what a4Png draws). */
+export function a4Lines(n: number): string[] {
+  const lines = [`Report ${n}: regional summary`, ''];
+  for (let i = 0; i < 44; i++) lines.push(line(n + i, 11));
+  return lines;
 }
 
 /** A full A4 page of body text at 150 dpi (1240 × 1754 px, 11-pt-like text, ~45 lines). */
 export function a4Png(n: number): Buffer {
-  const lines = [`Report ${n}: regional summary`, ''];
-  for (let i = 0; i < 44; i++) lines.push(line(n + i, 11));
-  return renderText(lines, { width: 1240, height: 1754, fontSize: 23, margin: 110 }).toBuffer('image/png');
+  return renderText(a4Lines(n), { width: 1240, height: 1754, fontSize: 23, margin: 110 }).toBuffer('image/png');
+}
+
+/** Character accuracy: 1 − edit distance / length of the expected text, whitespace runs counted as one space. */
+export function characterAccuracy(actual: string, expected: readonly string[]): number {
+  const a = actual.replace(/\s+/g, ' ').trim();
+  const b = expected.join(' ').replace(/\s+/g, ' ').trim();
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    previous = current;
+  }
+  return b.length === 0 ? 1 : Math.max(0, 1 - previous[b.length]! / b.length);
 }
 
 export function stats(samplesMs: readonly number[]): LatencyStats {
