@@ -15,6 +15,7 @@ const BODYLESS_WRITES = new Set([
   'POST /dashboard/logout',
   'POST /auth/logout',
   'POST /v1/admin/members/:id/reset', // a new reset link for the member named in the path
+  'POST /v1/admin/settings/restart', // restarts with the saved settings; nothing to send
   'POST /v1/models/:id/load', // actions on the model named in the path
   'POST /v1/models/:id/unload',
   'POST /v1/import', // JSON Lines, read as a stream
