@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rendererIsStale } from '../../build/scripts/build-state.mjs';
 import { buildRenderer } from '../../build/scripts/build.mjs';
+import type { Page } from 'playwright-core';
 import { DESIGNED, startModelServer } from '../support/model-server.js';
 import { TEST_ADMIN_KEY, type TestServer } from '../support/test-server.js';
 import { launchChromium } from './support/browser.js';
@@ -46,7 +47,8 @@ async function chat(server: TestServer, cookie: string, times: number): Promise<
   }
 }
 
-async function seed(server: TestServer): Promise<void> {
+/** Three people join and chat; the newest audit rows are a disabling, a quota change and an invitation. Answers Lena's invitation code. */
+async function seed(server: TestServer): Promise<string> {
   const anna = await joinTeam(server, 'Anna', 'admin');
   const ravi = await joinTeam(server, 'Ravi', 'member');
   const mei = await joinTeam(server, 'Mei', 'member');
@@ -54,52 +56,56 @@ async function seed(server: TestServer): Promise<void> {
   await chat(server, anna.cookie, 5);
   await chat(server, mei.cookie, 2);
   await admin(server, '/v1/chat/completions', { model: DESIGNED, messages: [{ role: 'user', content: 'Hello' }], temperature: 0 });
+  const lena = await admin(server, '/v1/admin/invitations', { role: 'member', name: 'Lena', expires_in_seconds: 7 * 86_400 });
+  await admin(server, '/v1/admin/invitations', { role: 'member', name: 'Sam', expires_in_seconds: 86_400 });
   await admin(server, `/v1/admin/members/${ravi.id}/quotas`, { requests_per_minute: 30, tokens_per_day: 200_000, concurrent_streams: 2, storage_bytes: 2 * 1024 ** 3 }, 'PUT');
   await admin(server, `/v1/admin/members/${mei.id}`, { disabled: true }, 'PATCH');
-  await admin(server, '/v1/admin/invitations', { role: 'member', name: 'Sam', expires_in_seconds: 86_400 });
+  return lena.code as string;
 }
+
+/** Revokes the pending invitations named `name` (the link shots make one per theme). */
+async function revokeNamed(server: TestServer, name: string): Promise<void> {
+  const list = (await admin(server, '/v1/admin/invitations')).data as { id: string; name: string | null; used_at: number | null }[];
+  for (const i of list.filter((x) => x.name === name && x.used_at === null)) await admin(server, `/v1/admin/invitations/${i.id}`, undefined, 'DELETE');
+}
+
+const shoot = async (page: Page, name: string) => {
+  await page.mouse.move(100, 600); // an empty spot of the sidebar: no hover highlight in the shot
+  await page.waitForTimeout(800);
+  const file = join(outDir, `${name}.png`);
+  writeFileSync(file, await page.screenshot());
+  console.log(file);
+};
 
 if (rendererIsStale()) buildRenderer();
 mkdirSync(outDir, { recursive: true });
 const server = await startModelServer();
-await seed(server);
+const lenaCode = await seed(server);
 const browser = await launchChromium();
 const problems: string[] = [];
 for (const theme of THEMES) {
+  // Members, pending invitations, usage bars and the newest audit rows.
   const open = await openDashboard(browser, server, { width: WIDTH, height: HEIGHT, theme });
   await goTo(open.page, 'team', 'Team');
   await open.page.getByRole('list', { name: 'Requests per member' }).waitFor();
-  await open.page.getByRole('table', { name: 'Audit log' }).waitFor();
-  await open.page.mouse.move(100, 600); // an empty spot of the sidebar: no hover highlight in the shot
-  await open.page.waitForTimeout(800);
-  // Members, pending invitations, usage bars and the newest audit rows.
-  const file = join(outDir, `team-${WIDTH}x${HEIGHT}-${theme}.png`);
-  writeFileSync(file, await open.page.screenshot());
-  console.log(file);
+  await open.page.getByRole('table', { name: 'Audit log' }).getByText('Disabled').waitFor();
+  await shoot(open.page, `team-${WIDTH}x${HEIGHT}-${theme}`);
   // A new invitation's link, with its copy button and expiry.
   await open.page.getByRole('button', { name: 'Invite someone…' }).click();
-  await open.page.getByRole('form', { name: 'Invite someone' }).getByLabel('Name (optional)').fill('Lena');
+  await open.page.getByRole('form', { name: 'Invite someone' }).getByLabel('Name (optional)').fill('Tom');
   await open.page.getByRole('button', { name: 'Create link' }).click();
   await open.page.getByTestId('team-link').waitFor();
-  await open.page.getByRole('region', { name: 'Invitations' }).evaluate((el) => el.scrollIntoView({ block: 'center' }));
-  await open.page.mouse.move(100, 600);
-  await open.page.waitForTimeout(800);
-  const linkFile = join(outDir, `team-invite-link-${WIDTH}x${HEIGHT}-${theme}.png`);
-  writeFileSync(linkFile, await open.page.screenshot());
-  console.log(linkFile);
+  await shoot(open.page, `team-invite-link-${WIDTH}x${HEIGHT}-${theme}`);
+  await revokeNamed(server, 'Tom');
   problems.push(...open.problems);
   await open.context.close();
 
   // The invitation page as the invited person sees it: a fresh context, no session.
-  const invitation = await admin(server, '/v1/admin/invitations', { role: 'member', name: 'Lena', expires_in_seconds: 7 * 86_400 });
   const context = await browser.newContext({ viewport: { width: WIDTH, height: HEIGHT }, colorScheme: theme });
   const page = await context.newPage();
-  await page.goto(`${server.url}/invite/${invitation.code as string}`);
+  await page.goto(`${server.url}/invite/${lenaCode}`);
   await page.getByRole('button', { name: 'Create my account' }).waitFor();
-  await page.waitForTimeout(500);
-  const inviteFile = join(outDir, `invite-${WIDTH}x${HEIGHT}-${theme}.png`);
-  writeFileSync(inviteFile, await page.screenshot());
-  console.log(inviteFile);
+  await shoot(page, `invite-${WIDTH}x${HEIGHT}-${theme}`);
   await context.close();
 }
 await browser.close();

@@ -101,7 +101,7 @@ function AcceptForm({ api, code, invitation, onAccepted }: { api: Api; code: str
             {accept.error instanceof ApiError && accept.error.status === 400 ? accept.error.message : `Could not join: ${accept.error.message}`}
           </div>
         )}
-        <button type="submit" className="primary" disabled={accept.isPending || (!reset && !name.trim()) || !password}>
+        <button type="submit" className="primary" disabled={accept.isPending}>
           {reset ? 'Set my password' : 'Create my account'}
         </button>
       </form>

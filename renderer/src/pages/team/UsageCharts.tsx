@@ -68,7 +68,11 @@ function Chart({ group, rows, metric }: { group: UsageGroup; rows: UsageRow[]; m
   const bars = rows
     .map((r) => ({ key: r.key, label: r.label || r.key, value: metric.value(r), text: metric.text(metric.value(r)) }))
     .sort((a, b) => b.value - a.value);
-  return <BarList bars={bars} label={`${metric.label} ${group === 'user' ? 'per member' : 'per model'}`} />;
+  return (
+    <div className={group === 'user' ? 'team-usage-bars' : undefined}>
+      <BarList bars={bars} label={`${metric.label} ${group === 'user' ? 'per member' : 'per model'}`} />
+    </div>
+  );
 }
 
 export function UsageCharts() {

@@ -18,8 +18,9 @@ export function invitation(overrides: Partial<Invitation> = {}): Invitation {
 }
 
 export const audit: AuditEntry[] = [
-  { id: 'aud_2', actor_id: 'user_owner', actor_name: 'Ada', action: 'member.disabled', target: 'Dee', details: { sessions_ended: 2 }, created_at: NOW - 100 },
-  { id: 'aud_1', actor_id: 'user_owner', actor_name: 'Ada', action: 'invitation.created', target: 'Eve', details: { role: 'member' }, created_at: NOW - 200 },
+  { id: 'aud_3', actor_id: 'user_owner', actor_name: 'Ada', action: 'member.quotas', target: 'user_bob', details: { before: { user_id: 'user_bob', requests_per_minute: null, tokens_per_day: 1000, updated_at: null }, after: { user_id: 'user_bob', requests_per_minute: 30, tokens_per_day: 1000, storage_bytes: 1_073_741_824, updated_at: 5 } }, created_at: NOW - 50 },
+  { id: 'aud_2', actor_id: 'user_owner', actor_name: 'Ada', action: 'member.disable', target: 'user_dee', details: { sessions_ended: 2, api_keys_revoked: 1 }, created_at: NOW - 100 },
+  { id: 'aud_1', actor_id: 'user_owner', actor_name: 'Ada', action: 'invitation.create', target: 'inv_1', details: { role: 'member', name: 'Eve', expires_at: NOW + 86_400 }, created_at: NOW - 200 },
 ];
 
 export function usageRow(key: string, label: string, requests: number, tokens: number): UsageRow {

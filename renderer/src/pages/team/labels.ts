@@ -48,14 +48,5 @@ export function actionLabel(action: string): string {
   return words ? words[0]!.toUpperCase() + words.slice(1) : DASH;
 }
 
-/** An audit entry's details in one short line (they are free-form JSON). */
-export function detailsText(details: unknown): string {
-  if (details === null || details === undefined || details === '') return '';
-  if (typeof details !== 'object') return String(details);
-  return Object.entries(details as Record<string, unknown>)
-    .map(([k, v]) => `${k}: ${v === null ? 'none' : typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join(', ');
-}
-
 /** The password rule the server enforces (its 400 says the same); shown before anyone types. */
 export const PASSWORD_RULE = 'At least 10 characters (at most 256); not a commonly used password, and not the same as your name. A few words in a row make a good one.';
