@@ -49,8 +49,11 @@ describe.skipIf(!hasChromium)('model hub (Chromium, stand-in Hub, real model)', 
   // Registered after the fixture's hooks, so it runs before the server and browser close.
   afterAll(() => standin.close());
 
-  it('search → repository → quantization → pull with progress (through a reload, pause and resume) → chat with it', async () => {
+  it('search → repository → quantization → pull with progress (through a reload, pause and resume) → chat with it', { timeout: 180_000 }, async () => {
     const { page, context, problems } = await openDashboard(env.browser, env.server);
+    // Every step waits on the server (a pull, a model load); on a 2-core machine shared with other suites
+    // Playwright's default 30 s is not always enough.
+    page.setDefaultTimeout(60_000);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Hub' }).click();
     await page.getByRole('heading', { level: 1, name: 'Hub' }).waitFor();
     // The first screen is the shipped recommended list (the stand-in does not know those repositories: their
@@ -99,7 +102,7 @@ describe.skipIf(!hasChromium)('model hub (Chromium, stand-in Hub, real model)', 
 
     await page.getByRole('button', { name: `Resume ${REPO}:Q4_K_M` }).click();
     const chat = page.getByRole('link', { name: 'Chat with it' });
-    await chat.waitFor({ timeout: 30_000 });
+    await chat.waitFor();
     await item.getByText('Installed').waitFor();
     // The resumed request asked only for the rest.
     expect(standin.requests('cdn', encodeURIComponent(Q4)).map((r) => r.headers.range ?? null).at(-1)).toMatch(/^bytes=\d+-/);
@@ -114,7 +117,7 @@ describe.skipIf(!hasChromium)('model hub (Chromium, stand-in Hub, real model)', 
     await waitForText(page.getByLabel('Model').locator('option:checked'), modelId);
     await page.getByLabel('Message').fill('Hi there');
     await page.getByRole('button', { name: 'Send' }).click();
-    await waitForText(page.locator('.msg[data-role="assistant"]'), DESIGNED_REPLY, 60_000);
+    await waitForText(page.locator('.msg[data-role="assistant"]'), DESIGNED_REPLY, 90_000);
 
     // The Models page lists it too, with no download left in progress.
     await goTo(page, 'models', 'Models');
