@@ -20,6 +20,8 @@ describe('AccountCard', () => {
     const sent: unknown[] = [];
     const { form } = setup(({ body }) => (sent.push(body), undefined));
     expect(await screen.findByText('Bob · Member')).toBeTruthy();
+    // A member always has a password: the current one is required.
+    expect((within(form).getByLabelText('Current password') as HTMLInputElement).required).toBe(true);
     fill(form, 'Current password', 'old passphrase here');
     fill(form, 'New password', 'new passphrase here');
     fill(form, 'Confirm new password', 'new passphrase here');
@@ -43,9 +45,15 @@ describe('AccountCard', () => {
     expect((await within(form).findByRole('alert')).textContent).toBe('The current password is wrong.');
   });
 
-  it('lets an account without a password set its first one (no current password sent)', async () => {
+  it('lets the owner, who may have no password yet, set a first one (no current password sent)', async () => {
     const sent: unknown[] = [];
-    const { form } = setup(({ body }) => (sent.push(body), { object: 'password.changed', sessions_ended: 0 }));
+    renderPage(<AccountCard />, {
+      routes: { 'GET /auth/me': () => me(), 'POST /auth/password': ({ body }) => (sent.push(body), { object: 'password.changed', sessions_ended: 0 }) },
+      capabilities: capabilities('POST /auth/password'),
+    });
+    await screen.findByText('Ada · Owner');
+    const form = screen.getByRole('form', { name: 'Change password' });
+    expect((within(form).getByLabelText('Current password') as HTMLInputElement).required).toBe(false);
     fill(form, 'New password', 'first passphrase here');
     fill(form, 'Confirm new password', 'first passphrase here');
     fireEvent.click(within(form).getByRole('button', { name: 'Change password' }));

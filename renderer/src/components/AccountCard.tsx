@@ -12,7 +12,8 @@ import { PASSWORD_RULE, roleLabel } from '../pages/team/labels.js';
 import { Card } from './Card.js';
 import { ErrorNote } from './Notes.js';
 
-function ChangePassword() {
+/** `owner`: the only account that may have no password yet (it logs in with the printed link or a key). */
+function ChangePassword({ owner }: { owner: boolean }) {
   const api = useApi();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
@@ -38,7 +39,7 @@ function ChangePassword() {
       <div className="row form-row">
         <label className="grow">
           Current password
-          <input type="password" value={current} onChange={(e) => setCurrent(e.target.value)} autoComplete="current-password" placeholder="none yet? leave blank" />
+          <input type="password" value={current} onChange={(e) => setCurrent(e.target.value)} autoComplete="current-password" placeholder={owner ? 'none yet? leave blank' : undefined} required={!owner} />
         </label>
         <label className="grow">
           New password
@@ -48,9 +49,11 @@ function ChangePassword() {
           Confirm new password
           <input type="password" value={confirm} onChange={(e) => { setConfirm(e.target.value); setMismatch(false); }} autoComplete="new-password" required />
         </label>
-        <button type="submit" disabled={change.isPending || !next}>Change password</button>
+        <button type="submit" disabled={change.isPending}>Change password</button>
       </div>
-      <div className="stat-detail wrap">{PASSWORD_RULE} Your other sessions are signed out. The owner sets a first password here to log in by name from other machines.</div>
+      <div className="stat-detail wrap">
+        {PASSWORD_RULE} Your other sessions are signed out.{owner && ' Set a first password here to log in by name from other machines too.'}
+      </div>
       {mismatch && <div className="error-note" role="alert">The two new passwords are not the same.</div>}
       {change.isSuccess && <div className="note" role="status">Password changed.</div>}
       <ErrorNote error={change.error} />
@@ -64,7 +67,7 @@ export function AccountCard() {
   const hasPasswords = useCapabilities().has('POST', '/auth/password');
   return (
     <Card title="Your account" hint={me.data ? `${me.data.name} · ${roleLabel(me.data.role)}` : undefined} span={12}>
-      {hasPasswords ? <ChangePassword /> : <div className="stat-detail wrap">This server has no passwords: you are logged in with the owner’s link or an API key.</div>}
+      {hasPasswords ? <ChangePassword owner={me.data?.role === 'owner'} /> : <div className="stat-detail wrap">This server has no passwords: you are logged in with the owner’s link or an API key.</div>}
     </Card>
   );
 }

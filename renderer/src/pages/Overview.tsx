@@ -12,6 +12,7 @@ import { Caches, Database, Llm, Resources } from './overview/System.js';
 import { Distribution, HeadlineStats, RoutesTable, TrafficCharts } from './overview/Traffic.js';
 import { WindowPicker } from './overview/WindowPicker.js';
 import { UsageCard } from './overview/UsageCard.js';
+import { useMe } from './team/use-team.js';
 
 const selectAvailable = (s: KpiState) => s.available;
 const selectWindow = (s: KpiState) => s.window;
@@ -32,18 +33,21 @@ export function Overview() {
   const window = useKpi(selectWindow);
   const started = useKpi(selectStarted);
   const firstRun = useFirstRun();
+  // A member has no server-wide figures (admin only): their page is their own usage.
+  const { me, admin } = useMe();
+  const member = me !== undefined && !admin;
   return (
     <div className="page">
       <div className="page-head">
         <div>
           <h1>Overview</h1>
-          <Subtitle />
+          {member ? <p>Your own requests, tokens and limits on this server</p> : <Subtitle />}
         </div>
         {available && <WindowPicker value={window} onChange={store.setWindow} />}
       </div>
       {firstRun && <FirstRunCard />}
       <UsageCard />
-      {!available ? (
+      {member ? null : !available ? (
         <Unavailable what="Live metrics">This server has no KPI stream (<code>/v1/admin/metrics/stream</code>); its raw figures are at <a href="/metrics">/metrics</a>.</Unavailable>
       ) : !started ? (
         <EmptyState title="Waiting for live figures">The first snapshot arrives within a second of connecting.</EmptyState>

@@ -168,7 +168,7 @@ export function Settings() {
       <div className="grid">
         <AccountCard />
         <ApiKeys />
-        {hasLan ? <LanAccess /> : <Card title="LAN access" span={12}><Unavailable what="Switching LAN access from here">Start the server with <code>JAN_HOST=0.0.0.0</code> instead.</Unavailable></Card>}
+        {hasLan ? <LanAccess /> : !isAdminRole(me.data?.role) ? null : <Card title="LAN access" span={12}><Unavailable what="Switching LAN access from here">Start the server with <code>JAN_HOST=0.0.0.0</code> instead.</Unavailable></Card>}
         {hasOptions ? (
           <ServerSettings />
         ) : (

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { MyUsage } from '../../api/team.js';
 import { capabilities } from '../../test/fixtures.js';
 import { renderPage } from '../../test/render.js';
+import { Overview } from '../Overview.js';
+import { me } from '../team/fixtures.js';
 import { UsageCard } from './UsageCard.js';
 
 const totals = (requests: number, errors: number, completion: number, seconds: number) => ({
@@ -49,5 +51,16 @@ describe('UsageCard', () => {
     const { calls } = renderPage(<UsageCard />, { routes: {} });
     expect(screen.queryByRole('region', { name: 'Your usage' })).toBeNull();
     expect(calls).toEqual([]);
+  });
+
+  it('is a member’s whole Overview: their own usage, no server-wide figures and no note about them', async () => {
+    renderPage(<Overview />, {
+      routes: { 'GET /auth/me': () => me('user_bob', 'member'), 'GET /v1/usage/me': () => body, 'GET /v1/models': () => ({ object: 'list', data: [] }) },
+      capabilities: capabilities('GET /v1/usage/me'),
+      kpiAvailable: false,
+    });
+    expect(await screen.findByText('Your own requests, tokens and limits on this server')).toBeTruthy();
+    expect(await screen.findByRole('region', { name: 'Your usage' })).toBeTruthy();
+    expect(screen.queryByRole('note')).toBeNull();
   });
 });
