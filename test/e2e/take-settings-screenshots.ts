@@ -34,7 +34,8 @@ for (const theme of THEMES) {
   const shots: Array<[string, () => Promise<void>]> = [
     ['settings-options', () => open.page.getByRole('table', { name: 'Server' }).evaluate((el) => {
       el.closest('section')!.previousElementSibling!.scrollIntoView({ block: 'start' });
-      window.scrollBy(0, -24);
+      const doc = el.ownerDocument; // a little of the page above shows too
+      (doc.scrollingElement ?? doc.documentElement).scrollTop -= 24;
     })],
     // A live option saved (the response cache size, applied) beside a restart-required one (archiving, pending).
     ['settings-limits', () => open.page.locator('tr[data-setting="responseCacheBytes"]').evaluate((el) => el.scrollIntoView({ block: 'center' }))],
