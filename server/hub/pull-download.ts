@@ -40,6 +40,7 @@ export interface DownloadOptions {
   retryDelayMs?: number;
 }
 
+const BUFFER_BYTES = 1 << 20;
 const RETRYABLE = new Set(['network', 'truncated', 'range']);
 
 const retryable = (error: unknown) =>
@@ -73,7 +74,9 @@ async function downloadOnce({ client, repo, file, partPath, signal, onBytes, onV
       have = 0;
     }
     let received = have;
+    // 1 MiB buffers on the way to the disk: with the 16 KiB defaults the download waited on each small write.
     const tap = new Transform({
+      highWaterMark: BUFFER_BYTES,
       transform(chunk: Buffer, _encoding, callback) {
         hash.update(chunk);
         received += chunk.length;
@@ -81,7 +84,7 @@ async function downloadOnce({ client, repo, file, partPath, signal, onBytes, onV
         callback(null, chunk);
       },
     });
-    await pipeline(response.body, tap, createWriteStream(partPath, { flags: have > 0 ? 'a' : 'w' }), { signal });
+    await pipeline(response.body, tap, createWriteStream(partPath, { flags: have > 0 ? 'a' : 'w', highWaterMark: BUFFER_BYTES }), { signal });
   }
   onVerifying?.();
   const size = (await stat(partPath)).size;
