@@ -18,6 +18,8 @@ const BODYLESS_WRITES = new Set([
   'POST /v1/admin/settings/restart', // restarts with the saved settings; nothing to send
   'POST /v1/models/:id/load', // actions on the model named in the path
   'POST /v1/models/:id/unload',
+  'POST /v1/models/pulls/:id/pause', // actions on the pull named in the path
+  'POST /v1/models/pulls/:id/resume',
   'POST /v1/import', // JSON Lines, read as a stream
   'POST /v1/media/upload', // multipart
   'POST /v1/files', // multipart: `file` and `purpose`
