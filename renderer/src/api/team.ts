@@ -1,69 +1,37 @@
 /**
- * The team endpoints: members, invitations, password login, audit log, quotas and usage. Quotas and usage are
- * typed from the server's schemas (server/api/usage.ts); the schemas of members, invitations and the audit log
- * were being written alongside this file, so those shapes are written here (the contract of issue 16).
- * Everything goes through the app's one `Http` (`api.http`), so component tests answer it with the same fake
- * fetch as every other page.
+ * The team endpoints: members, invitations, password login, audit log, quotas and usage, typed from the
+ * server's zod schemas (server/api/team.ts, server/api/usage.ts; type-only imports). Everything goes through the
+ * app's one `Http` (`api.http`), so component tests answer it with the same fake fetch as every other page.
  */
 import type { z } from 'zod';
+import type {
+  AuditEntry as AuditEntrySchema, AuditList as AuditListSchema, GrantableRole, Invitation as InvitationSchema,
+  InvitationCreated as InvitationCreatedSchema, InvitationPreview as InvitationPreviewSchema, Member as MemberSchema,
+  MemberDeleted as MemberDeletedSchema, MemberRole, SessionUser,
+} from '../../../server/api/team.js';
 import type { MemberQuotas as MemberQuotasSchema, MyUsage as MyUsageSchema, UsageGroupBy, UsageLine, UsageReport as UsageReportSchema } from '../../../server/api/usage.js';
 import type { Api } from './index.js';
 
-export type Role = 'owner' | 'admin' | 'member' | 'guest';
+export type Role = z.infer<typeof MemberRole> | 'guest';
 /** The roles an invitation or a role change may give (there is one owner, and guests are not invited). */
-export type AssignableRole = 'admin' | 'member';
+export type AssignableRole = z.infer<typeof GrantableRole>;
 
 /** Owner and admin manage the team; `'admin'` is also what servers before roles call the owner. */
 export function isAdminRole(role: string | undefined): boolean {
   return role === 'owner' || role === 'admin';
 }
 
-export interface Member {
-  id: string;
-  name: string;
-  role: Role;
-  status: 'active' | 'disabled';
-  created_at: number;
-  last_seen_at: number | null;
-}
-
-export interface Invitation {
-  id: string;
-  object: 'invitation';
-  role: AssignableRole;
-  name: string | null;
-  /** Set on a password-reset link: the member whose password it sets. */
-  user_id?: string | null;
-  /** The code and the link come in the create (and reset) answer only: the server keeps only their hash. */
-  code?: string;
-  url?: string;
-  expires_at: number;
-  created_at: number;
-  created_by: string | null;
-  used_at: number | null;
-}
-
-/** An invitation as created: with its code and link. */
-export type InvitationCreated = Invitation & { code: string; url: string };
-
-/** What the public invitation endpoint tells the person who opened the link. */
-export interface InvitationPreview {
-  /** `join` makes a new account; `reset` sets the password of the account `name`. */
-  purpose?: 'join' | 'reset';
-  role: Role;
-  name: string | null;
-  expires_at: number;
-}
-
-export interface AuditEntry {
-  id: string;
-  actor_id: string | null;
-  actor_name: string | null;
-  action: string;
-  target: string | null;
-  details: unknown;
-  created_at: number;
-}
+export type Member = z.infer<typeof MemberSchema>;
+/** An invitation or reset link as listed (no code or link: the server keeps only their hash). */
+export type Invitation = z.infer<typeof InvitationSchema>;
+/** An invitation as created: with its code and link, shown once. */
+export type InvitationCreated = z.infer<typeof InvitationCreatedSchema>;
+/** What the public invitation endpoint tells the person who opened the link (`purpose`: join or reset). */
+export type InvitationPreview = z.infer<typeof InvitationPreviewSchema>;
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+export type AuditList = z.infer<typeof AuditListSchema>;
+export type LoggedInUser = z.infer<typeof SessionUser>;
+export type MemberDeleted = z.infer<typeof MemberDeletedSchema>;
 
 /** null is "unlimited". What an admin sends; the server answers with these plus `user_id` and `updated_at`. */
 export interface Quotas {
@@ -79,10 +47,6 @@ export type UsageRow = z.infer<typeof UsageLine>;
 export type UsageReport = z.infer<typeof UsageReportSchema>;
 /** The caller's own usage: today, the last 7 days, stored bytes, and each quota's limit, use and remainder. */
 export type MyUsage = z.infer<typeof MyUsageSchema>;
-
-export interface LoggedInUser {
-  user: { id: string; name: string; role: Role };
-}
 
 interface List<T> {
   object: 'list';
@@ -102,7 +66,7 @@ export function teamApi(api: Pick<Api, 'http'>) {
       update: (id: string, patch: { role?: AssignableRole; disabled?: boolean; name?: string }) =>
         http.json<Member>('PATCH', `/v1/admin/members/${enc(id)}`, { body: patch }),
       remove: (id: string, what: DeleteData) =>
-        http.json<unknown>('DELETE', `/v1/admin/members/${enc(id)}`, { query: what.data === 'transfer' ? { data: 'transfer', to: what.to } : { data: 'delete' } }),
+        http.json<MemberDeleted>('DELETE', `/v1/admin/members/${enc(id)}`, { query: what.data === 'transfer' ? { data: 'transfer', to: what.to } : { data: 'delete' } }),
       /** A new one-time link with which the member sets a new password. */
       reset: (id: string) => http.json<InvitationCreated>('POST', `/v1/admin/members/${enc(id)}/reset`),
       quotas: (id: string) => http.json<MemberQuotas>('GET', `/v1/admin/members/${enc(id)}/quotas`),
@@ -125,7 +89,7 @@ export function teamApi(api: Pick<Api, 'http'>) {
       changePassword: (currentPassword: string, newPassword: string) =>
         http.json<unknown>('POST', '/auth/password', { body: { current_password: currentPassword || undefined, new_password: newPassword } }),
     },
-    audit: (after?: string, limit = 50) => http.json<List<AuditEntry>>('GET', '/v1/admin/audit', { query: { limit, after } }),
+    audit: (after?: string, limit = 50) => http.json<AuditList>('GET', '/v1/admin/audit', { query: { limit, after } }),
     usage: {
       report: (group: UsageGroup, from: number, to: number) =>
         http.json<UsageReport>('GET', '/v1/admin/usage', { query: { from, to, group_by: group } }),

@@ -1,5 +1,5 @@
 /** Team fixtures for the component tests (never used by the product). */
-import type { AuditEntry, Invitation, Member, UsageRow } from '../../api/team.js';
+import type { AuditEntry, InvitationCreated, Member, UsageRow } from '../../api/team.js';
 
 const NOW = Math.floor(Date.now() / 1000);
 
@@ -10,9 +10,9 @@ export const members: Member[] = [
   { id: 'user_dee', name: 'Dee', role: 'member', status: 'disabled', created_at: NOW - 3 * 86_400, last_seen_at: NOW - 86_400 },
 ];
 
-export function invitation(overrides: Partial<Invitation> = {}): Invitation {
+export function invitation(overrides: Partial<InvitationCreated> = {}): InvitationCreated {
   return {
-    id: 'inv_1', object: 'invitation', role: 'member', name: 'Eve', code: 'code123', url: '/invite/code123',
+    id: 'inv_1', object: 'invitation', role: 'member', name: 'Eve', user_id: null, code: 'code123', url: '/invite/code123',
     expires_at: NOW + 7 * 86_400, created_at: NOW, created_by: 'user_owner', used_at: null, ...overrides,
   };
 }
