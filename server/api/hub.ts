@@ -25,7 +25,7 @@ export const HubRepoList = z.object({ object: z.literal('list'), data: z.array(H
 export const RecommendedRepo = HubRepo.extend({ kind: z.enum(['instruct', 'coder', 'embedding']), note: z.string() });
 export const RecommendedList = z.object({ object: z.literal('list'), data: z.array(RecommendedRepo) });
 
-const repoPart = z.string().regex(/^[\w.-]{1,96}$/, 'letters, digits, `.`, `_` and `-` only');
+const repoPart = z.string().regex(/^(?!\.\.?$)[\w.-]{1,96}$/, 'letters, digits, `.`, `_` and `-` only, and not `.` or `..`');
 export const HubRepoPath = z.object({ owner: repoPart, repo: repoPart });
 
 export const ModelFit = z.object({

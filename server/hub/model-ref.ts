@@ -5,7 +5,7 @@
 import { badRequest } from '../errors/app-error.js';
 import type { QuantizationGroup } from './quantizations.js';
 
-export const REPO_ID = /^[A-Za-z0-9][\w.-]{0,95}\/[\w.-]{1,96}$/;
+export const REPO_ID = /^[A-Za-z0-9][\w.-]{0,95}\/(?!\.\.?$)[\w.-]{1,96}$/;
 
 export interface ModelRef {
   repo: string;
