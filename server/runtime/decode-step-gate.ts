@@ -12,11 +12,16 @@
  * again (or left), on a fresh macrotask (`setImmediate`), by which time node-llama-cpp's loop for the
  * previous batch has ended. They all queue their decode in that one callback, so its dispatch (also a
  * `setImmediate`) finds them all. A newcomer waits at most one step and joins the next batch; a newcomer's
- * prompt is fed in chunks through the same gate (see `promptChunk`), so the others keep streaming.
+ * prompt is fed in chunks through the same gate (`SHARED_PROMPT_CHUNK` tokens per step, past `WHOLE_PROMPT_TOKENS`), so the others keep streaming.
  */
 
-/** Prompt tokens a newcomer evaluates per step while other generations are running. */
-export const SHARED_PROMPT_CHUNK = 32;
+/**
+ * A newcomer's prompt longer than this is fed in chunks while other generations run; up to this many
+ * tokens go in one step (a chat's usual prompt: chunking it would only delay its first token).
+ */
+export const WHOLE_PROMPT_TOKENS = 256;
+/** Prompt tokens a long newcomer prompt evaluates per step while other generations are running. */
+export const SHARED_PROMPT_CHUNK = 64;
 
 export interface DecodeStepStats {
   /** Steps released (each one becomes one batched decode). */

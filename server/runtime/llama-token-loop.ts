@@ -12,7 +12,7 @@
  */
 import type { LlamaContextSequence, LlamaModel, LlamaText, Token } from 'node-llama-cpp';
 import type { FinishReason } from './inference-runtime.js';
-import { DecodeStepGate, SHARED_PROMPT_CHUNK } from './decode-step-gate.js';
+import { DecodeStepGate, SHARED_PROMPT_CHUNK, WHOLE_PROMPT_TOKENS } from './decode-step-gate.js';
 
 export interface StopSet {
   /** Tokens that end the generation (besides end-of-generation tokens, which always do). */
@@ -96,8 +96,8 @@ export async function runTokenLoop(
   };
   let iterator: AsyncGenerator<Token, void, Token | Token[] | undefined> | undefined;
   try {
-    // A newcomer's prompt goes in chunks while others generate, one chunk per step, so their streams go on.
-    while (rest.length > SHARED_PROMPT_CHUNK && gate.others(id) > 0) {
+    // A long newcomer prompt goes in chunks while others generate, one chunk per step, so their streams go on.
+    while (rest.length > WHOLE_PROMPT_TOKENS && gate.others(id) > 0) {
       await gate.arrive(id);
       if (options.signal?.aborted) return { text: '', finishReason: 'aborted' };
       await sequence.evaluateWithoutGeneratingNewTokens(rest.slice(0, SHARED_PROMPT_CHUNK));

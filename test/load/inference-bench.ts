@@ -24,7 +24,7 @@ import { ensureBuild } from './lib/ensure-build.js';
 import { startLlamaServer, type LlamaServerChild } from './lib/llama-server-child.js';
 import type { Target } from './lib/openai-stream-client.js';
 import { writeJson } from './lib/report.js';
-import { startServerChild, type ServerChild } from './lib/server-child.js';
+import { procCpuSeconds, startServerChild, type ServerChild } from './lib/server-child.js';
 import { runMain } from './lib/run-main.js';
 import { concurrentStreams, embeddingsBatch, longPromptJoins, promptCache, type Figures, type Scenario } from './suites/inference-compare.js';
 import { DirectModel, median, streamRun } from './suites/inference.js';
@@ -38,6 +38,7 @@ const USAGE = `Usage: npm run bench -- inference [options]
   --reference <url>       base URL of an OpenAI-compatible server to compare with (same model loaded there)
   --reference-model <id>  model name to send to the reference (default: the file name without .gguf)
   --reference-key <key>   bearer key for the reference (e.g. another instance of this server)
+  --reference-pid <pid>   the reference's process id, to measure its CPU per token (Linux)
   --llama-server <path>   start this llama-server binary as the reference (same model, threads, slots)
   --tokens <n>            tokens per reply (default 128)
   --rounds <n>            rounds per scenario, targets alternating (default 3)
@@ -46,15 +47,17 @@ const USAGE = `Usage: npm run bench -- inference [options]
   --streams <list>        concurrent stream counts (default 1,2,4,8)
   --long <words>          words of the long prompt (default 1000, about 1,500 tokens)
   --only <text>           only scenarios whose name contains <text>
-  --direct                also compare one stream with node-llama-cpp called in-process`;
+  --direct                also compare one stream with node-llama-cpp called in-process
+  --profile               write a V8 CPU profile of this server (node --cpu-prof) to test/load/results/`;
 const values = parseSuiteArgs(USAGE, (args) => parseArgs({
   args, strict: true,
   options: {
     model: { type: 'string' }, params: { type: 'string', default: '60M' },
-    reference: { type: 'string' }, 'reference-model': { type: 'string' }, 'reference-key': { type: 'string' }, 'llama-server': { type: 'string' },
+    reference: { type: 'string' }, 'reference-model': { type: 'string' }, 'reference-key': { type: 'string' }, 'reference-pid': { type: 'string' }, 'llama-server': { type: 'string' },
     tokens: { type: 'string', default: '128' }, rounds: { type: 'string', default: '3' }, threads: { type: 'string' },
     context: { type: 'string', default: '4096' }, streams: { type: 'string', default: '1,2,4,8' },
     long: { type: 'string', default: '1000' }, only: { type: 'string' }, direct: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
   },
 }).values);
 const threads = values.threads ? Number(values.threads) : defaultThreads();
@@ -77,9 +80,10 @@ function scenarios(): Scenario[] {
   return values.only ? all.filter((s) => s.name.includes(values.only!)) : all;
 }
 
-async function startJan(dataDir: string, modelId: string): Promise<ServerChild> {
+async function startJan(dataDir: string, modelId: string, profileDir: string): Promise<ServerChild> {
   const server = await startServerChild({
     root, dataDir, apiKey, startTimeoutMs: 60_000,
+    ...(values.profile && { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profileDir] }),
     env: { JAN_THREADS: String(threads), JAN_PARALLEL: String(parallel), JAN_CONTEXT_SIZE: String(contextSize), JAN_GPU: 'off', JAN_MAX_QUEUE: '100' },
   });
   const load = await fetch(`${server.url}/v1/models/${modelId}/load`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}` } });
@@ -103,7 +107,10 @@ async function runScenario(scenario: Scenario, targets: Target[]): Promise<Row> 
     const order = round % 2 === 0 ? targets : [...targets].reverse();
     for (const target of order) {
       try {
+        const cpuBefore = target.cpuSeconds?.();
         const figures = await scenario.run(target);
+        const cpuAfter = target.cpuSeconds?.();
+        if (cpuBefore !== undefined && cpuAfter !== undefined && figures.tokens) figures.cpuMsPerToken = ((cpuAfter - cpuBefore) * 1000) / figures.tokens;
         (target.name === 'jan' ? row.jan : row.reference).push(figures);
       } catch (error) {
         process.stderr.write(`bench: ${scenario.name} on ${target.name}: ${(error as Error).message}\n`);
@@ -165,15 +172,19 @@ async function main(): Promise<void> {
     }
     const modelId = basename(modelPath).replace(/\.gguf$/i, '');
     const startedAt = new Date();
-    jan = await startJan(dataDir, modelId);
-    const targets: Target[] = [{ name: 'jan', url: jan.url, apiKey, model: modelId }];
+    const profileDir = join(root, 'test/load/results', `profiles-inference-${startedAt.toISOString().replace(/:/g, '-')}`);
+    jan = await startJan(dataDir, modelId, profileDir);
+    if (values.profile) process.stderr.write(`bench: the server's CPU profile goes to ${profileDir} when it stops\n`);
+    const targets: Target[] = [{ name: 'jan', url: jan.url, apiKey, model: modelId, cpuSeconds: jan.cpuSeconds }];
     if (values['llama-server']) {
       llamaServer = await startLlamaServer({ binary: values['llama-server'], model: modelPath, threads, parallel, contextPerSequence: contextSize });
-      targets.push({ name: 'reference', url: llamaServer.url, model: values['reference-model'] ?? modelId });
+      const pid = llamaServer.pid;
+      targets.push({ name: 'reference', url: llamaServer.url, model: values['reference-model'] ?? modelId, cpuSeconds: () => procCpuSeconds(pid) });
     } else if (values.reference) {
       targets.push({
         name: 'reference', url: values.reference.replace(/\/$/, ''), model: values['reference-model'] ?? modelId,
         ...(values['reference-key'] && { apiKey: values['reference-key'] }),
+        ...(values['reference-pid'] && { cpuSeconds: () => procCpuSeconds(Number(values['reference-pid'])) }),
       });
     }
     process.stderr.write(`bench: ${threads} thread(s), ${parallel} slots, ${maxTokens} tokens per reply, ${rounds} rounds, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);

@@ -19,6 +19,7 @@ export interface LlamaServerOptions {
 
 export interface LlamaServerChild {
   url: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -64,6 +65,7 @@ export async function startLlamaServer(options: LlamaServerOptions): Promise<Lla
   }
   return {
     url,
+    pid: child.pid!,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');

@@ -12,6 +12,8 @@ export interface Target {
   apiKey?: string;
   /** The model name to send. */
   model: string;
+  /** CPU seconds the target's process has used so far, when it runs on this machine and is known. */
+  cpuSeconds?: () => number | undefined;
 }
 
 export interface StreamResult {

@@ -51,7 +51,7 @@ function childEnv(options: ServerChildOptions): NodeJS.ProcessEnv {
 }
 
 /** utime + stime from /proc/<pid>/stat; Linux reports them in USER_HZ ticks, which is 100 per second. */
-function procCpuSeconds(pid: number): number | undefined {
+export function procCpuSeconds(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

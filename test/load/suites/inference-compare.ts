@@ -38,6 +38,7 @@ function streamFigures(runs: StreamResult[], wallMs: number): Figures {
     gapP50: percentile(gaps, 50),
     gapP99: percentile(gaps, 99),
     promptTokens: runs[0]?.promptTokens ?? NaN,
+    tokens,
   };
 }
 
@@ -46,6 +47,9 @@ const STREAM_FIGURES = [
   { key: 'ttftP50', label: 'TTFT p50 ms', higherIsBetter: false },
   { key: 'gapP50', label: 'inter-token p50 ms', higherIsBetter: false },
   { key: 'gapP99', label: 'inter-token p99 ms', higherIsBetter: false },
+  // Server CPU per generated token (the whole request, prompt included): what other load on the machine
+  // distorts least. Set by the bench when it knows the target's process.
+  { key: 'cpuMsPerToken', label: 'server CPU ms per token', higherIsBetter: false },
 ];
 
 export function concurrentStreams(streams: number, promptWords: number, maxTokens: number): Scenario {
