@@ -20,6 +20,28 @@ export interface CatalogEntry {
   /** Null when the header could not be read (the file is listed, but loading it will fail). */
   info: ModelFileInfo | null;
   error: string | null;
+  /** Every file of the model: `[path]`, or each part of a split GGUF (`x-00001-of-00003.gguf` …) in order. */
+  parts: string[];
+}
+
+/** llama.cpp's split naming: the first part is loaded and the runtime finds the rest beside it. */
+const SPLIT_PART = /-(\d{5})-of-(\d{5})$/;
+const SPLIT_PART_FILE = /-(\d{5})-of-(\d{5})(\.gguf)$/i;
+
+/** For a split part's id (`x-00002-of-00003`): the set's id (`x`), this part's number and the count. */
+export function splitPart(id: string): { id: string; part: number; of: number } | undefined {
+  const match = SPLIT_PART.exec(id);
+  if (!match) return undefined;
+  const part = Number(match[1]);
+  const of = Number(match[2]);
+  return part >= 1 && part <= of ? { id: id.slice(0, match.index), part, of } : undefined;
+}
+
+/** The paths of every part of the split set whose first part is `first`, in order. */
+export function splitPartPaths(first: string, of: number, p: path.PlatformPath = path): string[] {
+  const { dir, base } = p.parse(first);
+  const pad = (n: number) => String(n).padStart(5, '0');
+  return Array.from({ length: of }, (_, i) => p.join(dir, base.replace(SPLIT_PART_FILE, `-${pad(i + 1)}-of-${pad(of)}$3`)));
 }
 
 /** Any file name can be listed (ids are URL path segments: no slashes, no control characters). */
@@ -69,12 +91,25 @@ export class ModelCatalog {
     const seen = new Set<string>();
     const entries: CatalogEntry[] = [];
     for (const file of files) {
-      const id = modelIdFromFile(file, this.modelsDir);
-      if (id === undefined || seen.has(id)) continue;
+      const fileId = modelIdFromFile(file, this.modelsDir);
+      if (fileId === undefined) continue;
+      const split = splitPart(fileId);
+      if (split && split.part !== 1) continue; // listed once, under its first part
+      const id = split?.id ?? fileId;
+      if (seen.has(id)) continue;
       const info = await stat(file).catch(() => undefined);
       if (!info?.isFile()) continue;
       seen.add(id);
-      entries.push({ id, path: file, sizeBytes: info.size, modifiedSeconds: Math.floor(info.mtimeMs / 1000), ...(await this.info(file, info)) });
+      const parts = split ? splitPartPaths(file, split.of) : [file];
+      const sizes = await Promise.all(parts.map((part) => stat(part).then((s) => s.size, () => undefined)));
+      const missing = sizes.filter((size) => size === undefined).length;
+      const header = await this.info(file, info);
+      entries.push({
+        id, path: file, parts, modifiedSeconds: Math.floor(info.mtimeMs / 1000),
+        sizeBytes: sizes.reduce<number>((sum, size) => sum + (size ?? 0), 0),
+        ...header,
+        ...(missing > 0 && { error: `${missing} of the ${parts.length} parts of this split model are missing from the models folder.` }),
+      });
     }
     return entries;
   }

@@ -286,9 +286,11 @@ export class ModelsService {
   async delete(id: string) {
     const entry = await this.entry(id);
     await this.unload(id);
-    await unlink(entry.path).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
+    for (const part of entry.parts) {
+      await unlink(part).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
+    }
     return { id, object: 'model' as const, deleted: true as const };
   }
 

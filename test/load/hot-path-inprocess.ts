@@ -92,7 +92,7 @@ function drive(port: number, request: Buffer, connections: number, ms: number): 
     for (let c = 0; c < connections; c++) {
       const socket = connect(port, '127.0.0.1');
       sockets.push(socket);
-      let buffer = Buffer.alloc(0);
+      let buffer: Buffer = Buffer.alloc(0);
       let need = -1;
       socket.setNoDelay(true);
       socket.on('connect', () => socket.write(request));

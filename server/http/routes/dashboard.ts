@@ -71,7 +71,8 @@ export const index = endpoint({
  */
 export const invite = endpoint({
   summary: 'The invitation page (the dashboard, which shows the invitation form).', tags: ['dashboard'],
-  access: 'public', identify: true, params: z.object({ code: z.string().max(200) }),
+  // A code is base64url (see team/invitations-service.ts): anything else is not a link we gave out.
+  access: 'public', identify: true, params: z.object({ code: z.string().regex(/^[A-Za-z0-9_-]{16,100}$/, 'not an invitation code') }),
   handle: ({ ctx }, s) => {
     ctx.set('Cache-Control', 'no-store');
     servePage(ctx, s, false);
