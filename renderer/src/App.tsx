@@ -121,7 +121,8 @@ function Shell({ theme, toggleTheme, version, admin, onLogout }: { theme: Theme;
 /** Who we are and what the server offers; `in: false` (not an error) when there is no session. */
 async function loadSession(api: Api) {
   try {
-    const [me, capabilities, health] = await Promise.all([api.me(), api.capabilities(), api.health()]);
+    const me = await api.me();
+    const [capabilities, health] = await Promise.all([api.capabilities(isAdminRole(me.role)), api.health()]);
     return { in: true as const, me, capabilities, health };
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 401)) throw error;

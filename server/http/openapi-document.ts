@@ -33,6 +33,8 @@ export function buildOpenApiDocument(routes: readonly Route[], version: string) 
       summary: ep.summary,
       tags: ep.tags,
       security: ep.access === 'public' ? [] : [{ bearer: [] }, { apiKey: [] }],
+      // Who may call it (public, user, admin): the dashboard hides what the signed-in role cannot use.
+      'x-jan-access': ep.access ?? 'user',
       parameters: [...parameters(ep.params, 'path'), ...parameters(ep.query, 'query')],
       ...(ep.body && { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(ep.body, 'input') } } } }),
       responses: {

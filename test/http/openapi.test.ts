@@ -119,6 +119,14 @@ describe('GET /v1/openapi.json', () => {
     }
   });
 
+  it("marks each operation with who may call it, as the route table says (the dashboard hides admin-only actions)", () => {
+    for (const [method, path, ep] of routes) {
+      const op = (doc.paths as Record<string, Record<string, Record<string, unknown>>>)[path.replace(/:(\w+)/g, '{$1}')]![method.toLowerCase()]!;
+      expect(op['x-jan-access'], `${method} ${path}`).toBe(ep.access ?? 'user');
+    }
+    expect(routes.some(([, , ep]) => ep.access === 'admin')).toBe(true);
+  });
+
   it('documents a JSON request body for every POST, PUT and PATCH route that reads one', () => {
     for (const [method, path, ep] of routes) {
       const op = operation(method, path);

@@ -44,9 +44,15 @@ export function createApi(options: HttpOptions = {}) {
     login: (apiKey: string) => http.json<SessionInfo>('POST', '/auth/sessions', { headers: { authorization: `Bearer ${apiKey}` } }),
     /** Ends the dashboard session on the server and clears its cookie. */
     logout: () => http.json<void>('POST', '/dashboard/logout'),
-    async capabilities(): Promise<Capabilities> {
-      const doc = await http.json<{ paths: Record<string, Record<string, unknown>> }>('GET', '/v1/openapi.json');
-      return { has: (method, path) => doc.paths[path]?.[method.toLowerCase()] !== undefined };
+    /** What the server offers to this caller: operations marked admin-only count only when `admin` is true. */
+    async capabilities(admin: boolean): Promise<Capabilities> {
+      const doc = await http.json<{ paths: Record<string, Record<string, { 'x-jan-access'?: string } | undefined>> }>('GET', '/v1/openapi.json');
+      return {
+        has: (method, path) => {
+          const op = doc.paths[path]?.[method.toLowerCase()];
+          return op !== undefined && (admin || op['x-jan-access'] !== 'admin');
+        },
+      };
     },
     keys: {
       list: () => http.json<ApiKeyList>('GET', '/auth/api-keys'),
