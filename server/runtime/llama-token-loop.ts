@@ -97,7 +97,8 @@ export async function runTokenLoop(
   let iterator: AsyncGenerator<Token, void, Token | Token[] | undefined> | undefined;
   try {
     // A long newcomer prompt goes in chunks while others generate, one chunk per step, so their streams go on.
-    while (rest.length > WHOLE_PROMPT_TOKENS && gate.others(id) > 0) {
+    const chunked = rest.length > WHOLE_PROMPT_TOKENS;
+    while (chunked && rest.length > SHARED_PROMPT_CHUNK && gate.others(id) > 0) {
       await gate.arrive(id);
       if (options.signal?.aborted) return { text: '', finishReason: 'aborted' };
       await sequence.evaluateWithoutGeneratingNewTokens(rest.slice(0, SHARED_PROMPT_CHUNK));
