@@ -56,7 +56,8 @@ export function streamChat(target: Target, messages: ChatMessage[], maxTokens: n
     let chunks = 0;
     let usage: { completion_tokens?: number; prompt_tokens?: number } | undefined;
     let buffer = '';
-    const req = request(`${target.url}/v1/chat/completions`, { method: 'POST', headers: headers(target, body) });
+    // A fresh connection per request: llama-server closes idle keep-alive sockets, which a reused one meets as 'socket hang up'.
+    const req = request(`${target.url}/v1/chat/completions`, { method: 'POST', headers: headers(target, body), agent: false });
     req.on('error', reject);
     req.on('response', (res) => {
       if (res.statusCode !== 200) {
@@ -107,7 +108,7 @@ export function embed(target: Target, inputs: string[]): Promise<number> {
   const body = JSON.stringify({ model: target.model, input: inputs });
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const req = request(`${target.url}/v1/embeddings`, { method: 'POST', headers: headers(target, body) });
+    const req = request(`${target.url}/v1/embeddings`, { method: 'POST', headers: headers(target, body), agent: false });
     req.on('error', reject);
     req.on('response', (res) => {
       let text = '';
