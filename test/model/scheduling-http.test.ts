@@ -82,7 +82,8 @@ describe('scheduling with the real runtime', () => {
     const served = streams.filter((s) => s.status === 200).length;
     const refused = streams.filter((s) => s.status === 503).length;
     expect(served + refused).toBe(50);
-    expect(served).toBeGreaterThanOrEqual(10);
+    // Both slots, plus the queue places one member may hold (a quarter of the queue stays free for others).
+    expect(served).toBeGreaterThanOrEqual(2 + 8 - Math.floor(8 / 4));
     expect(refused).toBeGreaterThanOrEqual(1);
     streams.forEach((s, i) => {
       if (s.status !== 200) return expect(JSON.parse(bodies[i]!).error.code).toBe('queue_full');
