@@ -1,35 +1,22 @@
 /**
  * The model hub as the dashboard sees it: searching Hugging Face's GGUF repositories through the server
  * (`/v1/hub/*`), one repository's quantizations with their fit on this machine, and pulls (`/v1/models/pull*`).
- * Kept beside the main `Api` rather than in it: `useHub()` builds these calls on the same `Http` (same origin,
- * same session cookie, same error envelope), so component tests drive them with the same fake fetch.
+ * Types come from the server's zod schemas (server/api/hub.ts; type-only imports), so a change there breaks
+ * this build. Kept beside the main `Api` rather than in it: `useHub()` builds these calls on the same `Http`
+ * (same origin, same session cookie, same error envelope), so component tests drive them with the same fake fetch.
  */
 import { useMemo } from 'react';
+import type { z } from 'zod';
+import type {
+  HubRepo as HubRepoSchema, HubRepoView, HubSearchQuery, ModelFit, Pull as PullSchema, RecommendedRepo as RecommendedRepoSchema,
+} from '../../../server/api/hub.js';
 import { useApi } from '../hooks/api-context.js';
 import type { Http } from './http.js';
 
-export type HubSort = 'downloads' | 'likes' | 'updated';
-
-export interface HubRepo {
-  /** `owner/repo`. */
-  id: string;
-  author: string;
-  downloads: number;
-  likes: number;
-  /** Unix seconds. */
-  updated_at: number;
-  tags: string[];
-  license: string | null;
-  gated: boolean;
-  recommended: boolean;
-}
-
-export type RecommendedKind = 'instruct' | 'coder' | 'embedding';
-
-export interface RecommendedRepo extends HubRepo {
-  kind: RecommendedKind;
-  note: string;
-}
+export type HubSort = z.infer<typeof HubSearchQuery>['sort'] & string;
+export type HubRepo = z.infer<typeof HubRepoSchema>;
+export type RecommendedRepo = z.infer<typeof RecommendedRepoSchema>;
+export type RecommendedKind = RecommendedRepo['kind'];
 
 export interface HubList<T> {
   object: 'list';
@@ -37,62 +24,14 @@ export interface HubList<T> {
   next_cursor?: string | null;
 }
 
-export type FitVerdict = 'fits' | 'tight' | 'wont_fit';
+export type HubRepoDetail = z.infer<typeof HubRepoView>;
+export type HubQuantization = HubRepoDetail['quantizations'][number];
+export type HubMetadata = NonNullable<HubRepoDetail['metadata']>;
+export type QuantizationFit = z.infer<typeof ModelFit>;
+export type FitVerdict = QuantizationFit['verdict'];
 
-export interface QuantizationFit {
-  ram_needed_bytes: number;
-  free_ram_bytes: number;
-  free_disk_bytes: number;
-  verdict: FitVerdict;
-  /** Layers offloaded to the GPU, or null without a GPU. */
-  gpu_layers: number | null;
-}
-
-export interface HubQuantization {
-  quantization: string;
-  files: { name: string; size_bytes: number; sha256: string | null }[];
-  size_bytes: number;
-  fit: QuantizationFit;
-  recommended: boolean;
-}
-
-export interface HubMetadata {
-  architecture: string | null;
-  block_count: number | null;
-  head_count: number | null;
-  head_count_kv: number | null;
-  embedding_length: number | null;
-  context_length: number | null;
-}
-
-export interface HubRepoDetail extends Omit<HubRepo, 'recommended'> {
-  metadata: HubMetadata | null;
-  quantizations: HubQuantization[];
-  free_ram_bytes: number;
-  free_disk_bytes: number;
-}
-
-export type PullStatus = 'queued' | 'downloading' | 'paused' | 'verifying' | 'completed' | 'failed' | 'cancelled';
-
-export interface Pull {
-  id: string;
-  object: 'model.pull';
-  /** The reference asked for, `hf.co/owner/repo:Q4_K_M`. */
-  model: string;
-  repo: string;
-  quantization: string | null;
-  files: unknown[];
-  status: PullStatus;
-  bytes_total: number | null;
-  bytes_done: number;
-  rate_bytes_per_second: number | null;
-  eta_seconds: number | null;
-  error: { message: string } | null;
-  /** The installed model's id once completed. */
-  model_id: string | null;
-  created_at: number;
-  updated_at: number;
-}
+export type Pull = z.infer<typeof PullSchema>;
+export type PullStatus = Pull['status'];
 
 /** Statuses in which the server is still working on a pull (the list is polled while one is). */
 export const ACTIVE_PULL: readonly PullStatus[] = ['queued', 'downloading', 'verifying'];
