@@ -5,6 +5,8 @@
  * architecture's keys, then the tokenizer's (the big arrays), so the keys needed arrive early; parsing stops
  * as soon as they are in. Format: https://github.com/ggml-org/ggml/blob/master/docs/gguf.md
  */
+import { decodeGgufScalar, GGUF_ARRAY, GGUF_SCALAR_SIZES, GGUF_STRING } from '../runtime/gguf-scalars.js';
+
 export interface GgufShape {
   architecture: string;
   block_count: number | null;
@@ -18,10 +20,6 @@ export interface GgufShape {
 export const MAX_REMOTE_HEADER_BYTES = 8 * 1024 * 1024;
 
 class OutOfBytes extends Error {}
-
-const SCALAR_SIZES: Record<number, number> = { 0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8 };
-const STRING = 8;
-const ARRAY = 9;
 
 class BufferReader {
   pos = 0;
@@ -38,30 +36,18 @@ class BufferReader {
 }
 
 function scalar(reader: BufferReader, type: number): unknown {
-  if (type === STRING) return reader.string();
-  const size = SCALAR_SIZES[type];
+  if (type === GGUF_STRING) return reader.string();
+  const size = GGUF_SCALAR_SIZES[type];
   if (size === undefined) throw new Error(`unknown GGUF value type ${type}`);
-  const b = reader.take(size);
-  switch (type) {
-    case 0: case 7: return b.readUInt8(0);
-    case 1: return b.readInt8(0);
-    case 2: return b.readUInt16LE(0);
-    case 3: return b.readInt16LE(0);
-    case 4: return b.readUInt32LE(0);
-    case 5: return b.readInt32LE(0);
-    case 6: return b.readFloatLE(0);
-    case 10: return Number(b.readBigUInt64LE(0));
-    case 11: return Number(b.readBigInt64LE(0));
-    default: return b.readDoubleLE(0);
-  }
+  return decodeGgufScalar(reader.take(size), type);
 }
 
 /** Arrays of numbers (per-layer head counts) keep their largest value; other arrays are skipped. */
 function value(reader: BufferReader, type: number): unknown {
-  if (type !== ARRAY) return scalar(reader, type);
+  if (type !== GGUF_ARRAY) return scalar(reader, type);
   const itemType = reader.u32();
   const count = reader.u64();
-  if (itemType === STRING) {
+  if (itemType === GGUF_STRING) {
     for (let i = 0; i < count; i++) reader.take(reader.u64());
     return undefined;
   }

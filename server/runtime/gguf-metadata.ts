@@ -4,6 +4,7 @@
  * is loaded. Format: https://github.com/ggml-org/ggml/blob/master/docs/gguf.md
  */
 import { open, type FileHandle } from 'node:fs/promises';
+import { decodeGgufScalar, GGUF_ARRAY, GGUF_SCALAR_SIZES, GGUF_STRING } from './gguf-scalars.js';
 import type { ModelFileInfo } from './inference-runtime.js';
 
 const CHUNK = 1 << 16;
@@ -74,38 +75,21 @@ class Reader {
   }
 }
 
-const SCALAR_SIZES: Record<number, number> = { 0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8 };
-const STRING = 8;
-const ARRAY = 9;
-
 async function readScalar(reader: Reader, type: number): Promise<unknown> {
-  if (type === STRING) return reader.string();
-  const size = SCALAR_SIZES[type];
+  if (type === GGUF_STRING) return reader.string();
+  const size = GGUF_SCALAR_SIZES[type];
   if (size === undefined) throw new GgufFormatError(`unknown GGUF value type ${type}`);
-  const b = await reader.bytes(size);
-  switch (type) {
-    case 0: return b.readUInt8(0);
-    case 1: return b.readInt8(0);
-    case 2: return b.readUInt16LE(0);
-    case 3: return b.readInt16LE(0);
-    case 4: return b.readUInt32LE(0);
-    case 5: return b.readInt32LE(0);
-    case 6: return b.readFloatLE(0);
-    case 7: return b.readUInt8(0) !== 0;
-    case 10: return Number(b.readBigUInt64LE(0));
-    case 11: return Number(b.readBigInt64LE(0));
-    default: return b.readDoubleLE(0);
-  }
+  return decodeGgufScalar(await reader.bytes(size), type);
 }
 
 /** Arrays (vocabularies) are skipped: only their length is kept. */
 async function readValue(reader: Reader, type: number): Promise<unknown> {
-  if (type !== ARRAY) return readScalar(reader, type);
+  if (type !== GGUF_ARRAY) return readScalar(reader, type);
   const itemType = await reader.u32();
   const count = await reader.u64();
-  const size = SCALAR_SIZES[itemType];
+  const size = GGUF_SCALAR_SIZES[itemType];
   if (size !== undefined) await reader.bytes(size * count);
-  else if (itemType === STRING) for (let i = 0; i < count; i++) await reader.bytes(await reader.u64());
+  else if (itemType === GGUF_STRING) for (let i = 0; i < count; i++) await reader.bytes(await reader.u64());
   else throw new GgufFormatError(`unsupported GGUF array item type ${itemType}`);
   return { arrayLength: count };
 }
