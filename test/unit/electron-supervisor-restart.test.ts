@@ -2,44 +2,10 @@
  * The supervisor's answer to the server's `restart` message (Settings' "Restart now"): the stop sequence, then a
  * new child at once on the same port, counted as no failure; ignored while starting or stopping.
  */
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseToParent, type ToChild } from '../../server/parent-channel.js';
-import type { ServerProcess, ServerProcessExit } from '../../electron/server-process.js';
+import { parseToParent } from '../../server/parent-channel.js';
 import { ServerSupervisor, type ServerReady } from '../../electron/server-supervisor.js';
-
-class ScriptedProcess implements ServerProcess {
-  private static nextPid = 2000;
-  readonly pid = ScriptedProcess.nextPid++;
-  readonly stdout = new PassThrough();
-  readonly stderr = new PassThrough();
-  readonly sent: ToChild[] = [];
-  readonly kills: string[] = [];
-  private readonly messageListeners: Array<(raw: unknown) => void> = [];
-  private readonly exitListeners: Array<(exit: ServerProcessExit) => void> = [];
-  constructor(readonly env: Record<string, string>) {}
-  send(message: ToChild) {
-    this.sent.push(message);
-  }
-  onMessage(listener: (raw: unknown) => void) {
-    this.messageListeners.push(listener);
-  }
-  onExit(listener: (exit: ServerProcessExit) => void) {
-    this.exitListeners.push(listener);
-  }
-  kill(signal: 'SIGTERM' | 'SIGKILL') {
-    this.kills.push(signal);
-  }
-  say(message: unknown) {
-    for (const listener of this.messageListeners) listener(message);
-  }
-  ready(port = Number(this.env.JAN_PORT) || 4321) {
-    this.say({ type: 'ready', url: `http://127.0.0.1:${port}`, port, dashboardUrl: `http://127.0.0.1:${port}/?token=t` });
-  }
-  exit(code: number | null, signal: NodeJS.Signals | null = null) {
-    for (const listener of this.exitListeners) listener({ code, signal });
-  }
-}
+import { ScriptedProcess } from '../electron/scripted-server-process.js';
 
 let spawned: ScriptedProcess[];
 const last = () => spawned.at(-1)!;

@@ -4,54 +4,11 @@
  * never retried, the ready timeout, the stop sequence (message, SIGTERM, SIGKILL) and login-link requests.
  * The same supervisor against the real server process: test/http/server-supervisor.test.ts.
  */
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ServerErrorKind, ToChild } from '../../server/parent-channel.js';
-import type { ServerProcess, ServerProcessExit } from '../../electron/server-process.js';
 import {
   restartDelay, ServerStartError, ServerSupervisor, type ServerFailure, type ServerReady, type SupervisorOptions,
 } from '../../electron/server-supervisor.js';
-
-class ScriptedProcess implements ServerProcess {
-  private static nextPid = 1000;
-  readonly pid = ScriptedProcess.nextPid++;
-  readonly stdout = new PassThrough();
-  readonly stderr = new PassThrough();
-  readonly sent: ToChild[] = [];
-  readonly kills: string[] = [];
-  private readonly messageListeners: Array<(raw: unknown) => void> = [];
-  private readonly exitListeners: Array<(exit: ServerProcessExit) => void> = [];
-  constructor(readonly env: Record<string, string>) {}
-  send(message: ToChild) {
-    this.sent.push(message);
-  }
-  onMessage(listener: (raw: unknown) => void) {
-    this.messageListeners.push(listener);
-  }
-  onExit(listener: (exit: ServerProcessExit) => void) {
-    this.exitListeners.push(listener);
-  }
-  kill(signal: 'SIGTERM' | 'SIGKILL') {
-    this.kills.push(signal);
-  }
-  /** What the server says over its channel. */
-  say(message: unknown) {
-    for (const listener of this.messageListeners) listener(message);
-  }
-  ready(port = Number(this.env.JAN_PORT) || 4242) {
-    this.say({ type: 'ready', url: `http://127.0.0.1:${port}`, port, dashboardUrl: `http://127.0.0.1:${port}/?token=t${this.pid}` });
-  }
-  refuse(kind: ServerErrorKind, message = `refused: ${kind}`) {
-    this.say({ type: 'error', kind, message });
-    this.exit(kind === 'config' ? 2 : 1);
-  }
-  exit(code: number | null, signal: NodeJS.Signals | null = null) {
-    for (const listener of this.exitListeners) listener({ code, signal });
-  }
-  crash() {
-    this.exit(null, 'SIGSEGV');
-  }
-}
+import { ScriptedProcess } from '../electron/scripted-server-process.js';
 
 let spawned: ScriptedProcess[];
 const last = () => spawned.at(-1)!;
