@@ -55,8 +55,9 @@ describe('models through the ollama client', () => {
     });
   });
 
-  it('pull is refused with 501 and how to import a model instead', async () => {
-    await expect(client.pull({ model: 'llama3.2' })).rejects.toMatchObject({ status_code: 501, error: expect.stringContaining('POST /v1/models/import') });
+  it("pull of an Ollama library name is a 400 that shows the hub's reference form", async () => {
+    // Models come from the Hugging Face hub here (test/http/hub-*.test.ts pulls them); a library name is not one.
+    await expect(client.pull({ model: 'llama3.2' })).rejects.toMatchObject({ status_code: 400, error: expect.stringContaining('hf.co/{owner}/{repo}:{quantization}') });
   });
 });
 

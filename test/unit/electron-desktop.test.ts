@@ -246,7 +246,7 @@ describe('tray', SERVER_TEST, () => {
     const key = clipboard.writeText.mock.calls[1]![0];
     expect(key).toMatch(/^sk_/);
     const me = await fetch(`${serverUrl()}/auth/me`, { headers: { authorization: `Bearer ${key}` } });
-    expect(await me.json()).toMatchObject({ object: 'user', name: 'Owner', role: 'admin', auth_method: 'apikey' });
+    expect(await me.json()).toMatchObject({ object: 'user', name: 'Owner', role: 'owner', auth_method: 'apikey' });
   });
 
   it('switches LAN access through the server and remembers it', async () => {
