@@ -19,7 +19,8 @@ import type { UserRow } from '../store/users-repo.js';
 import type { AuditLog } from './audit-log.js';
 import { hashPassword } from './password-hash.js';
 import { passwordProblem } from './password-rules.js';
-import { conflict, gone, isUniqueViolation, nameTaken, ownerOnly } from './team-errors.js';
+import { isUniqueViolation } from '../store/unique-violation.js';
+import { conflict, gone, nameTaken, ownerOnly } from './team-errors.js';
 
 export interface InvitationsOptions {
   store: Store;

@@ -13,7 +13,8 @@ import type { Store } from '../store/store.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { decoyHash, hashPassword, needsRehash, verifyPassword } from './password-hash.js';
 import { passwordProblem } from './password-rules.js';
-import { isUniqueViolation, nameTaken } from './team-errors.js';
+import { isUniqueViolation } from '../store/unique-violation.js';
+import { nameTaken } from './team-errors.js';
 
 type TeamRole = 'owner' | 'admin' | 'member';
 

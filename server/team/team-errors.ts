@@ -10,8 +10,3 @@ export const ownerOnly = (what: string) => forbidden(`Only the owner may ${what}
 
 export const nameTaken = (name: string) =>
   conflict(`The name '${name}' is already used by another member (names are how members log in; they are compared ignoring case).`, 'name_taken');
-
-/** SQLite's unique-constraint failure (a race on a login name), as thrown by better-sqlite3. */
-export function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string } | undefined)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
