@@ -85,7 +85,7 @@ async function shutDown(started: Promise<RunningServer>, cliLog: CliLog): Promis
 async function warnIfNoModel(server: RunningServer, modelsDir: string, logger: Logger): Promise<void> {
   const models = await server.services.models.list().catch(() => undefined);
   if (models?.data.length === 0) {
-    logger.warn(`no model installed — drop a .gguf file into ${modelsDir} or import one on the Models page`);
+    logger.warn(`no model installed — drop a .gguf file into ${modelsDir}, get one on the Hub page, or import one on the Models page`);
   }
 }
 

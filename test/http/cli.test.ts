@@ -176,7 +176,7 @@ describe('npm start: the terminal and the log', () => {
     const env = { JAN_DATA_DIR: dir, JAN_MODELS_DIR: join(dir, 'models'), JAN_PORT: '0', JAN_API_KEY: apiKey, JAN_LOG_LEVEL: 'info', JAN_LOG_FORMAT: undefined };
     return { dir, env: { ...env, ...extra } };
   }
-  const noModel = (dir: string) => `no model installed — drop a .gguf file into ${join(dir, 'models')} or import one on the Models page`;
+  const noModel = (dir: string) => `no model installed — drop a .gguf file into ${join(dir, 'models')}, get one on the Hub page, or import one on the Models page`;
 
   it('by default prints only human lines (URLs, log file, warnings in words) and writes JSON lines with the config into <dataDir>/logs/', async () => {
     const { dir, env } = await settings();
