@@ -57,7 +57,19 @@ interface Hold {
 }
 
 const COMMIT = 'a'.repeat(40);
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+/**
+ * Digests of the files' bytes, computed once per buffer: the real Hub stores them, and hashing a large file on
+ * every request would make the stand-in, not the client under test, what a download bench measures.
+ */
+const digests = new WeakMap<Buffer, Map<string, string>>();
+function digest(algorithm: 'sha1' | 'sha256', bytes: Buffer): string {
+  let known = digests.get(bytes);
+  if (!known) digests.set(bytes, (known = new Map()));
+  let hex = known.get(algorithm);
+  if (hex === undefined) known.set(algorithm, (hex = createHash(algorithm).update(bytes).digest('hex')));
+  return hex;
+}
+const sha256 = (bytes: Buffer) => digest('sha256', bytes);
 
 export class HubStandin {
   readonly repos = new Map<string, StandinRepo>();
@@ -242,7 +254,7 @@ function treeEntry(file: StandinFile) {
   const oid = sha256(file.bytes);
   const lfs = file.path.endsWith('.gguf');
   return {
-    type: 'file', oid: createHash('sha1').update(file.bytes).digest('hex'), size: file.bytes.length, path: file.path,
+    type: 'file', oid: digest('sha1', file.bytes), size: file.bytes.length, path: file.path,
     ...(lfs && { lfs: { oid, size: file.bytes.length, pointerSize: 135 } }),
   };
 }
