@@ -5,9 +5,10 @@
  * cookie, and `onAccepted` takes the person into the dashboard.
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent } from 'react';
 import { ApiError, type Api } from '../api/index.js';
 import { teamApi, type InvitationPreview } from '../api/team.js';
+import { LoginFrame } from '../components/LoginFrame.js';
 import { when } from '../lib/format.js';
 import { expiresIn, PASSWORD_RULE, ROLE_HINTS, roleLabel } from './team/labels.js';
 
@@ -17,27 +18,12 @@ export function invitationCode(pathname: string): string | undefined {
   return match ? decodeURIComponent(match[1]!) : undefined;
 }
 
-function Frame({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <main className="login">
-      <div className="card">
-        <div className="brand">
-          <div className="brand-mark" aria-hidden="true">J</div>
-          <span>Jan Server</span>
-        </div>
-        <h1>{title}</h1>
-        {children}
-      </div>
-    </main>
-  );
-}
-
 function Gone() {
   return (
-    <Frame title="This invitation can’t be used">
+    <LoginFrame title="This invitation can’t be used">
       <p>This invitation was used or has expired — ask your admin for a new link.</p>
       <p className="team-muted">Each link works once. If you already made your account with it, <a href="/">log in</a> with your name and password.</p>
-    </Frame>
+    </LoginFrame>
   );
 }
 
@@ -71,7 +57,7 @@ function AcceptForm({ api, code, invitation, onAccepted }: { api: Api; code: str
   if (gone(accept.error)) return <Gone />;
   const { role, expires_at } = invitation;
   return (
-    <Frame title={reset ? `A new password for ${invitation.name ?? 'your account'}` : invitation.name ? `Welcome, ${invitation.name}` : 'Join this Jan Server'}>
+    <LoginFrame title={reset ? `A new password for ${invitation.name ?? 'your account'}` : invitation.name ? `Welcome, ${invitation.name}` : 'Join this Jan Server'}>
       {reset ? (
         <p>Your admin made this link so you can set a new password. It expires {expiresIn(expires_at)} ({when(expires_at)}).</p>
       ) : (
@@ -105,7 +91,7 @@ function AcceptForm({ api, code, invitation, onAccepted }: { api: Api; code: str
           {reset ? 'Set my password' : 'Create my account'}
         </button>
       </form>
-    </Frame>
+    </LoginFrame>
   );
 }
 
@@ -114,10 +100,10 @@ export function Invite({ api, code, onAccepted }: { api: Api; code: string; onAc
   if (gone(preview.error)) return <Gone />;
   if (preview.error) {
     return (
-      <Frame title="Join this Jan Server">
+      <LoginFrame title="Join this Jan Server">
         <div className="error-note" role="alert">The server did not answer: {preview.error.message}</div>
         <button type="button" className="retry" onClick={() => void preview.refetch()}>Try again</button>
-      </Frame>
+      </LoginFrame>
     );
   }
   if (!preview.data) return <main className="login" aria-busy="true" />;

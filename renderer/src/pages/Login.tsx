@@ -7,6 +7,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { ApiError, type Api } from '../api/index.js';
+import { LoginFrame } from '../components/LoginFrame.js';
 import { PasswordLogin } from './team/PasswordLogin.js';
 
 /** Where earlier versions kept a typed API key; removed at start so a key left there does not linger. */
@@ -37,27 +38,20 @@ export function Login({ api, onLogin }: { api: Api; onLogin: () => void }) {
     login.mutate(key.trim());
   };
   return (
-    <main className="login">
-      <div className="card">
-        <div className="brand">
-          <div className="brand-mark" aria-hidden="true">J</div>
-          <span>Jan Server</span>
-        </div>
-        <h1>Log in to the dashboard</h1>
-        <PasswordLogin api={api} onLogin={onLogin} />
-        <p className="team-login-or">
-          Open the <code>Dashboard:</code> link that <code>npm start</code> printed in its terminal. It works once and logs this browser
-          in; restart the server for a new one.
-        </p>
-        <form onSubmit={submit} className="row form-row">
-          <label className="grow">
-            Or use an API key
-            <input type="password" value={key} onChange={(e) => setKey(e.target.value)} placeholder="sk_…" autoComplete="off" />
-          </label>
-          <button type="submit" className="primary" disabled={!key.trim() || login.isPending}>Log in</button>
-        </form>
-        {login.error && <div className="error-note" role="alert">{loginError(login.error)}</div>}
-      </div>
-    </main>
+    <LoginFrame title="Log in to the dashboard">
+      <PasswordLogin api={api} onLogin={onLogin} />
+      <p className="team-login-or">
+        Open the <code>Dashboard:</code> link that <code>npm start</code> printed in its terminal. It works once and logs this browser
+        in; restart the server for a new one.
+      </p>
+      <form onSubmit={submit} className="row form-row">
+        <label className="grow">
+          Or use an API key
+          <input type="password" value={key} onChange={(e) => setKey(e.target.value)} placeholder="sk_…" autoComplete="off" />
+        </label>
+        <button type="submit" className="primary" disabled={!key.trim() || login.isPending}>Log in</button>
+      </form>
+      {login.error && <div className="error-note" role="alert">{loginError(login.error)}</div>}
+    </LoginFrame>
   );
 }
