@@ -10,6 +10,7 @@ import { isAdminRole } from '../api/team.js';
 import { AccountCard } from '../components/AccountCard.js';
 import { Card } from '../components/Card.js';
 import { EmptyState, ErrorNote, Unavailable } from '../components/Notes.js';
+import { RevokeButton } from '../components/RevokeButton.js';
 import { useApi, useCapabilities } from '../hooks/api-context.js';
 import { when } from '../lib/format.js';
 import { ServerSettings } from './settings/ServerSettings.js';
@@ -36,7 +37,6 @@ function NewKey({ created, onDone }: { created: ApiKeyCreated; onDone(): void })
 }
 
 function KeyRow({ k, onRevoke }: { k: ApiKeyInfo; onRevoke(): void }) {
-  const [confirming, setConfirming] = useState(false);
   return (
     <tr>
       <td>{k.name}</td>
@@ -45,14 +45,7 @@ function KeyRow({ k, onRevoke }: { k: ApiKeyInfo; onRevoke(): void }) {
       <td>{k.last_used_at ? when(k.last_used_at) : 'never'}</td>
       <td>{k.expires_at ? when(k.expires_at) : 'never'}</td>
       <td className="num">
-        {confirming ? (
-          <span className="row row-end">
-            <button type="button" className="danger" onClick={onRevoke}>Revoke now</button>
-            <button type="button" onClick={() => setConfirming(false)}>Keep</button>
-          </span>
-        ) : (
-          <button type="button" className="danger" onClick={() => setConfirming(true)} aria-label={`Revoke ${k.name}`}>Revoke</button>
-        )}
+        <RevokeButton label={`Revoke ${k.name}`} onRevoke={onRevoke} />
       </td>
     </tr>
   );

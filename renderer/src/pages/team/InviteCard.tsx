@@ -7,6 +7,7 @@ import { useState, type FormEvent } from 'react';
 import { teamKeys, type AssignableRole, type Invitation, type InvitationCreated } from '../../api/team.js';
 import { Card } from '../../components/Card.js';
 import { EmptyState, ErrorNote } from '../../components/Notes.js';
+import { RevokeButton } from '../../components/RevokeButton.js';
 import { EXPIRY_CHOICES, expiresIn, ROLE_HINTS, roleLabel } from './labels.js';
 import { LinkNote } from './LinkNote.js';
 import { useTeamApi } from './use-team.js';
@@ -59,7 +60,6 @@ function InviteForm({ onCreated }: { onCreated(invitation: InvitationCreated): v
 }
 
 function PendingRow({ invitation, onRevoke }: { invitation: Invitation; onRevoke(): void }) {
-  const [confirming, setConfirming] = useState(false);
   const who = invitation.name ?? 'unnamed';
   return (
     <tr>
@@ -70,14 +70,7 @@ function PendingRow({ invitation, onRevoke }: { invitation: Invitation; onRevoke
       <td>{roleLabel(invitation.role)}</td>
       <td>{expiresIn(invitation.expires_at)}</td>
       <td className="num">
-        {confirming ? (
-          <span className="row row-end">
-            <button type="button" className="danger" onClick={onRevoke}>Revoke now</button>
-            <button type="button" onClick={() => setConfirming(false)}>Keep</button>
-          </span>
-        ) : (
-          <button type="button" className="danger" onClick={() => setConfirming(true)} aria-label={`Revoke the invitation for ${who}`}>Revoke</button>
-        )}
+        <RevokeButton label={`Revoke the invitation for ${who}`} onRevoke={onRevoke} />
       </td>
     </tr>
   );
