@@ -11,7 +11,7 @@
  *   loaded model until it unloads.
  * - Unloading closes the model's schedulers (waiters get 503), waits for running generations, then frees it.
  */
-import { unlink } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { AppError } from '../errors/app-error.js';
 import type { Metrics } from '../metrics/create-metrics.js';
@@ -286,11 +286,8 @@ export class ModelsService {
   async delete(id: string) {
     const entry = await this.entry(id);
     await this.unload(id);
-    for (const part of entry.parts) {
-      await unlink(part).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-      });
-    }
+    // Every part of a split model; one already gone is no error.
+    await Promise.all(entry.parts.map((part) => rm(part, { force: true })));
     return { id, object: 'model' as const, deleted: true as const };
   }
 
