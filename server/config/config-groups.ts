@@ -12,6 +12,7 @@ export const CONFIG_GROUPS: ReadonlyArray<readonly [title: string, firstKey: key
   ['Local inference', 'threads'],
   ['Response API (sentiment, summary, content analysis)', 'analysisModel'],
   ['Limits, response cache, data lifecycle, backups', 'rateSoftLimit'],
+  ['Running on a server (PostgreSQL, Redis, replicas, remote engines)', 'databaseUrl'],
 ];
 
 /** Every key's group title, walking the schema in order (a key added anywhere lands in the group it sits in). */

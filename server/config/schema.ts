@@ -6,6 +6,7 @@
 import { z } from 'zod';
 
 import { csv, integer, key, onOff } from './config-key.js';
+import { scaleOutKeys } from './scale-out-keys.js';
 
 export type { ConfigKey, PlatformDefaults } from './config-key.js';
 
@@ -337,6 +338,7 @@ export const configSchema = {
     description: 'SQLite `synchronous` in WAL mode: `normal` loses no acknowledged write when the process is killed; `full` also survives power loss, at the cost of a disk flush per write.',
     parse: z.enum(['normal', 'full']),
   }),
+  ...scaleOutKeys,
 } as const;
 
 export type ConfigSchema = typeof configSchema;

@@ -1,0 +1,35 @@
+/**
+ * Options for running headless beside other replicas (README "Running on a server"). Kept apart from schema.ts,
+ * which spreads them in last, so they form the last group of the configuration table. None is needed on a
+ * desktop: with none set, the server keeps SQLite in its data folder and its state in memory, as before.
+ */
+import { z } from 'zod';
+
+import { key } from './config-key.js';
+
+const connectionUrl = (schemes: string[]) =>
+  z.string().trim().refine(
+    (v) => v === '' || schemes.some((scheme) => v.startsWith(`${scheme}://`)),
+    `must be empty or start with ${schemes.map((s) => `${s}://`).join(' or ')}`,
+  );
+
+export const scaleOutKeys = {
+  databaseUrl: key({
+    savable: false,
+    env: 'JAN_DATABASE_URL', flag: '--database-url', default: '', defaultDoc: 'none (SQLite in the data folder)', secret: true,
+    description: 'A PostgreSQL connection URL (`postgres://user:pass@host:5432/db`): keeps all data there instead of the SQLite file, so several replicas can share it.',
+    parse: connectionUrl(['postgres', 'postgresql']),
+  }),
+  redisUrl: key({
+    savable: false,
+    env: 'JAN_REDIS_URL', flag: '--redis-url', default: '', defaultDoc: 'none (state kept in memory)', secret: true,
+    description: 'A Redis URL (`redis://host:6379`): rate limits, cache invalidation, login throttling and scheduled-job leases shared by all replicas.',
+    parse: connectionUrl(['redis', 'rediss']),
+  }),
+  role: key({
+    savable: false,
+    env: 'JAN_ROLE', flag: '--role', default: 'all', defaultDoc: '`all`',
+    description: '`all` serves the API and runs local inference and scheduled jobs; `api` serves the API only (inference through `JAN_ENGINES`), for stateless replicas.',
+    parse: z.enum(['all', 'api']),
+  }),
+} as const;
