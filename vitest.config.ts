@@ -9,7 +9,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'server', include: ['test/unit/**/*.test.ts', 'test/http/**/*.test.ts', 'test/model/**/*.test.ts'] },
+        test: { name: 'server', include: ['test/unit/**/*.test.ts', 'test/http/**/*.test.ts', 'test/model/**/*.test.ts', 'test/store-pg/**/*.test.ts'] },
       },
       {
         // The dashboard's components, in a simulated DOM, with fixture data instead of a server.
