@@ -41,6 +41,7 @@ export function createInferenceServices(
     idleTtlSeconds: config.modelIdleTtlSeconds,
     importHosts: config.modelImportHosts,
     logger: deps.logger,
+    local: config.role !== 'api', // an API-only replica serves models through remote engines only
   });
   const runner = new InferenceRunner(models, metrics, data.accounting);
   const fingerprint = fingerprinter(deps.version);

@@ -69,6 +69,8 @@ export class ModelCatalog {
   constructor(
     readonly modelsDir: string,
     private readonly runtime: InferenceRuntime,
+    /** False on an API-only replica (`JAN_ROLE=api`): no local models, whatever the folder holds. */
+    private readonly local = true,
   ) {}
 
   private async walk(dir: string, depth: number, out: string[]): Promise<void> {
@@ -86,6 +88,7 @@ export class ModelCatalog {
   }
 
   async list(): Promise<CatalogEntry[]> {
+    if (!this.local) return [];
     const files: string[] = [];
     await this.walk(this.modelsDir, 0, files);
     const seen = new Set<string>();

@@ -33,6 +33,8 @@ export interface ModelsOptions {
   idleTtlSeconds: number;
   importHosts: ImportHosts;
   logger?: Logger;
+  /** False on an API-only replica (`JAN_ROLE=api`): the catalog lists no local model, so none is ever loaded. */
+  local?: boolean;
 }
 
 interface Resident {
@@ -67,7 +69,7 @@ export class ModelsService {
   private closed = false;
 
   constructor(private options: ModelsOptions) {
-    this.catalog = new ModelCatalog(options.modelsDir, options.runtime);
+    this.catalog = new ModelCatalog(options.modelsDir, options.runtime, options.local ?? true);
     this.importer = new ModelImporter(this.catalog, options.importHosts);
   }
 
