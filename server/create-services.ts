@@ -11,7 +11,7 @@ import { SessionsService } from './auth/index.js';
 import { TokenSigner } from './auth/index.js';
 import { UsersService } from './auth/index.js';
 import { ConversationsService } from './conversations/index.js';
-import { DiskSpaceMonitor, HealthService } from './health/index.js';
+import { DiskSpaceMonitor, HealthService, Readiness } from './health/index.js';
 import { createHubServices } from './hub/index.js';
 import { ItemsService } from './conversations/index.js';
 import { createKpiServices } from './kpi/index.js';
@@ -26,17 +26,17 @@ import { createInferenceServices, type InferenceDeps } from './inference/index.j
 import { ProjectsService } from './conversations/index.js';
 import { SettingsService, type SettingsServiceOptions } from './settings/index.js';
 
-export type Services = ReturnType<typeof createServices>;
+export type Services = Awaited<ReturnType<typeof createServices>>;
 
 /** What Settings needs from the composition root: the config's two steps, and how to restart and count threads. */
 export interface SettingsDeps extends Pick<SettingsServiceOptions, 'base' | 'running' | 'restart'> {
   resolveThreads(threads: Config['threads']): number;
 }
 
-export function createServices(store: Store, config: Config, metrics: Metrics, version: string, ocr: OcrRuntime, inference: InferenceDeps, settingsDeps: SettingsDeps) {
+export async function createServices(store: Store, config: Config, metrics: Metrics, version: string, ocr: OcrRuntime, inference: InferenceDeps, settingsDeps: SettingsDeps) {
   const users = new UsersService(store);
-  const owner = users.ensureOwner();
-  const signer = new TokenSigner(store.settings);
+  const owner = await users.ensureOwner();
+  const signer = await TokenSigner.open(store.settings);
   const apiKeys = new ApiKeysService(store);
   const operations = createOperations(store, config, metrics);
   // `disk_full` in /v1/health from the first write that failed for lack of space until space returns.
@@ -90,6 +90,8 @@ export function createServices(store: Store, config: Config, metrics: Metrics, v
   return {
     settings,
     health: new HealthService(store, version, () => [...operations.limits.degradedReasons(), ...diskSpace.degradedReasons()]),
+    // `/readyz`: the database answers and the server is not draining; the cluster adds Redis (readiness.addProbe).
+    readiness: new Readiness({ probes: [{ name: 'database', ready: async () => (await store.health()).ok }] }),
     diskSpace,
     users,
     apiKeys,

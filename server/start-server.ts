@@ -21,7 +21,7 @@ import type { InferenceRuntime } from './runtime/inference-runtime.js';
 import { defaultThreads, LlamaRuntime } from './runtime/llama-runtime.js';
 import { explainStoreOpenFailure, lockDataDir } from './lifecycle/index.js';
 import { createServices, type Services } from './create-services.js';
-import { openStore, type Store } from './store/store.js';
+import { openConfiguredStore, type Store } from './store/store.js';
 import { readVersion } from './version.js';
 
 export interface RunningServer {
@@ -79,7 +79,8 @@ export async function startServer(input: Config | LoadedConfig, options: StartSe
   const metrics = createMetrics({ databaseOpen: () => store.isOpen });
   let store: Store;
   try {
-    store = openStore({
+    store = await openConfiguredStore({
+      databaseUrl: config.databaseUrl,
       file: join(config.dataDir, 'jan.sqlite'),
       synchronous: config.dbSynchronous,
       onQuery: (operation, seconds) => {
@@ -94,11 +95,11 @@ export async function startServer(input: Config | LoadedConfig, options: StartSe
   // Step two of the config: what an admin saved in Settings fills in the keys no flag or env var set.
   let running: LoadedConfig;
   try {
-    const saved = overlaySavedSettings(base, Object.fromEntries(store.savedSettings.all().map((row) => [row.key, row.value])));
+    const saved = overlaySavedSettings(base, Object.fromEntries((await store.savedSettings.all()).map((row) => [row.key, row.value])));
     for (const { name, message } of saved.skipped) logger.warn({ setting: name, reason: message }, 'a saved setting is no longer valid; using the default');
     running = saved;
   } catch (error) {
-    store.close();
+    await store.close();
     dataDirLock.release();
     throw error instanceof ConfigError ? new ConfigError(`Saved settings: ${error.message}`) : error;
   }
@@ -106,7 +107,7 @@ export async function startServer(input: Config | LoadedConfig, options: StartSe
   const savedNames = Object.keys(running.sources).filter((name) => running.sources[name as keyof Config] === 'saved');
   if (savedNames.length > 0) logger.info({ settings: savedNames }, 'using settings saved in the dashboard');
   if (config.logLevel !== base.config.logLevel) logger.level = config.logLevel;
-  if (config.dbSynchronous !== base.config.dbSynchronous) store.setSynchronous(config.dbSynchronous);
+  if (config.dbSynchronous !== base.config.dbSynchronous) await store.setSynchronous(config.dbSynchronous);
   // OCR workers and the PDF reader start on first use; created here so that close() can stop them.
   const ocr = createOcr({
     dataDir: config.dataDir,
@@ -120,7 +121,7 @@ export async function startServer(input: Config | LoadedConfig, options: StartSe
   const runtime = options.runtime ?? new LlamaRuntime({
     threads, gpu: config.gpu, logger, onDecodeStep: (sequences) => metrics.decodeBatchSequences.observe(sequences),
   });
-  const services = createServices(store, config, metrics, version, ocr, { runtime, threads, logger, version }, {
+  const services = await createServices(store, config, metrics, version, ocr, { runtime, threads, logger, version }, {
     base, running, restart: options.requestRestart, resolveThreads: (value) => (value === 'auto' ? defaultThreads() : value),
   });
   // Stamps each request with when it reached the server, so that latency includes waiting on a busy loop.
@@ -150,7 +151,7 @@ export async function startServer(input: Config | LoadedConfig, options: StartSe
     await runtime.close();
     services.mediaUploads.close();
     await ocr.close();
-    store.close();
+    await store.close();
     dataDirLock.release();
     throw error;
   }
@@ -174,14 +175,14 @@ export async function startServer(input: Config | LoadedConfig, options: StartSe
       await services.pulls.close(); // downloads stop (resumed at the next start) and their event streams end
       await listeners.close(); // in-flight requests finish (up to the shutdown timeout)
       await services.jobs.close(); // a running maintenance job stops at its next step
-      services.kpi.close(); // writes the last rollups, so before the store closes
-      services.usageRecorder.close(); // writes the last usage counters, before the store closes
+      await services.kpi.close(); // writes the last rollups, so before the store closes
+      await services.usageRecorder.close(); // writes the last usage counters, before the store closes
       services.uptime.stop(); // a clean stop: the time until the next start is maintenance
       await services.models.close();
       await runtime.close();
       services.mediaUploads.close();
       await ocr.close();
-      store.close();
+      await store.close();
       dataDirLock.release();
       logger.info('stopped');
     })());

@@ -13,4 +13,15 @@ export class QueryTimer {
       this.observe(operation, Number(process.hrtime.bigint() - start) / 1e9);
     }
   }
+
+  /** The same for an operation that completes later (PostgreSQL). */
+  async runAsync<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    if (!this.observe) return fn();
+    const start = process.hrtime.bigint();
+    try {
+      return await fn();
+    } finally {
+      this.observe(operation, Number(process.hrtime.bigint() - start) / 1e9);
+    }
+  }
 }

@@ -7,14 +7,16 @@
  * - A change is published only once it is committed: a write outside a transaction right after its
  *   statement; a write inside `Store.transaction` when the outermost transaction commits. A transaction or
  *   savepoint that rolls back publishes nothing of what it wrote (its changes are dropped with it).
- * - Publishing is synchronous, in the same step as the commit (better-sqlite3 is synchronous), so no
- *   request can read between a commit and its announcement.
+ * - Publishing follows the commit in the same continuation; on another replica the announcement arrives
+ *   through the Redis bridge, a little later.
  * - Changes within one transaction are de-duplicated (500 items into one conversation announce once).
  * - Listeners must not throw; if one does, the others still run and the first error is rethrown to the
  *   writer (after the commit, which stands).
  *
  * One feed per store instance (no module state), so tests can run many isolated stores in one process.
  */
+
+import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** What a write changed, named by owner and id; subscribers decide what depends on it. */
 export type StoreChange =
@@ -41,40 +43,38 @@ function keyOf(change: StoreChange): string {
 
 export class ChangeFeed implements StoreChanges {
   private readonly listeners = new Set<StoreChangeListener>();
-  /** The open transaction's changes, one frame per nesting level (savepoint), innermost last. */
-  private readonly frames: Array<Map<string, StoreChange>> = [];
+  /**
+   * The open transaction's changes, one frame per nesting level (savepoint), innermost last. Kept in async
+   * context, not on the instance: with PostgreSQL several transactions are open at once, each on its own client.
+   */
+  private readonly frames = new AsyncLocalStorage<ReadonlyArray<Map<string, StoreChange>>>();
 
   subscribe(listener: StoreChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  /** True while a transaction opened through `transaction()` runs. */
+  /** True while the caller runs inside a transaction opened through `transaction()`. */
   get inTransaction(): boolean {
-    return this.frames.length > 0;
+    return (this.frames.getStore()?.length ?? 0) > 0;
   }
 
   /** Called by a repository after a statement that changed something. */
   announce(change: StoreChange): void {
-    const frame = this.frames.at(-1);
+    const frame = this.frames.getStore()?.at(-1);
     if (frame) frame.set(keyOf(change), change);
     else this.publish([change]);
   }
 
   /**
    * Runs `run` (which opens a transaction or, nested, a savepoint) and publishes what it announced once
-   * the outermost level commits; a level that throws is rolled back by SQLite, and its changes are dropped.
+   * the outermost level commits; a level that throws is rolled back by the database, and its changes are dropped.
    */
-  transaction<T>(run: () => T): T {
+  async transaction<T>(run: () => Promise<T>): Promise<T> {
+    const outer = this.frames.getStore() ?? [];
     const frame = new Map<string, StoreChange>();
-    this.frames.push(frame);
-    let result: T;
-    try {
-      result = run();
-    } finally {
-      this.frames.pop();
-    }
-    const parent = this.frames.at(-1);
+    const result = await this.frames.run([...outer, frame], run);
+    const parent = outer.at(-1);
     if (parent) for (const [key, change] of frame) parent.set(key, change);
     else this.publish(frame.values());
     return result;

@@ -1,0 +1,82 @@
+/**
+ * The PostgreSQL connection pool as the repositories see it: every query is timed (QueryTimer) and runs on the
+ * transaction's client when one is open in the caller's async context, else on any pooled client. A
+ * transaction is found through AsyncLocalStorage, so repositories are called the same way in and out of one
+ * (`store.transaction(async () => { await store.items.insert(…) })`); nested, it is a savepoint.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type pg from 'pg';
+import type { QueryTimer } from '../query-timer.js';
+
+interface OpenTransaction {
+  client: pg.PoolClient;
+  /** Savepoint nesting depth (0: the outermost transaction). */
+  depth: number;
+}
+
+export class PgSql {
+  private readonly open = new AsyncLocalStorage<OpenTransaction>();
+
+  constructor(
+    readonly pool: pg.Pool,
+    private readonly timer: QueryTimer,
+  ) {}
+
+  /** Every row. `text` uses `$1, $2 …` placeholders. */
+  async all<T>(operation: string, text: string, values: unknown[] = []): Promise<T[]> {
+    const result = await this.timer.runAsync(operation, () => this.client().query(text, values));
+    return result.rows as T[];
+  }
+
+  /** The first row, or undefined. */
+  async get<T>(operation: string, text: string, values: unknown[] = []): Promise<T | undefined> {
+    return (await this.all<T>(operation, text, values))[0];
+  }
+
+  /** Runs a statement and returns how many rows it changed. */
+  async run(operation: string, text: string, values: unknown[] = []): Promise<number> {
+    const result = await this.timer.runAsync(operation, () => this.client().query(text, values));
+    return result.rowCount ?? 0;
+  }
+
+  /** Runs `fn` in one transaction (all or nothing); nested, in a savepoint of the outer one. */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    const outer = this.open.getStore();
+    if (outer) {
+      const name = `sp${outer.depth + 1}`;
+      await outer.client.query(`SAVEPOINT ${name}`);
+      try {
+        const result = await this.open.run({ client: outer.client, depth: outer.depth + 1 }, fn);
+        await outer.client.query(`RELEASE SAVEPOINT ${name}`);
+        return result;
+      } catch (error) {
+        await outer.client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+        throw error;
+      }
+    }
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await this.open.run({ client, depth: 0 }, fn);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true; // a client that cannot roll back is not given back to the pool
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** True while the caller runs inside `transaction()`. */
+  get inTransaction(): boolean {
+    return this.open.getStore() !== undefined;
+  }
+
+  private client(): pg.Pool | pg.PoolClient {
+    return this.open.getStore()?.client ?? this.pool;
+  }
+}
