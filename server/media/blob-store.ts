@@ -3,9 +3,10 @@
  * once. New content is first written to `<root>/tmp/` while it is hashed (never held in memory), then moved
  * into place with a rename.
  *
- * Concurrency rule: `adopt` and `remove` are synchronous and must run in the same tick as the store
- * transaction that added or dropped the blob's row. JavaScript then cannot interleave an upload of the same
- * content between the row change and the file change.
+ * Concurrency rule: `adopt` and `remove` are synchronous and run inside the store transaction that adds or
+ * drops the blob's row, as its last step. Transactions on the blob's row do not interleave (SQLite runs one at
+ * a time; on PostgreSQL an insert of a row another transaction is deleting waits for its commit), so an upload
+ * of the same content cannot slip between the row change and the file change.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';

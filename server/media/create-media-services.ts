@@ -1,5 +1,6 @@
 /** Wires the media and OCR services (called by create-services.ts). */
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { BlobStore } from './blob-store.js';
 import type { Metrics } from '../metrics/create-metrics.js';
@@ -13,11 +14,13 @@ import { MediaSigner } from './media-signer.js';
 import { MediaUploadsService } from './media-uploads-service.js';
 import { TextExtractionService } from './text-extraction-service.js';
 
-export function createMediaServices(store: Store, config: Config, metrics: Metrics, ocr: OcrRuntime) {
+/** `logger`: where background work (the start-up sweep of orphaned blobs) reports failures. */
+export function createMediaServices(store: Store, config: Config, metrics: Metrics, ocr: OcrRuntime, logger?: Logger) {
   const root = join(config.dataDir, 'media');
   const media = new MediaService(store, new BlobStore(root), metrics, {
     maxUploadBytes: config.mediaMaxUploadBytes,
     remoteFetch: config.mediaRemoteFetch,
+    ...(logger && { logger }),
   });
   const textExtraction = new TextExtractionService(store, media, ocr.engine, ocr.pdf, metrics, {
     maxPdfPages: config.ocrMaxPages, maxPagePixels: config.ocrMaxPagePixels, maxRequestPixels: config.ocrMaxRequestPixels,

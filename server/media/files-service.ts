@@ -35,21 +35,21 @@ export class FilesService {
     return openAiFileFromRow(file);
   }
 
-  list(userId: string, query: FileListQuery) {
+  async list(userId: string, query: FileListQuery) {
     let after: MediaFileRow | undefined;
     if (query.after) {
-      after = this.store.mediaFiles.get(userId, query.after);
+      after = await this.store.mediaFiles.get(userId, query.after);
       if (!after) throw badRequest(`Invalid 'after': no file '${query.after}'.`, 'after');
     }
-    const page = this.store.mediaFiles.list(userId, { order: query.order, limit: query.limit, after }, query.purpose);
+    const page = await this.store.mediaFiles.list(userId, { order: query.order, limit: query.limit, after }, query.purpose);
     return listEnvelope(page.rows.map(openAiFileFromRow), page.hasMore);
   }
 
-  get(userId: string, id: string): OpenAiFile {
-    return openAiFileFromRow(this.media.get(userId, id));
+  async get(userId: string, id: string): Promise<OpenAiFile> {
+    return openAiFileFromRow(await this.media.get(userId, id));
   }
 
-  open(userId: string, id: string, rangeFor?: RangeChooser): MediaContent {
+  open(userId: string, id: string, rangeFor?: RangeChooser): Promise<MediaContent> {
     return this.media.open(userId, id, rangeFor);
   }
 

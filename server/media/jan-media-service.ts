@@ -44,72 +44,88 @@ export class JanMediaService {
     return this.ingestResult(result, baseUrl);
   }
 
-  prepareUpload(userId: string, body: z.infer<typeof JanPrepareUploadBody>, baseUrl: string) {
+  async prepareUpload(userId: string, body: z.infer<typeof JanPrepareUploadBody>, baseUrl: string) {
     const requested = body.mime_type.toLowerCase().split(';')[0]!.trim();
     const type = supportedType(MIME_ALIASES[requested] ?? requested);
     if (!type) throw unsupportedType(requested, 'mime_type');
     const now = nowSeconds();
-    this.store.mediaUploadSlots.deleteExpired(now);
+    await this.store.mediaUploadSlots.deleteExpired(now);
     const id = newMediaId();
-    const signed = this.signer.sign('put', id, now);
-    this.store.mediaUploadSlots.insert({ id, user_id: userId, mime_type: type.mime, expires_at: signed.expires });
+    const signed = await this.signer.sign('put', id, now);
+    await this.store.mediaUploadSlots.insert({ id, user_id: userId, mime_type: type.mime, expires_at: signed.expires });
     return { id, upload_url: `${baseUrl}${SIGNED_PATH}/${id}?${this.signer.query(signed)}`, mime_type: type.mime, expires_in: this.signer.ttlSeconds };
   }
 
   /** The presigned PUT: the body becomes the reserved id's file, owned by whoever prepared it. */
   async completeUpload(id: string, params: SignedParams, body: Readable, baseUrl: string) {
-    if (!this.signer.verify('put', id, params)) throw invalidSignature();
-    const slot = this.store.mediaUploadSlots.take(id, nowSeconds());
+    if (!(await this.signer.verify('put', id, params))) throw invalidSignature();
+    const slot = await this.store.mediaUploadSlots.take(id, nowSeconds());
     if (!slot) {
-      if (this.store.mediaFiles.getAnyOwner(id)) {
+      if (await this.store.mediaFiles.getAnyOwner(id)) {
         throw new AppError(409, 'conflict_error', `Media '${id}' has been uploaded already.`, { code: 'already_uploaded' });
       }
       throw notFound('upload', id, 'id');
     }
+    let result: IngestResult;
     try {
-      const result = await this.media.ingestStream(slot.user_id, body, { id, source: 'presigned', expectMime: slot.mime_type });
-      return this.ingestResult(result, baseUrl);
+      result = await this.media.ingestStream(slot.user_id, body, { id, source: 'presigned', expectMime: slot.mime_type });
     } catch (error) {
-      this.store.mediaUploadSlots.restore(slot); // the client may try again until the URL expires
+      await this.store.mediaUploadSlots.restore(slot); // the client may try again until the URL expires
       throw error;
     }
+    return this.ingestResult(result, baseUrl);
   }
 
-  presign(userId: string, id: string, baseUrl: string) {
-    this.media.get(userId, id);
-    return { id, url: this.signedUrl(id, baseUrl), expires_in: this.signer.ttlSeconds };
+  async presign(userId: string, id: string, baseUrl: string) {
+    await this.media.get(userId, id);
+    return { id, url: await this.signedUrl(id, baseUrl), expires_in: this.signer.ttlSeconds };
   }
 
-  openSigned(id: string, params: SignedParams, rangeFor?: RangeChooser): MediaContent {
-    if (!this.signer.verify('get', id, params)) throw invalidSignature();
+  async openSigned(id: string, params: SignedParams, rangeFor?: RangeChooser): Promise<MediaContent> {
+    if (!(await this.signer.verify('get', id, params))) throw invalidSignature();
     return this.media.openAnyOwner(id, rangeFor);
   }
 
-  /** Replaces every string `data:<type>;jan_<id>` naming one of your files with a signed URL. */
-  resolve(userId: string, payload: Record<string, unknown>, baseUrl: string): { payload: Record<string, unknown> } {
-    const walk = (value: unknown, depth: number): unknown => {
+  /**
+   * Replaces every string `data:<type>;jan_<id>` naming one of your files with a signed URL. Two passes: the
+   * first finds the placeholders (and refuses a payload nested too deep), each id is checked and signed once,
+   * in the order met (the first unknown one is the 404), and the second builds the payload with the URLs.
+   */
+  async resolve(userId: string, payload: Record<string, unknown>, baseUrl: string): Promise<{ payload: Record<string, unknown> }> {
+    const ids = new Set<string>();
+    const find = (value: unknown, depth: number): void => {
       if (depth > MAX_DEPTH) throw badRequest(`The payload is nested deeper than ${MAX_DEPTH} levels.`, 'payload');
       if (typeof value === 'string') {
         const id = PLACEHOLDER.exec(value)?.[2];
-        if (!id) return value;
-        this.media.get(userId, id);
-        return this.signedUrl(id, baseUrl);
+        if (id) ids.add(id);
+      } else if (value !== null && typeof value === 'object') {
+        for (const item of Array.isArray(value) ? value : Object.values(value)) find(item, depth + 1);
       }
-      if (Array.isArray(value)) return value.map((item) => walk(item, depth + 1));
-      if (value !== null && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, walk(item, depth + 1)]));
+    };
+    find(payload, 0);
+    const urls = new Map<string, string>();
+    for (const id of ids) {
+      await this.media.get(userId, id);
+      urls.set(id, await this.signedUrl(id, baseUrl));
+    }
+    const build = (value: unknown): unknown => {
+      if (typeof value === 'string') {
+        const id = PLACEHOLDER.exec(value)?.[2];
+        return id ? urls.get(id)! : value;
       }
+      if (Array.isArray(value)) return value.map(build);
+      if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, build(item)]));
       return value;
     };
-    return { payload: walk(payload, 0) as Record<string, unknown> };
+    return { payload: build(payload) as Record<string, unknown> };
   }
 
-  signedUrl(id: string, baseUrl: string): string {
-    return `${baseUrl}${SIGNED_PATH}/${id}?${this.signer.query(this.signer.sign('get', id))}`;
+  async signedUrl(id: string, baseUrl: string): Promise<string> {
+    return `${baseUrl}${SIGNED_PATH}/${id}?${this.signer.query(await this.signer.sign('get', id))}`;
   }
 
-  private ingestResult({ file, deduped }: IngestResult, baseUrl: string) {
-    return { id: file.id, mime: file.mime_type, bytes: file.bytes, deduped, presigned_url: this.signedUrl(file.id, baseUrl) };
+  private async ingestResult({ file, deduped }: IngestResult, baseUrl: string) {
+    return { id: file.id, mime: file.mime_type, bytes: file.bytes, deduped, presigned_url: await this.signedUrl(file.id, baseUrl) };
   }
 }
 

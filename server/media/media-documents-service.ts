@@ -50,7 +50,7 @@ export class MediaDocumentsService {
   private async textPart(userId: string, part: FilePart, param: string) {
     const fileId = part.file?.file_id;
     if (!fileId) throw badRequest('A file content part needs `file.file_id` (upload the file to /v1/files or /v1/media/upload first).', `${param}.file_id`, 'missing_value');
-    const name = this.media.get(userId, fileId).filename;
+    const { filename: name } = await this.media.get(userId, fileId);
     const extracted = await this.extraction.extract(userId, fileId);
     return { type: 'text' as const, text: `<document name="${name.replace(/"/g, "'")}">\n${extracted.text}\n</document>` };
   }

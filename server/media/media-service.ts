@@ -4,9 +4,11 @@
  * files (another user's id is a 404), and uploading content you already have returns that file (`deduped`).
  *
  * Every ingest streams to a temp file while hashing, sniffs the type from the bytes, then records the file
- * and moves the content into place in one synchronous step (see blob-store.ts for why it must be).
+ * and moves the content into place in one transaction, the move (synchronous) its last step; a delete removes
+ * the content as its transaction's last step likewise (see blob-store.ts for why).
  */
 import { Readable } from 'node:stream';
+import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { MediaFile, MediaListQuery } from '../api/media.js';
 import { badRequest, notFound } from '../errors/app-error.js';
@@ -67,6 +69,8 @@ export interface MediaServiceOptions {
   remoteFetch: AddressPolicy;
   /** Time allowed for a remote-URL fetch, in ms. */
   remoteTimeoutMs?: number;
+  /** Where a failed start-up sweep of orphaned blobs is reported (it runs in the background). */
+  logger?: Pick<Logger, 'warn'>;
 }
 
 export function mediaFileFromRow(row: MediaFileRow): MediaFile {
@@ -95,7 +99,8 @@ export class MediaService {
     private readonly metrics: Metrics,
     private readonly options: MediaServiceOptions,
   ) {
-    this.sweepOrphans();
+    // In the background (a constructor cannot wait): it is one transaction, so no ingest or delete interleaves.
+    this.sweepOrphans().catch((error: unknown) => this.options.logger?.warn({ err: error }, 'media: the sweep of orphaned blobs failed; the next start retries it'));
   }
 
   get maxUploadBytes(): number {
@@ -165,38 +170,47 @@ export class MediaService {
     return new RemoteFetchError(error.message, error.code === 'blocked' ? 'remote_fetch_blocked' : 'remote_fetch_failed');
   }
 
-  get(userId: string, id: string): MediaFileRow {
-    const row = this.store.mediaFiles.get(userId, id);
+  async get(userId: string, id: string): Promise<MediaFileRow> {
+    const row = await this.store.mediaFiles.get(userId, id);
     if (!row) throw notFound('file', id, 'file_id');
     return row;
   }
 
-  list(userId: string, query: z.infer<typeof MediaListQuery>) {
+  async list(userId: string, query: z.infer<typeof MediaListQuery>) {
     let after: MediaFileRow | undefined;
     if (query.after) {
-      after = this.store.mediaFiles.get(userId, query.after);
+      after = await this.store.mediaFiles.get(userId, query.after);
       if (!after) throw badRequest(`Invalid 'after': no file '${query.after}'.`, 'after');
     }
-    const page = this.store.mediaFiles.list(userId, { order: query.order, limit: query.limit, after });
+    const page = await this.store.mediaFiles.list(userId, { order: query.order, limit: query.limit, after });
     return listEnvelope(page.rows.map(mediaFileFromRow), page.hasMore);
   }
 
-  delete(userId: string, id: string) {
-    const result = this.store.transaction(() => this.store.mediaFiles.deleteFile(userId, id));
+  /**
+   * The content goes with its last file, removed as the transaction's last step (synchronous, like `adopt`):
+   * an ingest of the same content then either committed before (the blob's row stays and so does the file) or
+   * waits for this commit (and moves its own copy into place). Should the commit fail after the removal, the
+   * file whose delete was asked for is left without content — it can be deleted again.
+   */
+  async delete(userId: string, id: string) {
+    const result = await this.store.transaction(async () => {
+      const deleted = await this.store.mediaFiles.deleteFile(userId, id);
+      if (deleted.orphanSha256) this.blobs.remove(deleted.orphanSha256);
+      return deleted;
+    });
     if (!result.deleted) throw notFound('file', id, 'file_id');
-    if (result.orphanSha256) this.blobs.remove(result.orphanSha256);
-    this.updateStorageGauge();
+    await this.updateStorageGauge();
     return { id, object: 'file' as const, deleted: true as const };
   }
 
   /** The file's bytes, or the one range `rangeFor` picks. */
-  open(userId: string, id: string, rangeFor?: RangeChooser): MediaContent {
-    return this.openRow(this.get(userId, id), rangeFor);
+  async open(userId: string, id: string, rangeFor?: RangeChooser): Promise<MediaContent> {
+    return this.openRow(await this.get(userId, id), rangeFor);
   }
 
   /** For signed URLs, which proved access without a user. */
-  openAnyOwner(id: string, rangeFor?: RangeChooser): MediaContent {
-    const row = this.store.mediaFiles.getAnyOwner(id);
+  async openAnyOwner(id: string, rangeFor?: RangeChooser): Promise<MediaContent> {
+    const row = await this.store.mediaFiles.getAnyOwner(id);
     if (!row) throw notFound('file', id, 'file_id');
     return this.openRow(row, rangeFor);
   }
@@ -223,23 +237,25 @@ export class MediaService {
       this.blobs.discard(staged.path);
       throw error;
     }
-    const result = this.record(userId, staged, type, meta);
+    const result = await this.record(userId, staged, type, meta);
     this.metrics.uploadBytes.inc({ source: meta.source }, staged.bytes);
     this.metrics.uploadDuration.observe({ source: meta.source }, (Date.now() - (meta.startedAt ?? Date.now())) / 1000);
-    this.updateStorageGauge();
+    await this.updateStorageGauge();
     return result;
   }
 
   /**
-   * The row changes and the file move, in one synchronous step. The move is the transaction's last step: when
-   * it fails (a full disk) the rows roll back; when the commit fails after it (SQLITE_FULL), the file stays
-   * as a blob without rows, which the next upload of the same content takes over. Either way the temp file
-   * is gone.
+   * The row changes and the file move, in one transaction. The move is the transaction's last step, and
+   * synchronous (nothing runs between it and the commit): when it fails (a full disk) the rows roll back; when
+   * the commit fails after it (SQLITE_FULL), the file stays as a blob without rows, which the next upload of
+   * the same content takes over. Either way the temp file is gone. A delete of the same content cannot slip
+   * between the rows and the move: it removes the file in its own transaction (see `delete`), and on
+   * PostgreSQL our blob row's insert waits for its commit.
    */
-  private record(userId: string, staged: StagedFile, type: SniffedType, meta: IngestMeta): IngestResult {
+  private async record(userId: string, staged: StagedFile, type: SniffedType, meta: IngestMeta): Promise<IngestResult> {
     try {
-      return this.store.transaction((): IngestResult => {
-        const result = this.insertRows(userId, staged, type, meta);
+      return await this.store.transaction(async (): Promise<IngestResult> => {
+        const result = await this.insertRows(userId, staged, type, meta);
         this.blobs.adopt(staged);
         return result;
       });
@@ -250,24 +266,26 @@ export class MediaService {
   }
 
   /** The file's rows (and its blob's, when new); the user's earlier file with the same content instead when there is one. */
-  private insertRows(userId: string, staged: StagedFile, type: SniffedType, meta: IngestMeta): IngestResult {
+  private async insertRows(userId: string, staged: StagedFile, type: SniffedType, meta: IngestMeta): Promise<IngestResult> {
     const now = nowSeconds();
     const purpose = meta.purpose ?? 'user_data';
-    const existing = meta.id ? undefined : this.store.mediaFiles.findBySha256(userId, staged.sha256, purpose);
+    const existing = meta.id ? undefined : await this.store.mediaFiles.findBySha256(userId, staged.sha256, purpose);
     if (existing) return { file: existing, deduped: true };
-    this.store.mediaFiles.insertBlob({ sha256: staged.sha256, bytes: staged.bytes, mime_type: type.mime, created_at: now });
+    await this.store.mediaFiles.insertBlob({ sha256: staged.sha256, bytes: staged.bytes, mime_type: type.mime, created_at: now });
     const id = meta.id ?? newMediaId();
-    this.store.mediaFiles.insertFile({ id, user_id: userId, sha256: staged.sha256, filename: cleanFilename(meta.filename, type), source: meta.source, purpose, created_at: now });
-    return { file: this.store.mediaFiles.get(userId, id)!, deduped: false };
+    await this.store.mediaFiles.insertFile({ id, user_id: userId, sha256: staged.sha256, filename: cleanFilename(meta.filename, type), source: meta.source, purpose, created_at: now });
+    return { file: (await this.store.mediaFiles.get(userId, id))!, deduped: false };
   }
 
-  private sweepOrphans(): void {
-    const orphans = this.store.transaction(() => this.store.mediaFiles.deleteOrphanBlobs());
-    for (const sha256 of orphans) this.blobs.remove(sha256);
-    this.updateStorageGauge();
+  /** Blob rows no file refers to (a deleted user's content), and their files, removed as in `delete`. */
+  private async sweepOrphans(): Promise<void> {
+    await this.store.transaction(async () => {
+      for (const sha256 of await this.store.mediaFiles.deleteOrphanBlobs()) this.blobs.remove(sha256);
+    });
+    await this.updateStorageGauge();
   }
 
-  private updateStorageGauge(): void {
-    this.metrics.mediaStorageBytes.set(this.store.mediaFiles.storageBytes());
+  private async updateStorageGauge(): Promise<void> {
+    this.metrics.mediaStorageBytes.set(await this.store.mediaFiles.storageBytes());
   }
 }

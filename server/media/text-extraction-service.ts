@@ -1,7 +1,7 @@
 /**
  * Text extraction (`POST /v1/media/files/{id}/extract-text`): images go to OCR; PDFs give their text layer
  * where a page has one and OCR for pages without; plain text is returned as it is. Results are cached by
- * (content hash, languages) in SQLite, so a repeat — by anyone, for the same bytes — is a lookup, and
+ * (content hash, languages) in the store, so a repeat — by anyone, for the same bytes — is a lookup, and
  * identical requests running at the same time share one extraction.
  *
  * Budgets: a page is OCR'd with at most `maxPagePixels` (PDF pages are rendered at a lower resolution,
@@ -82,10 +82,10 @@ export class TextExtractionService {
   async extract(userId: string, fileId: string, languages: readonly string[] = ['eng'], signal?: AbortSignal): Promise<ExtractTextResult> {
     if (signal?.aborted) throw signal.reason;
     const started = process.hrtime.bigint();
-    const file = this.media.get(userId, fileId);
+    const file = await this.media.get(userId, fileId);
     const langs = this.checkLanguages(languages);
     const key = langs.join('+');
-    const cached = this.store.mediaOcr.get(file.sha256, key);
+    const cached = await this.store.mediaOcr.get(file.sha256, key);
     this.metrics.cacheLookups.inc({ cache: 'ocr', result: cached ? 'hit' : 'miss' });
     const extraction = cached ? (JSON.parse(cached) as Extraction) : await this.shared(file, langs, signal);
     const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
@@ -128,9 +128,9 @@ export class TextExtractionService {
   private start(file: MediaFileRow, langs: string[], key: string): SharedExtraction {
     const controller = new AbortController();
     const started = process.hrtime.bigint();
-    const work = mapMediaErrors(() => this.run(file, langs, controller.signal)).then((extraction) => {
+    const work = mapMediaErrors(() => this.run(file, langs, controller.signal)).then(async (extraction) => {
       this.metrics.ocrDuration.observe({ kind: kindOf(file) }, Number(process.hrtime.bigint() - started) / 1e9);
-      this.store.mediaOcr.put(file.sha256, langs.join('+'), JSON.stringify(extraction), nowSeconds());
+      await this.store.mediaOcr.put(file.sha256, langs.join('+'), JSON.stringify(extraction), nowSeconds());
       return extraction;
     });
     const entry: SharedExtraction = { work, controller, waiters: 0 };

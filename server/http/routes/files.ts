@@ -41,7 +41,7 @@ export const get = endpoint({
 
 export const content = endpoint({
   summary: "A file's bytes; `Range: bytes=…` gives 206.", tags, params: FilePath, timeoutMs: 60_000,
-  handle: ({ principal, params, ctx }, s) => sendContent(ctx, s.files.open(principal.userId, params.id, rangeFrom(ctx)), 'attachment'),
+  handle: async ({ principal, params, ctx }, s) => sendContent(ctx, await s.files.open(principal.userId, params.id, rangeFrom(ctx)), 'attachment'),
 });
 
 export const remove = endpoint({

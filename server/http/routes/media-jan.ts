@@ -34,7 +34,7 @@ export const resolve = endpoint({
 
 export const download = endpoint({
   summary: "Stream a file's bytes (`Range` supported).", tags, params: MediaPathId, timeoutMs: 60_000,
-  handle: ({ principal, params, ctx }, s) => sendContent(ctx, s.media.open(principal.userId, params.id, rangeFrom(ctx)), 'inline'),
+  handle: async ({ principal, params, ctx }, s) => sendContent(ctx, await s.media.open(principal.userId, params.id, rangeFrom(ctx)), 'inline'),
 });
 
 export const presign = endpoint({

@@ -39,12 +39,12 @@ export const list = endpoint({
 
 export const get = endpoint({
   summary: "A file's metadata.", tags, params: MediaPathId, response: MediaFile,
-  handle: ({ principal, params }, s) => mediaFileFromRow(s.media.get(principal.userId, params.id)),
+  handle: async ({ principal, params }, s) => mediaFileFromRow(await s.media.get(principal.userId, params.id)),
 });
 
 export const content = endpoint({
   summary: "Download a file's bytes; `Range: bytes=…` gives 206.", tags, params: MediaPathId, timeoutMs: 60_000,
-  handle: ({ principal, params, ctx }, s) => sendContent(ctx, s.media.open(principal.userId, params.id, rangeFrom(ctx)), 'attachment'),
+  handle: async ({ principal, params, ctx }, s) => sendContent(ctx, await s.media.open(principal.userId, params.id, rangeFrom(ctx)), 'attachment'),
 });
 
 export const remove = endpoint({
@@ -61,7 +61,7 @@ export const extractText = endpoint({
 export const signedDownload = endpoint({
   summary: 'Download through a presigned URL (no credentials; the signature and expiry are the access).',
   tags, access: 'public', params: MediaPathId, query: SignedQuery, timeoutMs: 60_000,
-  handle: ({ params, query, ctx }, s) => sendContent(ctx, s.janMedia.openSigned(params.id, query, rangeFrom(ctx)), 'inline'),
+  handle: async ({ params, query, ctx }, s) => sendContent(ctx, await s.janMedia.openSigned(params.id, query, rangeFrom(ctx)), 'inline'),
 });
 
 export const signedUpload = endpoint({
