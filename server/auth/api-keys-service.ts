@@ -33,7 +33,7 @@ export class ApiKeysService {
 
   constructor(private readonly store: Store) {}
 
-  create(userId: string, body: z.infer<typeof ApiKeyCreateBody>) {
+  async create(userId: string, body: z.infer<typeof ApiKeyCreateBody>) {
     const key = `sk_${randomBytes(32).toString('base64url')}`;
     const now = nowSeconds();
     const row = {
@@ -47,36 +47,36 @@ export class ApiKeysService {
       expires_at: body.expires_in_days ? now + body.expires_in_days * 86_400 : null,
       last_used_at: null,
     };
-    this.store.apiKeys.insert(row);
+    await this.store.apiKeys.insert(row);
     return { ...infoFromRow(row), key };
   }
 
-  list(userId: string) {
-    const items = this.store.apiKeys.listByUser(userId).map(infoFromRow);
+  async list(userId: string) {
+    const items = (await this.store.apiKeys.listByUser(userId)).map(infoFromRow);
     return { object: 'list' as const, items, total: items.length };
   }
 
   /** Revoking a key also ends, at once, the dashboard sessions made by logging in with it. */
-  delete(userId: string, id: string): void {
-    const deleted = this.store.transaction(() => {
-      if (!this.store.apiKeys.delete(userId, id)) return false;
-      this.store.sessions.revokeByApiKey(id, nowSeconds());
+  async delete(userId: string, id: string): Promise<void> {
+    const deleted = await this.store.transaction(async () => {
+      if (!(await this.store.apiKeys.delete(userId, id))) return false;
+      await this.store.sessions.revokeByApiKey(id, nowSeconds());
       return true;
     });
     if (!deleted) throw notFound('api_key', id, 'id');
   }
 
   /** The owner of a valid, unexpired key, or undefined. */
-  verify(key: string): Principal | undefined {
+  async verify(key: string): Promise<Principal | undefined> {
     const hash = hashKey(key);
-    const owner = this.store.apiKeys.findByHash(hash);
+    const owner = await this.store.apiKeys.findByHash(hash);
     // The lookup is by hash (no secret-dependent early exit on the key itself); compare again in constant time.
     if (!owner || !timingSafeEqual(owner.hash, hash)) return undefined;
     const now = nowSeconds();
     if (owner.expires_at !== null && owner.expires_at <= now) return undefined;
     if (now - (this.lastTouched.get(owner.key_id) ?? 0) >= TOUCH_INTERVAL_SECONDS) {
       this.lastTouched.set(owner.key_id, now);
-      this.store.apiKeys.touch(owner.key_id, now);
+      await this.store.apiKeys.touch(owner.key_id, now);
     }
     return { userId: owner.user_id, role: owner.role, method: 'apikey', apiKey: { id: owner.key_id, expiresAt: owner.expires_at } };
   }

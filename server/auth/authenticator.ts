@@ -59,7 +59,8 @@ export class Authenticator {
     return this.adminKeyDigest !== undefined && timingSafeEqual(digest(key), this.adminKeyDigest);
   }
 
-  private verifyKey(key: string): Principal | undefined {
+  /** Not async: the stored key's lookup is returned as it is, so the hot path adds no promise of its own. */
+  private verifyKey(key: string): Principal | Promise<Principal | undefined> {
     if (this.isAdminKey(key)) return { userId: this.options.ownerId, role: 'owner', method: 'apikey' };
     return this.options.apiKeys.verify(key);
   }
@@ -67,7 +68,7 @@ export class Authenticator {
   private async verifyAccessToken(token: string): Promise<Principal | undefined> {
     const claims = await this.options.signer.verify(token, 'access');
     // The user must still exist and be enabled (and its role is read fresh, e.g. after a guest upgrade).
-    const user = claims && this.options.users.get(claims.userId);
+    const user = claims && (await this.options.users.get(claims.userId));
     return user && user.disabled_at === null ? { userId: user.id, role: user.role, method: 'jwt' } : undefined;
   }
 }

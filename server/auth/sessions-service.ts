@@ -57,7 +57,7 @@ export class SessionsService {
     if (!this.options.guestLoginEnabled) {
       throw forbidden('Guest login is switched off on this server (JAN_GUEST_LOGIN). Use an API key.', 'guest_login_disabled');
     }
-    const guest = this.options.users.createGuest();
+    const guest = await this.options.users.createGuest();
     const ttl = this.options.tokenTtlSeconds;
     const token = await this.options.signer.sign({ userId: guest.id, role: guest.role, kind: 'access' }, ttl);
     return {
@@ -91,36 +91,36 @@ export class SessionsService {
   async verify(token: string): Promise<Principal | undefined> {
     const claims = await this.options.signer.verify(token, 'session');
     // A session token without an id (stateless, from before migration 007) could not be revoked: refused.
-    const row = claims?.sessionId === undefined ? undefined : this.options.store.sessions.findForAuth(claims.sessionId);
+    const row = claims?.sessionId === undefined ? undefined : await this.options.store.sessions.findForAuth(claims.sessionId);
     const now = nowSeconds();
     if (!row || row.user_id !== claims?.userId || row.revoked_at !== null || row.expires_at <= now) return undefined;
-    if (now - row.last_seen_at >= TOUCH_INTERVAL_SECONDS) this.options.store.sessions.touch(row.id, now);
+    if (now - row.last_seen_at >= TOUCH_INTERVAL_SECONDS) await this.options.store.sessions.touch(row.id, now);
     return { userId: row.user_id, role: row.role, method: 'session', sessionId: row.id };
   }
 
   /** Ends the session a cookie names, if it is a valid one; nothing otherwise (logging out never fails). */
   async logout(token: string | undefined): Promise<void> {
     const claims = token ? await this.options.signer.verify(token, 'session') : undefined;
-    if (claims?.sessionId) this.options.store.sessions.revoke(claims.sessionId, nowSeconds(), claims.userId);
+    if (claims?.sessionId) await this.options.store.sessions.revoke(claims.sessionId, nowSeconds(), claims.userId);
   }
 
   /** The active sessions of the caller, or of `userId` for an admin; the caller's own is marked `current`. */
-  list(principal: Principal, userId?: string) {
-    const target = this.targetUser(principal, userId);
-    const items = this.options.store.sessions.listActive(target, nowSeconds()).map((row) => infoFromRow(row, principal.sessionId));
+  async list(principal: Principal, userId?: string) {
+    const target = await this.targetUser(principal, userId);
+    const items = (await this.options.store.sessions.listActive(target, nowSeconds())).map((row) => infoFromRow(row, principal.sessionId));
     return { object: 'list' as const, items, total: items.length };
   }
 
   /** Ends one session: the caller's own, or anyone's for an admin. Another user's id is a 404 like an unknown one. */
-  revoke(principal: Principal, id: string): void {
+  async revoke(principal: Principal, id: string): Promise<void> {
     const owner = isAdmin(principal.role) ? undefined : principal.userId;
-    if (!this.options.store.sessions.revoke(id, nowSeconds(), owner)) throw notFound('session', id, 'id');
+    if (!(await this.options.store.sessions.revoke(id, nowSeconds(), owner))) throw notFound('session', id, 'id');
   }
 
   /** "Log out everywhere": ends every session of the caller, or of `userId` for an admin. */
-  revokeAll(principal: Principal, userId?: string) {
-    const target = this.targetUser(principal, userId);
-    const revoked = this.options.store.sessions.revokeAllOfUser(target, nowSeconds());
+  async revokeAll(principal: Principal, userId?: string) {
+    const target = await this.targetUser(principal, userId);
+    const revoked = await this.options.store.sessions.revokeAllOfUser(target, nowSeconds());
     return { object: 'sessions.revoked' as const, user_id: target, revoked };
   }
 
@@ -133,10 +133,10 @@ export class SessionsService {
     return this.options.loginLinks.issue();
   }
 
-  private targetUser(principal: Principal, userId: string | undefined): string {
+  private async targetUser(principal: Principal, userId: string | undefined): Promise<string> {
     if (userId === undefined || userId === principal.userId) return principal.userId;
     if (!isAdmin(principal.role)) throw forbidden("Only an admin may manage another user's sessions.");
-    const target = this.options.users.get(userId);
+    const target = await this.options.users.get(userId);
     if (!target) throw notFound('user', userId, 'user_id');
     // As for the rest of an admin's account (team/members-service.ts): only the owner manages another admin's.
     if (isAdmin(target.role) && principal.role !== 'owner') throw forbidden("Only the owner may manage another admin's sessions.", 'owner_only');
@@ -157,10 +157,10 @@ export class SessionsService {
       user_agent: client.userAgent ? client.userAgent.slice(0, MAX_USER_AGENT) : null,
       ip: client.ip || null,
     };
-    this.options.store.transaction(() => {
+    await this.options.store.transaction(async () => {
       // Logins are rare and the index makes this a range scan: the table holds only sessions that can still matter.
-      this.options.store.sessions.deleteExpired(now);
-      this.options.store.sessions.insert(row);
+      await this.options.store.sessions.deleteExpired(now);
+      await this.options.store.sessions.insert(row);
     });
     const token = await this.options.signer.sign({ userId, role, kind: 'session', sessionId: row.id }, ttl);
     return { token, maxAgeSeconds: ttl, session: infoFromRow(row, row.id) };

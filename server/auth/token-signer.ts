@@ -22,12 +22,13 @@ export interface TokenClaims {
 const ISSUER = 'jan-server-desktop';
 
 export class TokenSigner {
-  private readonly secret: Uint8Array;
-
-  constructor(settings: SettingsRepo) {
-    const encoded = settings.getOrCreate('token_secret', () => randomBytes(32).toString('base64'));
-    this.secret = Buffer.from(encoded, 'base64');
+  /** The signer over the stored secret (made and stored on first start). */
+  static async open(settings: Pick<SettingsRepo, 'getOrCreate'>): Promise<TokenSigner> {
+    const encoded = await settings.getOrCreate('token_secret', () => randomBytes(32).toString('base64'));
+    return new TokenSigner(Buffer.from(encoded, 'base64'));
   }
+
+  private constructor(private readonly secret: Uint8Array) {}
 
   sign(claims: TokenClaims, ttlSeconds: number): Promise<string> {
     const jwt = new SignJWT({ role: claims.role, kind: claims.kind });

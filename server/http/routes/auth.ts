@@ -37,8 +37,8 @@ export const listKeys = endpoint({
 
 export const deleteKey = endpoint({
   summary: 'Revoke an API key; dashboard sessions made from it end with it.', tags, params: PathId, status: 204,
-  handle: ({ principal, params, ctx }, s) => {
-    s.apiKeys.delete(principal.userId, params.id);
+  handle: async ({ principal, params, ctx }, s) => {
+    await s.apiKeys.delete(principal.userId, params.id);
     ctx.status = 204;
     return undefined;
   },
@@ -63,8 +63,8 @@ export const listSessions = endpoint({
 
 export const revokeSession = endpoint({
   summary: 'End one dashboard session (yours; an admin may end anyone\'s).', tags, params: PathId, status: 204,
-  handle: ({ principal, params, ctx }, s) => {
-    s.sessions.revoke(principal, params.id);
+  handle: async ({ principal, params, ctx }, s) => {
+    await s.sessions.revoke(principal, params.id);
     if (params.id === principal.sessionId) clearSessionCookie(ctx);
     ctx.status = 204;
     return undefined;
@@ -74,8 +74,8 @@ export const revokeSession = endpoint({
 export const revokeAllSessions = endpoint({
   summary: "Log out everywhere: end every dashboard session of yours (an admin may pass another user's `user_id`).", tags,
   body: SessionsOfUser, response: SessionsRevoked,
-  handle: ({ principal, body, ctx }, s) => {
-    const result = s.sessions.revokeAll(principal, body.user_id);
+  handle: async ({ principal, body, ctx }, s) => {
+    const result = await s.sessions.revokeAll(principal, body.user_id);
     if (principal.sessionId && result.user_id === principal.userId) clearSessionCookie(ctx);
     return result;
   },
