@@ -1,7 +1,7 @@
 /**
  * The audit log of admin actions: who invited, revoked, changed a role, disabled, enabled, renamed, deleted or
- * reset a member, switched LAN access, changed a setting. `record` is synchronous (one INSERT), so it can run
- * inside the transaction of the change it records: both happen or neither.
+ * reset a member, switched LAN access, changed a setting. `record` is database work only (a read of the actor's
+ * name and one INSERT), so it is awaited inside the transaction of the change it records: both happen or neither.
  */
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
@@ -35,9 +35,9 @@ export class AuditLog {
    * `target` what it was done to (a user, invitation or setting id, or `lan`), `details` small JSON-able facts
    * (never a secret: no codes, keys or passwords).
    */
-  record(actorId: string | null, action: AuditAction, target: string | null, details: Record<string, unknown> = {}): void {
-    const actor = actorId ? this.store.users.get(actorId) : undefined;
-    this.store.audit.insert({
+  async record(actorId: string | null, action: AuditAction, target: string | null, details: Record<string, unknown> = {}): Promise<void> {
+    const actor = actorId ? await this.store.users.get(actorId) : undefined;
+    await this.store.audit.insert({
       id: `audit_${randomBytes(12).toString('hex')}`,
       actor_id: actorId,
       actor_name: actor?.name ?? null,
@@ -49,8 +49,8 @@ export class AuditLog {
   }
 
   /** Newest first; `after` continues from an entry of the previous page. */
-  list(query: z.infer<typeof AuditQuery>) {
-    const rows = this.store.audit.list(query.limit + 1, query.after);
+  async list(query: z.infer<typeof AuditQuery>) {
+    const rows = await this.store.audit.list(query.limit + 1, query.after);
     const data = rows.slice(0, query.limit).map(entryFromRow);
     return { object: 'list' as const, data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: rows.length > query.limit };
   }

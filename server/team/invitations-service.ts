@@ -44,12 +44,12 @@ function infoFromRow(row: InvitationRow): Invitation {
 export class InvitationsService {
   constructor(private readonly o: InvitationsOptions) {}
 
-  create(actor: Principal, body: z.infer<typeof InvitationCreateBody>) {
+  async create(actor: Principal, body: z.infer<typeof InvitationCreateBody>) {
     if (body.role === 'admin' && actor.role !== 'owner') throw ownerOnly('invite an admin (granting the admin role)');
-    if (body.name !== undefined && this.o.store.users.findByName(body.name)) throw nameTaken(body.name);
-    return this.o.store.transaction(() => {
-      const created = this.insert(actor.userId, body.role, body.name ?? null, null, body.expires_in_seconds ?? DEFAULT_INVITATION_SECONDS);
-      this.o.audit.record(actor.userId, 'invitation.create', created.id, { role: created.role, name: created.name, expires_at: created.expires_at });
+    if (body.name !== undefined && (await this.o.store.users.findByName(body.name))) throw nameTaken(body.name);
+    return this.o.store.transaction(async () => {
+      const created = await this.insert(actor.userId, body.role, body.name ?? null, null, body.expires_in_seconds ?? DEFAULT_INVITATION_SECONDS);
+      await this.o.audit.record(actor.userId, 'invitation.create', created.id, { role: created.role, name: created.name, expires_at: created.expires_at });
       return created;
     });
   }
@@ -58,30 +58,30 @@ export class InvitationsService {
    * A single-use link that sets `member`'s password; earlier reset links of the member stop working. Called by
    * the members service inside its transaction (which also ends the member's sessions and records the action).
    */
-  createReset(actorId: string, member: UserRow) {
+  async createReset(actorId: string, member: UserRow) {
     if (member.role !== 'admin' && member.role !== 'member') throw conflict('Only a member or an admin has a reset link.', 'not_resettable');
-    this.o.store.invitations.revokeForUser(member.id, nowSeconds());
+    await this.o.store.invitations.revokeForUser(member.id, nowSeconds());
     return this.insert(actorId, member.role, member.name, member.id, RESET_SECONDS);
   }
 
-  listPending() {
-    return { object: 'list' as const, data: this.o.store.invitations.listPending(nowSeconds()).map(infoFromRow) };
+  async listPending() {
+    return { object: 'list' as const, data: (await this.o.store.invitations.listPending(nowSeconds())).map(infoFromRow) };
   }
 
-  revoke(actor: Principal, id: string): void {
-    this.o.store.transaction(() => {
-      if (!this.o.store.invitations.revoke(id, nowSeconds())) {
+  async revoke(actor: Principal, id: string): Promise<void> {
+    await this.o.store.transaction(async () => {
+      if (!(await this.o.store.invitations.revoke(id, nowSeconds()))) {
         throw new AppError(404, 'not_found_error', `No pending invitation found with id '${id}' (used, revoked and expired ones cannot be revoked).`, {
           param: 'id', code: 'invitation_not_found',
         });
       }
-      this.o.audit.record(actor.userId, 'invitation.revoke', id);
+      await this.o.audit.record(actor.userId, 'invitation.revoke', id);
     });
   }
 
   /** What the invitation page shows; 404 for an unknown code, 410 for one that no longer works. */
-  preview(code: string) {
-    const { row, member } = this.usable(code);
+  async preview(code: string) {
+    const { row, member } = await this.usable(code);
     const serverName = this.o.serverName?.();
     return {
       purpose: member ? ('reset' as const) : ('join' as const),
@@ -95,50 +95,51 @@ export class InvitationsService {
 
   /** Creates the member (or sets the reset member's password) and opens their dashboard session. */
   async accept(code: string, body: z.infer<typeof InvitationAcceptBody>, client: SessionClient): Promise<{ user: { id: string; name: string; role: 'owner' | 'admin' | 'member' }; session: IssuedSession }> {
-    const { row, member } = this.usable(code);
+    const { row, member } = await this.usable(code);
     const name = body.name ?? member?.name ?? row.name;
     if (name === null || name === undefined) throw badRequest('Pick a display name: `name` is required to join.', 'name', 'missing_name');
-    const other = this.o.store.users.findByName(name);
+    const other = await this.o.store.users.findByName(name);
     if (other && other.id !== member?.id) throw nameTaken(name);
     const problem = passwordProblem(body.password, name);
     if (problem) throw badRequest(problem, 'password', 'weak_password');
+    // Hashed before the transaction opens: no slow work while it holds the database.
     const hash = await hashPassword(body.password);
-    const user = this.o.store.transaction(() => {
+    const user = await this.o.store.transaction(async () => {
       const now = nowSeconds();
       const userId = member?.id ?? newId('user');
       // Claimed first: a link used, revoked or expired while the password was being hashed changes nothing.
-      if (!this.o.store.invitations.claim(row.id, userId, now)) throw this.goneError(this.o.store.invitations.findByCodeHash(row.code_hash)!);
+      if (!(await this.o.store.invitations.claim(row.id, userId, now))) throw this.goneError((await this.o.store.invitations.findByCodeHash(row.code_hash))!);
       if (member) {
-        if (name !== member.name) this.o.store.users.rename(member.id, name);
+        if (name !== member.name) await this.o.store.users.rename(member.id, name);
       } else {
-        this.o.store.users.insert({ id: userId, name, role: row.role, created_at: now });
+        await this.o.store.users.insert({ id: userId, name, role: row.role, created_at: now });
       }
       try {
-        this.o.store.passwords.set(userId, name, hash, now);
+        await this.o.store.passwords.set(userId, name, hash, now);
       } catch (error) {
         throw isUniqueViolation(error) ? nameTaken(name) : error;
       }
-      this.o.audit.record(userId, 'invitation.accept', row.id, { purpose: member ? 'reset' : 'join', role: member?.role ?? row.role });
+      await this.o.audit.record(userId, 'invitation.accept', row.id, { purpose: member ? 'reset' : 'join', role: member?.role ?? row.role });
       return { id: userId, name, role: (member?.role ?? row.role) as 'owner' | 'admin' | 'member' };
     });
     const session = await this.o.sessions.forUser(user.id, user.role, client);
     return { user, session };
   }
 
-  private insert(actorId: string, role: 'admin' | 'member', name: string | null, userId: string | null, ttlSeconds: number) {
+  private async insert(actorId: string, role: 'admin' | 'member', name: string | null, userId: string | null, ttlSeconds: number) {
     const code = randomBytes(32).toString('base64url');
     const now = nowSeconds();
     const row: InvitationRow = {
       id: `inv_${randomBytes(24).toString('hex')}`, code_hash: codeHash(code), role, name, user_id: userId, created_by: actorId,
       created_at: now, expires_at: now + ttlSeconds, used_at: null, used_by: null, revoked_at: null,
     };
-    this.o.store.invitations.insert(row);
+    await this.o.store.invitations.insert(row);
     return { ...infoFromRow(row), code, url: `${this.o.publicOrigin().replace(/\/+$/, '')}/invite/${code}` };
   }
 
   /** The invitation of `code` if it can still be used, with the member a reset link is for. */
-  private usable(code: string): { row: InvitationRow; member: UserRow | undefined } {
-    const row = this.o.store.invitations.findByCodeHash(codeHash(code));
+  private async usable(code: string): Promise<{ row: InvitationRow; member: UserRow | undefined }> {
+    const row = await this.o.store.invitations.findByCodeHash(codeHash(code));
     if (!row) {
       throw new AppError(404, 'not_found_error', 'This invitation link is not valid. Check that it was copied whole, or ask an admin for a new one.', {
         code: 'invitation_not_found',
@@ -146,7 +147,7 @@ export class InvitationsService {
     }
     const now = nowSeconds();
     if (row.used_at !== null || row.revoked_at !== null || row.expires_at <= now) throw this.goneError(row);
-    const member = row.user_id === null ? undefined : this.o.store.users.get(row.user_id);
+    const member = row.user_id === null ? undefined : await this.o.store.users.get(row.user_id);
     if (row.user_id !== null && (!member || member.disabled_at !== null)) {
       throw gone('This reset link is for an account that is disabled or no longer exists. Ask an admin.', 'invitation_revoked');
     }

@@ -36,7 +36,7 @@ export class LoginService {
 
   async login(body: z.infer<typeof LoginBody>, client: SessionClient): Promise<LoginOutcome> {
     this.throttle.check(body.name, client.ip);
-    const row = this.store.passwords.findByLogin(body.name);
+    const row = await this.store.passwords.findByLogin(body.name);
     const ok = row ? await verifyPassword(body.password, row.hash) : await this.decoyCheck(body.password);
     if (!row || !ok) {
       this.throttle.failed(body.name, client.ip);
@@ -46,7 +46,7 @@ export class LoginService {
     if (row.disabled_at !== null) throw forbidden('This account is disabled. Ask an admin to enable it.', 'account_disabled');
     if (row.role === 'guest') throw unauthorized(WRONG);
     // Raised parameters take effect at each member's next login.
-    if (needsRehash(row.hash)) this.store.passwords.set(row.user_id, row.name, await hashPassword(body.password), nowSeconds());
+    if (needsRehash(row.hash)) await this.store.passwords.set(row.user_id, row.name, await hashPassword(body.password), nowSeconds());
     const user = { id: row.user_id, name: row.name, role: row.role as TeamRole };
     return { user, session: await this.sessions.forUser(user.id, user.role, client) };
   }
@@ -56,9 +56,9 @@ export class LoginService {
    * against the login throttle); every session of the account ends, and a caller on a session gets a fresh one.
    */
   async change(principal: Principal, body: z.infer<typeof PasswordChangeBody>, client: SessionClient) {
-    const user = this.store.users.get(principal.userId);
+    const user = await this.store.users.get(principal.userId);
     if (!user || user.role === 'guest') throw forbidden('A guest account has no password. Turn it into a named account first.', 'guest_account');
-    const current = this.store.passwords.hashOf(user.id);
+    const current = await this.store.passwords.hashOf(user.id);
     if (current !== undefined) {
       this.throttle.check(user.name, client.ip);
       if (body.current_password === undefined) throw badRequest('`current_password` is required to change a password.', 'current_password', 'missing_current_password');
@@ -71,11 +71,11 @@ export class LoginService {
     if (problem) throw badRequest(problem, 'new_password', 'weak_password');
     const hash = await hashPassword(body.new_password);
     try {
-      this.store.passwords.set(user.id, user.name, hash, nowSeconds());
+      await this.store.passwords.set(user.id, user.name, hash, nowSeconds());
     } catch (error) {
       throw isUniqueViolation(error) ? nameTaken(user.name) : error;
     }
-    const ended = this.sessions.revokeAll(principal).revoked;
+    const ended = (await this.sessions.revokeAll(principal)).revoked;
     const session = principal.method === 'session' ? await this.sessions.forUser(user.id, user.role, client) : undefined;
     return { result: { object: 'password.changed' as const, sessions_ended: session ? ended - 1 : ended }, session };
   }

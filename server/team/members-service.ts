@@ -35,12 +35,12 @@ const DATA_CHOICES =
 export class MembersService {
   constructor(private readonly store: Store, private readonly audit: AuditLog, private readonly invitations: InvitationsService) {}
 
-  list() {
-    return { object: 'list' as const, data: this.store.users.listMembers().map((row) => memberFromRow(row, row.last_seen_at)) };
+  async list() {
+    return { object: 'list' as const, data: (await this.store.users.listMembers()).map((row) => memberFromRow(row, row.last_seen_at)) };
   }
 
-  update(actor: Principal, id: string, body: z.infer<typeof MemberUpdateBody>): Member {
-    const target = this.member(id);
+  async update(actor: Principal, id: string, body: z.infer<typeof MemberUpdateBody>): Promise<Member> {
+    const target = await this.member(id);
     const self = target.id === actor.userId;
     if (target.role === 'owner' && (body.role !== undefined || body.disabled === true)) {
       throw conflict('The owner cannot be disabled or demoted: a server always keeps its owner.', 'owner_protected');
@@ -50,36 +50,36 @@ export class MembersService {
     if (target.role === 'owner' && !self) throw ownerOnly("change the owner's account");
     if (self && body.disabled === true) throw conflict('You cannot disable your own account.', 'cannot_disable_self');
     if (body.name !== undefined) {
-      const other = this.store.users.findByName(body.name);
+      const other = await this.store.users.findByName(body.name);
       if (other && other.id !== target.id) throw nameTaken(body.name);
     }
-    this.store.transaction(() => {
+    await this.store.transaction(async () => {
       const now = nowSeconds();
       if (body.name !== undefined && body.name !== target.name) {
-        this.store.users.rename(target.id, body.name);
-        this.store.passwords.rename(target.id, body.name);
-        this.audit.record(actor.userId, 'member.rename', target.id, { from: target.name, to: body.name });
+        await this.store.users.rename(target.id, body.name);
+        await this.store.passwords.rename(target.id, body.name);
+        await this.audit.record(actor.userId, 'member.rename', target.id, { from: target.name, to: body.name });
       }
       if (body.role !== undefined && body.role !== target.role) {
-        this.store.users.setRole(target.id, body.role);
-        this.audit.record(actor.userId, 'member.role', target.id, { from: target.role, to: body.role });
+        await this.store.users.setRole(target.id, body.role);
+        await this.audit.record(actor.userId, 'member.role', target.id, { from: target.role, to: body.role });
       }
       if (body.disabled === true && target.disabled_at === null) {
-        this.store.users.setDisabled(target.id, now);
-        const ended = this.endAccess(target.id, now);
-        this.audit.record(actor.userId, 'member.disable', target.id, ended);
+        await this.store.users.setDisabled(target.id, now);
+        const ended = await this.endAccess(target.id, now);
+        await this.audit.record(actor.userId, 'member.disable', target.id, ended);
       } else if (body.disabled === false && target.disabled_at !== null) {
-        this.store.users.setDisabled(target.id, null);
-        this.audit.record(actor.userId, 'member.enable', target.id);
+        await this.store.users.setDisabled(target.id, null);
+        await this.audit.record(actor.userId, 'member.enable', target.id);
       }
       // Throwing rolls the whole change back.
-      if (this.store.users.countActiveAdmins() === 0) throw conflict('This would leave the server without an enabled owner or admin.', 'last_admin');
+      if ((await this.store.users.countActiveAdmins()) === 0) throw conflict('This would leave the server without an enabled owner or admin.', 'last_admin');
     });
-    return memberFromRow(this.store.users.get(target.id)!, this.lastSeen(target.id));
+    return memberFromRow((await this.store.users.get(target.id))!, await this.lastSeen(target.id));
   }
 
-  remove(actor: Principal, id: string, query: z.infer<typeof MemberDeleteQuery>) {
-    const target = this.member(id);
+  async remove(actor: Principal, id: string, query: z.infer<typeof MemberDeleteQuery>) {
+    const target = await this.member(id);
     if (target.role === 'owner') throw conflict('The owner cannot be deleted: a server always keeps its owner.', 'owner_protected');
     if (target.id === actor.userId) throw conflict('You cannot delete your own account.', 'cannot_delete_self');
     if (target.role === 'admin' && actor.role !== 'owner') throw ownerOnly('delete an admin');
@@ -90,51 +90,51 @@ export class MembersService {
     if (query.data === 'transfer') {
       if (query.to === undefined) throw badRequest(`\`to\` is required with data=transfer. ${DATA_CHOICES}`, 'to', 'missing_transfer_target');
       if (query.to === target.id) throw badRequest("The data cannot be transferred to the member being deleted.", 'to', 'invalid_transfer_target');
-      heir = this.store.users.get(query.to);
+      heir = await this.store.users.get(query.to);
       if (!heir || heir.role === 'guest') throw notFound('member', query.to, 'to');
     }
-    const counts = this.store.transaction(() => {
-      const moved = heir ? this.store.memberData.transfer(target.id, heir.id) : this.store.memberData.deleteAll(target.id);
+    const counts = await this.store.transaction(async () => {
+      const moved = heir ? await this.store.memberData.transfer(target.id, heir.id) : await this.store.memberData.deleteAll(target.id);
       // The account's keys, sessions, password and reset links go with its row (foreign keys, ON DELETE CASCADE).
-      this.store.users.delete(target.id);
-      this.audit.record(actor.userId, 'member.delete', target.id, { name: target.name, data: query.data, to: heir?.id ?? null, counts: moved });
+      await this.store.users.delete(target.id);
+      await this.audit.record(actor.userId, 'member.delete', target.id, { name: target.name, data: query.data, to: heir?.id ?? null, counts: moved });
       return moved;
     });
     return { id: target.id, object: 'member.deleted' as const, deleted: true as const, data: query.data, transferred_to: heir?.id ?? null, counts };
   }
 
   /** A new single-use password-reset link for the member; their sessions end now, their API keys keep working. */
-  reset(actor: Principal, id: string) {
-    const target = this.member(id);
+  async reset(actor: Principal, id: string) {
+    const target = await this.member(id);
     if (target.role === 'owner') {
       throw conflict('The owner has no reset link: the owner signs in with the login link the server prints at start.', 'owner_protected');
     }
     if (target.role === 'admin' && target.id !== actor.userId && actor.role !== 'owner') throw ownerOnly("reset another admin's password");
     if (target.disabled_at !== null) throw conflict('The member is disabled; enable the account before sending a reset link.', 'member_disabled');
-    return this.store.transaction(() => {
-      const link = this.invitations.createReset(actor.userId, target);
-      const sessions = this.store.sessions.revokeAllOfUser(target.id, nowSeconds());
-      this.audit.record(actor.userId, 'member.reset', target.id, { invitation_id: link.id, sessions_ended: sessions });
+    return this.store.transaction(async () => {
+      const link = await this.invitations.createReset(actor.userId, target);
+      const sessions = await this.store.sessions.revokeAllOfUser(target.id, nowSeconds());
+      await this.audit.record(actor.userId, 'member.reset', target.id, { invitation_id: link.id, sessions_ended: sessions });
       return link;
     });
   }
 
   /** Ends every way the member is signed in: API keys (and the sessions made from them), sessions, reset links. */
-  private endAccess(userId: string, now: number) {
-    const keys = this.store.apiKeys.deleteAllOfUser(userId);
-    for (const keyId of keys) this.store.sessions.revokeByApiKey(keyId, now);
-    const sessions = this.store.sessions.revokeAllOfUser(userId, now);
-    this.store.invitations.revokeForUser(userId, now);
+  private async endAccess(userId: string, now: number) {
+    const keys = await this.store.apiKeys.deleteAllOfUser(userId);
+    for (const keyId of keys) await this.store.sessions.revokeByApiKey(keyId, now);
+    const sessions = await this.store.sessions.revokeAllOfUser(userId, now);
+    await this.store.invitations.revokeForUser(userId, now);
     return { api_keys_revoked: keys.length, sessions_ended: sessions };
   }
 
-  private lastSeen(id: string): number | null {
-    return this.store.users.listMembers().find((m) => m.id === id)?.last_seen_at ?? null;
+  private async lastSeen(id: string): Promise<number | null> {
+    return (await this.store.users.listMembers()).find((m) => m.id === id)?.last_seen_at ?? null;
   }
 
   /** A non-guest account; guests and unknown ids are both a 404. */
-  private member(id: string): UserRow {
-    const row = this.store.users.get(id);
+  private async member(id: string): Promise<UserRow> {
+    const row = await this.store.users.get(id);
     if (!row || row.role === 'guest') throw notFound('member', id, 'id');
     return row;
   }

@@ -13,7 +13,7 @@ export const update = endpoint({
   tags, access: 'admin', body: LanUpdateBody, response: LanStatus,
   handle: async ({ principal, body }, s) => {
     const status = await s.lan.setEnabled(body.enabled);
-    s.audit.record(principal.userId, body.enabled ? 'lan.enable' : 'lan.disable', 'lan', { lan_urls: status.lan_urls });
+    await s.audit.record(principal.userId, body.enabled ? 'lan.enable' : 'lan.disable', 'lan', { lan_urls: status.lan_urls });
     return status;
   },
 });

@@ -45,8 +45,8 @@ export const listInvitations = endpoint({
 
 export const revokeInvitation = endpoint({
   summary: 'Revoke a pending invitation or reset link; it then answers 410.', tags, access: 'admin', params: PathId, status: 204,
-  handle: ({ principal, params, ctx }, s) => {
-    s.invitations.revoke(principal, params.id);
+  handle: async ({ principal, params, ctx }, s) => {
+    await s.invitations.revoke(principal, params.id);
     ctx.status = 204;
     return undefined;
   },
