@@ -7,7 +7,8 @@
  * consistency check, saved in one transaction, and then either applied at once (keys marked `live`, through
  * live-settings.ts) or left pending until the next start (`pending_restart`).
  *
- * Concurrency: `update` is synchronous from validation to the last live apply, so two updates never interleave.
+ * Concurrency: updates run one at a time (each waits for the one before it, from reading the saved values to
+ * the last live apply), so two updates never interleave across the store's awaits.
  */
 import type { Setting, SettingsList, SettingsUpdate, SettingsUpdateBody } from '../api/settings.js';
 import { CONFIG_GROUPS, configGroupOf } from '../config/config-groups.js';
@@ -21,9 +22,9 @@ import { choicesOf, sameValue, toRaw } from './setting-values.js';
 
 /** The saved-settings table, as this service uses it (store/saved-settings-repo.ts). */
 export interface SavedSettingsStore {
-  all(): Array<{ key: string; value: string }>;
-  set(key: string, value: string, updatedBy: string | null): void;
-  remove(key: string): void;
+  all(): Promise<Array<{ key: string; value: string }>>;
+  set(key: string, value: string, updatedBy: string | null): Promise<void>;
+  remove(key: string): Promise<void>;
 }
 
 export interface SettingsServiceOptions {
@@ -33,7 +34,7 @@ export interface SettingsServiceOptions {
   running: LoadedConfig;
   saved: SavedSettingsStore;
   /** Runs the writes of one update as one transaction. */
-  transaction<T>(fn: () => T): T;
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
   live: LiveTargets;
   /** Asks whoever started the server to restart it (the desktop app); absent under `npm start`. */
   restart?: () => void;
@@ -49,6 +50,8 @@ export class SettingsService {
   private readonly config: Record<string, unknown>;
   private readonly sources: Record<string, ConfigSource>;
   private restarting = false;
+  /** The update in progress (the next one waits for it). */
+  private updating: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: SettingsServiceOptions) {
     this.config = { ...options.running.config };
@@ -60,16 +63,25 @@ export class SettingsService {
     return this.config[name] as Config[K];
   }
 
-  list(): SettingsList {
-    const saved = this.savedMap();
+  async list(): Promise<SettingsList> {
+    return this.listWith(await this.savedMap());
+  }
+
+  /** Validates every change first (nothing is saved when one is refused), saves them together, applies the live ones. */
+  update(body: SettingsUpdateBody, userId: string | null): Promise<SettingsUpdate> {
+    const run = this.updating.then(() => this.applyUpdate(body, userId));
+    this.updating = run.catch(() => undefined);
+    return run;
+  }
+
+  private listWith(saved: Record<string, string>): SettingsList {
     const next = this.nextStart(saved);
     const data = names.map((name) => this.describe(name, saved, next.config));
     return { object: 'list', data, restart_required: data.some((s) => s.pending_restart), restart_available: this.restartAvailable };
   }
 
-  /** Validates every change first (nothing is saved when one is refused), saves them together, applies the live ones. */
-  update(body: SettingsUpdateBody, userId: string | null): SettingsUpdate {
-    const saved = this.savedMap();
+  private async applyUpdate(body: SettingsUpdateBody, userId: string | null): Promise<SettingsUpdate> {
+    const saved = await this.savedMap();
     const changes = new Map<Name, string | null>();
     for (const [name, value] of Object.entries(body.values)) {
       const key = this.editableKey(name);
@@ -89,10 +101,10 @@ export class SettingsService {
       else saved[key] = raw;
     }
     const next = this.nextStart(saved, true);
-    this.options.transaction(() => {
+    await this.options.transaction(async () => {
       for (const [key, raw] of changes) {
-        if (raw === null) this.options.saved.remove(key);
-        else this.options.saved.set(key, raw, userId);
+        if (raw === null) await this.options.saved.remove(key);
+        else await this.options.saved.set(key, raw, userId);
       }
     });
     const applied = [...changes.keys()].filter((key) => isLiveKey(key));
@@ -102,7 +114,8 @@ export class SettingsService {
       this.sources[key] = next.sources[key];
     }
     applyLive(liveChanged, this.config as Config, this.options.live);
-    const list = this.list();
+    // `saved` holds what was just written: the list need not read it back.
+    const list = this.listWith(saved);
     const pending = [...changes.keys()].filter((key) => list.data.find((s) => s.name === key)?.pending_restart);
     return { ...list, applied, pending_restart: pending };
   }
@@ -147,8 +160,8 @@ export class SettingsService {
     return key;
   }
 
-  private savedMap(): Record<string, string> {
-    return Object.fromEntries(this.options.saved.all().map((row) => [row.key, row.value]));
+  private async savedMap(): Promise<Record<string, string>> {
+    return Object.fromEntries((await this.options.saved.all()).map((row) => [row.key, row.value]));
   }
 
   /** What the next start would run with; `strict`: a combination the loader would refuse is a 400 here. */

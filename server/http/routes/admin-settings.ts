@@ -12,10 +12,10 @@ export const list = endpoint({
 export const update = endpoint({
   summary: 'Save options (null removes a saved value). Validated by the config schema, all or nothing; live options apply at once, the rest after a restart. Options set by a flag or the environment are refused (409).',
   tags, access: 'admin', body: SettingsUpdateBody, response: SettingsUpdate,
-  handle: ({ body, principal }, s) => {
-    const result = s.settings.update(body, principal.userId);
+  handle: async ({ body, principal }, s) => {
+    const result = await s.settings.update(body, principal.userId);
     // Secrets are never saved (update refuses them), so the values can be recorded as sent.
-    s.audit.record(principal.userId, 'settings.change', 'settings', { values: body.values, applied: result.applied, pending_restart: result.pending_restart });
+    await s.audit.record(principal.userId, 'settings.change', 'settings', { values: body.values, applied: result.applied, pending_restart: result.pending_restart });
     return result;
   },
 });
@@ -23,9 +23,9 @@ export const update = endpoint({
 export const restart = endpoint({
   summary: 'Restart the server to apply saved options (the desktop app restarts it on the same port; a server started from a terminal answers 409).',
   tags, access: 'admin', response: RestartAccepted,
-  handle: ({ principal }, s) => {
+  handle: async ({ principal }, s) => {
     const result = s.settings.restart();
-    s.audit.record(principal.userId, 'settings.restart', 'settings');
+    await s.audit.record(principal.userId, 'settings.restart', 'settings');
     return result;
   },
 });
