@@ -1,4 +1,10 @@
 import { defineConfig } from 'vitest/config';
+import { postgresAvailable } from './test/cluster/postgres-server.js';
+
+/** HTTP test files about the SQLite file itself (its backups, corruption, restore, crash durability): not run on PostgreSQL. */
+const sqliteOnly: string[] = [];
+const withPostgres = postgresAvailable();
+if (!withPostgres) console.warn('PostgreSQL not found (Debian package postgresql): the HTTP suite runs on SQLite only.');
 
 export default defineConfig({
   test: {
@@ -11,6 +17,17 @@ export default defineConfig({
         extends: true,
         test: { name: 'server', include: ['test/unit/**/*.test.ts', 'test/http/**/*.test.ts', 'test/model/**/*.test.ts', 'test/store-pg/**/*.test.ts'] },
       },
+      // The same HTTP suite on PostgreSQL (JAN_DATABASE_URL), one fresh database per test server.
+      ...(withPostgres ? [{
+        extends: true,
+        test: {
+          name: 'server-pg',
+          include: ['test/http/**/*.test.ts'],
+          exclude: sqliteOnly,
+          env: { JAN_TEST_ENGINE: 'postgres' },
+          globalSetup: ['test/cluster/postgres-global-setup.ts'],
+        },
+      }] : []),
       {
         // The dashboard's components, in a simulated DOM, with fixture data instead of a server.
         extends: true,

@@ -111,6 +111,17 @@ function databases(url: string, stopServer: () => Promise<void>): PostgresServer
   };
 }
 
+/** Whether tests can have a PostgreSQL: a server to reuse, or the programs to start one. */
+export function postgresAvailable(): boolean {
+  if (process.env.JAN_TEST_POSTGRES_URL) return true;
+  try {
+    binDir();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** PostgreSQL's program folder: `pg_config --bindir`, else Debian's version 15 folder, else PATH. */
 function binDir(): string {
   try {

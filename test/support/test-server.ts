@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { loadConfigWithSources } from '../../server/config/load-config.js';
 import type { Config } from '../../server/config/schema.js';
 import { startServer, type RunningServer, type StartServerOptions } from '../../server/start-server.js';
+import { createTestDatabase } from './test-database.js';
 
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 
@@ -55,12 +56,13 @@ export async function readResponse(response: Response): Promise<TestResponse> {
 /** `options.runtime` replaces node-llama-cpp (e.g. with test/support/scripted-runtime.ts). */
 export async function startTestServer(overrides: Partial<Config> = {}, options: Pick<StartServerOptions, 'runtime'> = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'jan-test-'));
+  const database = await createTestDatabase();
   // The overrides count as flags (read-only in Settings); every other option can be saved there, as in the app.
   const loaded = loadConfigWithSources({
     argv: [],
     env: {},
     platform: { dataDir, cwd: dataDir },
-    overrides: { port: 0, logLevel: 'silent', apiKey: TEST_ADMIN_KEY, ...overrides },
+    overrides: { port: 0, logLevel: 'silent', apiKey: TEST_ADMIN_KEY, ...(database.url && { databaseUrl: database.url }), ...overrides },
   });
   const config = loaded.config;
   const server = await startServer(loaded, { logger: pino({ level: 'silent' }), ...options });
@@ -94,6 +96,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     async close() {
       await server.close();
       await rm(dataDir, { recursive: true, force: true });
+      await database.drop();
     },
   };
 }
