@@ -8,7 +8,8 @@ export const JobRun = z.object({
   id: z.string(),
   job: z.string(),
   trigger: z.enum(['schedule', 'request']),
-  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'interrupted']),
+  /** `skipped`: the job had nothing to do on this server (backup and optimize on PostgreSQL); `report.skipped` says why. */
+  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'interrupted', 'skipped']),
   queued_at: z.number().int(),
   started_at: z.number().int().nullable(),
   finished_at: z.number().int().nullable(),
@@ -39,4 +40,10 @@ export const JobRunBody = z.strictObject({
 });
 
 export const Backup = z.object({ name: z.string(), bytes: z.number().int(), created_at: z.number().int() });
-export const BackupList = z.object({ object: z.literal('list'), directory: z.string(), data: z.array(Backup) });
+export const BackupList = z.object({
+  object: z.literal('list'),
+  directory: z.string(),
+  data: z.array(Backup),
+  /** Present when this server makes no backups (PostgreSQL): where they come from instead. */
+  note: z.string().optional(),
+});

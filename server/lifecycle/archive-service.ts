@@ -11,8 +11,11 @@
  * then one transaction records them and deletes the hot rows (a row changed since it was read is left
  * alone). A crash before the commit leaves unreferenced bytes, never a lost conversation. Compaction writes
  * the live members of a file to a new file, fsyncs, switches the records in one transaction, then unlinks
- * the old file; orphaned files are removed by the cleanup job. Batches are synchronous (no other request
- * runs between reading a conversation and deleting it) and small, yielding to the event loop between them.
+ * the old file; orphaned files are removed by the cleanup job. Batches are small, yielding to the event loop
+ * between them. Other requests run between a batch's read and its transaction (no file is written inside
+ * one): a hot row is deleted only if its `updated_at` is still the one read, and every write to a
+ * conversation or its items touches it, so a conversation changed meanwhile stays in the tables (its member
+ * in the file is unreferenced bytes). Only the store is used, so this works on SQLite and PostgreSQL alike.
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -76,14 +79,14 @@ export class ArchiveService implements ConversationArchive {
     let file: { name: string; fd: number; id?: number; offset: number } | undefined;
     try {
       while (!signal.aborted) {
-        const batch = this.store.archive.candidates(report.cutoff, BATCH);
+        const batch = await this.store.archive.candidates(report.cutoff, BATCH);
         if (batch.length === 0) break;
         if (!file) {
           mkdirSync(this.dir, { recursive: true });
           const name = `conversations-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.jsonl.gz`;
           file = { name, fd: openSync(join(this.dir, name), 'wx'), offset: 0 };
         }
-        this.archiveBatch(batch, file, report);
+        await this.archiveBatch(batch, file, report);
         await yieldToEventLoop();
       }
     } finally {
@@ -92,12 +95,12 @@ export class ArchiveService implements ConversationArchive {
     }
   }
 
-  /** Writes and fsyncs the batch's members, then moves the rows out in one transaction. Synchronous. */
-  private archiveBatch(batch: ConversationRow[], file: { name: string; fd: number; id?: number; offset: number }, report: ArchiveReport): void {
+  /** Writes and fsyncs the batch's members, then moves the rows out in one transaction (which writes no file). */
+  private async archiveBatch(batch: ConversationRow[], file: { name: string; fd: number; id?: number; offset: number }, report: ArchiveReport): Promise<void> {
     const now = nowSeconds();
     const records: Array<{ row: ArchivedRow; seq: number }> = [];
     for (const conversation of batch) {
-      const items = this.store.archive.itemsOf(conversation.seq);
+      const items = await this.store.archive.itemsOf(conversation.seq);
       const member = gzipSync(toJsonl([conversationLine(conversation), ...items.map((item) => itemLine(conversation.id, item))]));
       writeSync(file.fd, member, 0, member.length, file.offset);
       records.push({
@@ -112,19 +115,35 @@ export class ArchiveService implements ConversationArchive {
       report.bytes_written += member.length;
     }
     fsyncSync(file.fd);
-    const moved = this.store.transaction(() => {
-      file.id ??= this.store.archive.createFile(file.name, now);
-      return records.filter(({ row, seq }) => this.store.archive.moveOut({ ...row, file_id: file.id! }, seq));
+    const { fileId, moved } = await this.store.transaction(async () => {
+      const fileId = file.id ?? (await this.store.archive.createFile(file.name, now));
+      const moved: typeof records = [];
+      for (const record of records) if (await this.store.archive.moveOut({ ...record.row, file_id: fileId }, record.seq)) moved.push(record);
+      return { fileId, moved };
     });
+    file.id = fileId; // only once committed: a batch rolled back leaves the file unrecorded, and so deleted
     for (const { row } of moved) {
       report.archived++;
       report.items += row.items;
     }
   }
 
-  /** Reads one archived conversation from its file. */
-  read(row: ArchivedRow): ArchivedConversation {
-    const name = this.store.archive.fileName(row.file_id);
+  /**
+   * Reads one archived conversation from its file. A compaction may move it between the read of `row` and the
+   * read of the file (the old file is then gone): it is then read once more from where its record says now.
+   */
+  async read(row: ArchivedRow): Promise<ArchivedConversation> {
+    try {
+      return await this.readMember(row);
+    } catch (error) {
+      const now = await this.store.archive.find(row.user_id, row.id);
+      if (!now || (now.file_id === row.file_id && now.byte_offset === row.byte_offset)) throw error;
+      return this.readMember(now);
+    }
+  }
+
+  private async readMember(row: ArchivedRow): Promise<ArchivedConversation> {
+    const name = await this.store.archive.fileName(row.file_id);
     const buffer = Buffer.alloc(row.byte_length);
     try {
       const fd = openSync(join(this.dir, name ?? ''), 'r');
@@ -145,48 +164,52 @@ export class ArchiveService implements ConversationArchive {
     }
   }
 
-  restore(userId: string, id: string): boolean {
-    const row = this.store.archive.find(userId, id);
+  /**
+   * Moves the conversation back into the tables; true when it is there now. Its file is read before the
+   * transaction. Two requests touching the same archived conversation both read it, one restores it, and the
+   * other finds its record gone and the conversation in the tables: true for both.
+   */
+  async restore(userId: string, id: string): Promise<boolean> {
+    const row = await this.store.archive.find(userId, id);
     if (!row) return false;
-    const { conversation, items } = this.read(row);
-    const restored = this.store.transaction(() => {
-      if (!this.store.archive.remove(userId, id)) return false;
-      const seq = this.store.archive.insertRestored(conversationRowFromLine(conversation, userId), nowSeconds());
+    const { conversation, items } = await this.read(row);
+    return this.store.transaction(async () => {
+      if (!(await this.store.archive.remove(userId, id))) return (await this.store.conversations.get(userId, id)) !== undefined;
+      const seq = await this.store.archive.insertRestored(conversationRowFromLine(conversation, userId), nowSeconds());
       for (const item of items) {
         // An id taken meanwhile (an import) gets a fresh one rather than failing the restore.
-        const itemId = this.store.idOwners.itemTaken(item.item.id) ? newItemId(item.item.type) : item.item.id;
-        this.store.items.insert(itemRowFromLine(item, seq, itemId));
+        const itemId = (await this.store.idOwners.itemTaken(item.item.id)) ? newItemId(item.item.type) : item.item.id;
+        await this.store.items.insert(itemRowFromLine(item, seq, itemId));
       }
       return true;
     });
-    return restored;
   }
 
-  forget(userId: string, id: string): boolean {
+  async forget(userId: string, id: string): Promise<boolean> {
     return this.store.archive.remove(userId, id);
   }
 
   /** Rewrites files holding removed (restored or deleted) conversations with their live members only. */
   private async compact(report: ArchiveReport, signal: AbortSignal): Promise<void> {
-    for (const file of this.store.archive.files()) {
+    for (const file of await this.store.archive.files()) {
       if (signal.aborted) return;
       const path = join(this.dir, file.name);
       const size = existsSync(path) ? statSync(path).size : 0;
       if (file.members > 0 && file.live_bytes === size) continue;
       if (file.members === 0) {
-        this.store.archive.deleteFile(file.id);
+        await this.store.archive.deleteFile(file.id);
         rmSync(path, { force: true });
         report.files_deleted++;
       } else {
-        this.rewrite(file, path);
+        await this.rewrite(file, path);
         report.files_compacted++;
       }
       await yieldToEventLoop();
     }
   }
 
-  private rewrite(file: ArchiveFileRow, path: string): void {
-    const members = this.store.archive.fileMembers(file.id);
+  private async rewrite(file: ArchiveFileRow, path: string): Promise<void> {
+    const members = await this.store.archive.fileMembers(file.id);
     const name = file.name.replace(/(-c\d+)?\.jsonl\.gz$/, `-c${Date.now()}.jsonl.gz`);
     const tmp = join(this.dir, `${name}.tmp`);
     const source = openSync(path, 'r');
@@ -207,16 +230,16 @@ export class ArchiveService implements ConversationArchive {
       closeSync(target);
     }
     renameSync(tmp, join(this.dir, name));
-    this.store.transaction(() => {
-      const id = this.store.archive.createFile(name, nowSeconds());
-      for (const [member, offset] of offsets) this.store.archive.moveMember(member, id, offset);
-      this.store.archive.deleteFile(file.id);
+    await this.store.transaction(async () => {
+      const id = await this.store.archive.createFile(name, nowSeconds());
+      for (const [member, offset] of offsets) await this.store.archive.moveMember(member, id, offset);
+      await this.store.archive.deleteFile(file.id);
     });
-    rmSync(path, { force: true });
+    rmSync(path, { force: true }); // a reader that looked its member up before the switch reads it again (see `read`)
   }
 
-  /** Files in the archive folder that no record points to (left by a crash mid-run). */
-  referencedFiles(): Set<string> {
-    return new Set(this.store.archive.files().map((file) => file.name));
+  /** The names of the archive files the records point to (the cleanup job deletes the others). */
+  async referencedFiles(): Promise<Set<string>> {
+    return new Set((await this.store.archive.files()).map((file) => file.name));
   }
 }

@@ -10,6 +10,9 @@
  * leaves `<temp>` and SQLite's `-journal`/`-wal`/`-shm` beside it, which `sweepLeftovers()` deletes, at start
  * (create-lifecycle.ts) and in the cleanup job. Only names matching TEMP_NAME in the backup folder are ever
  * swept, never the run in progress; the folder belongs to one data folder, whose lock this process holds.
+ *
+ * On PostgreSQL there is no file to copy (`store.maintenance` is SQLite's): a run writes nothing and reports
+ * `skipped` with POSTGRES_BACKUP_NOTE — backups are pg_dump's, or the operator's that runs the database.
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +35,9 @@ export interface BackupInfo {
 
 export interface BackupReport {
   [key: string]: unknown;
-  /** The new backup; null when the run was interrupted (then nothing was written or deleted). */
+  /** Why nothing was backed up (PostgreSQL); the run's status is then `skipped`. */
+  skipped?: string;
+  /** The new backup; null when the run was interrupted or skipped (then nothing was written or deleted). */
   file: string | null;
   bytes: number;
   pages: number;
@@ -51,6 +56,11 @@ const NAME = /^jan-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z\.sqlite$/
 /** A backup in the making, and the files SQLite keeps beside a database it writes. */
 export const TEMP_NAME = /^jan-\d{8}T\d{9}Z\.sqlite\.partial(?:-journal|-wal|-shm)?$/;
 const SQLITE_SIDE_FILES = ['', '-journal', '-wal', '-shm'];
+
+/** What a backup run on PostgreSQL reports, and the backup list says, instead of a file. */
+export const POSTGRES_BACKUP_NOTE =
+  'The database is PostgreSQL: this server writes no backup of it. Back it up with pg_dump (or pg_basebackup and WAL ' +
+  "archiving), or with the backups of the operator that runs it (e.g. CloudNativePG's scheduled backups).";
 
 function stamp(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace('.', '');
@@ -105,13 +115,17 @@ export class BackupService {
   /** Makes one backup; an abort of `signal` stops it mid-copy, deletes its temp files and reports `interrupted`. */
   async run(signal?: AbortSignal): Promise<BackupReport> {
     const started = performance.now();
+    const maintenance = this.store.maintenance;
+    if (!maintenance) {
+      return { skipped: POSTGRES_BACKUP_NOTE, file: null, bytes: 0, pages: 0, schema_version: null, duration_ms: 0, deleted: [], interrupted: false };
+    }
     mkdirSync(this.dir, { recursive: true });
     const name = `jan-${stamp(new Date())}.sqlite`;
     const partial = join(this.dir, `${name}.partial`);
     this.writing = partial;
     try {
       signal?.throwIfAborted();
-      const { totalPages } = await this.store.maintenance.backup(partial, signal);
+      const { totalPages } = await maintenance.backup(partial, signal);
       signal?.throwIfAborted();
       const check = finishBackupFile(partial);
       if (!check.ok) throw new AppError(500, 'server_error', `The backup failed its integrity check: ${check.problems.slice(0, 3).join('; ')}`, { code: 'backup_corrupt' });
@@ -140,6 +154,11 @@ export class BackupService {
   /** The complete backups in the folder, newest first. */
   list(): BackupInfo[] {
     return listBackups(this.dir);
+  }
+
+  /** Why this server makes no backups (PostgreSQL), or undefined when it does. */
+  get note(): string | undefined {
+    return this.store.maintenance ? undefined : POSTGRES_BACKUP_NOTE;
   }
 
   /** Deletes what interrupted runs left in the backup folder (TEMP_NAME files, except the run in progress). */

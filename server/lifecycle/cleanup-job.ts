@@ -22,7 +22,7 @@ export interface CleanupOptions {
   tempFolders: readonly TempFolder[];
   archiveDir: string;
   /** The names the archive records point to (read at the moment of the sweep). */
-  referencedArchiveFiles(): Set<string>;
+  referencedArchiveFiles(): Promise<Set<string>>;
   /** Deletes expired unfinished uploads; returns how many. */
   sweepUploads?(): Promise<number>;
   /** Deletes what interrupted backups left; returns how many files and bytes. */
@@ -66,7 +66,7 @@ export class CleanupJob {
       report.temp_files_deleted += await this.sweep(folder, report, () => false);
     }
     if (!signal.aborted) {
-      const referenced = this.options.referencedArchiveFiles();
+      const referenced = await this.options.referencedArchiveFiles();
       report.orphan_archive_files_deleted = await this.sweep(
         { dir: this.options.archiveDir, olderThanMs: ARCHIVE_ORPHAN_AGE_MS },
         report,

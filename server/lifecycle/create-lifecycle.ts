@@ -16,7 +16,7 @@ import { backupDirOf, BackupService } from './backup-service.js';
 import { ExportService } from './export-service.js';
 import { ImportService } from './import-service.js';
 import { CleanupJob } from './cleanup-job.js';
-import { JobRunner, type JobDefinition } from './job-runner.js';
+import { JobRunner, type JobDefinition, type JobLease } from './job-runner.js';
 import { OptimizeJob } from './optimize-job.js';
 import { LimitsService } from '../limits/index.js';
 import { invalidateOnStoreChanges, ResponseCache } from '../cache/index.js';
@@ -45,6 +45,8 @@ export interface JobsDeps {
   logger?: Logger;
   /** A job failed for lack of disk space (the health report's `disk_full`). */
   onStorageFull?: () => void;
+  /** With several replicas: the cluster-wide lease each scheduled run asks for first (see job-runner.ts). */
+  lease?: JobLease;
 }
 
 function jobDefinitions(store: Store, config: Config, deps: JobsDeps, backups: BackupService): JobDefinition[] {
@@ -64,6 +66,8 @@ function jobDefinitions(store: Store, config: Config, deps: JobsDeps, backups: B
   });
   const optimize = new OptimizeJob(store);
   const first = () => FIRST_MAINTENANCE_MS;
+  // SQLite's upkeep; on PostgreSQL their runs report `skipped` (and why), and the descriptions say so up front.
+  const sqlite = store.maintenance !== undefined;
   return [
     {
       name: 'archive', description: `Moves conversations unchanged for ${config.archiveAfterDays} days into compressed files (option: older_than_days).`,
@@ -80,11 +84,17 @@ function jobDefinitions(store: Store, config: Config, deps: JobsDeps, backups: B
       intervalMs: maintenanceMs, firstRunInMs: first, run: (signal) => cleanup.run(signal),
     },
     {
-      name: 'optimize', description: 'Refreshes query statistics, checkpoints the WAL and frees unused pages (option: full, a blocking VACUUM).',
+      name: 'optimize',
+      description: sqlite
+        ? 'Refreshes query statistics, checkpoints the WAL and frees unused pages (option: full, a blocking VACUUM).'
+        : 'Skipped on PostgreSQL, whose autovacuum keeps statistics and free space.',
       intervalMs: maintenanceMs, firstRunInMs: first, run: (signal, options) => optimize.run(signal, { full: options.full === true }),
     },
     {
-      name: 'backup', description: `Writes an online backup of the database to ${backups.dir}, keeping the newest ${config.backupKeep}.`,
+      name: 'backup',
+      description: sqlite
+        ? `Writes an online backup of the database to ${backups.dir}, keeping the newest ${config.backupKeep}.`
+        : 'Skipped on PostgreSQL: back the database up with pg_dump or the backups of the operator that runs it.',
       intervalMs: config.backupIntervalHours * HOUR,
       // Soon after start when the newest backup is older than one interval, else when it will be.
       firstRunInMs: () => {
@@ -102,6 +112,7 @@ export function createJobs(store: Store, config: Config, metrics: Metrics, deps:
   backups.sweepLeftovers(); // what a backup cut short by the process dying left (this process holds the data folder)
   const jobs = new JobRunner(jobDefinitions(store, config, deps, backups), {
     metrics, ...(deps.logger && { logger: deps.logger }), ...(deps.onStorageFull && { onStorageFull: deps.onStorageFull }),
+    ...(deps.lease && { lease: deps.lease }),
   });
   return {
     jobs,

@@ -1,8 +1,8 @@
 /**
  * A user's export: everything they own as JSON Lines (format in server/api/export.ts): projects, then every
  * conversation with its items — those in the tables and those in the archive — then an `end` line with the
- * counts. It is produced page by page: each page is one synchronous read, and nothing (no open cursor, no
- * transaction) is held while the client takes its time, so the export never blocks writers. It is not a
+ * counts. It is produced page by page: each page is one read, and nothing (no open cursor, no transaction)
+ * is held while the client takes its time, so the export never blocks writers. It is not a
  * snapshot: a write during a long export may or may not be in it.
  */
 import { EXPORT_FORMAT, EXPORT_VERSION, type ExportLine } from '../api/export.js';
@@ -28,13 +28,13 @@ export class ExportService {
     const counts = { projects: 0, conversations: 0, items: 0 };
     yield toJsonl([{ type: 'header', format: EXPORT_FORMAT, version: EXPORT_VERSION, exported_at: nowSeconds(), user_id: userId } satisfies ExportLine]);
     for (let after: ProjectRow | undefined, more = true; more && !signal.aborted; ) {
-      const page = this.store.projects.list(userId, { limit: PAGE, after });
+      const page = await this.store.projects.list(userId, { limit: PAGE, after });
       counts.projects += page.rows.length;
       if (page.rows.length > 0) yield toJsonl(page.rows.map(projectLine));
       [after, more] = [page.rows.at(-1), page.hasMore];
     }
     for (let after: ConversationRow | undefined, more = true; more && !signal.aborted; ) {
-      const page = this.store.conversations.list({ userId, order: 'asc', limit: PAGE, after });
+      const page = await this.store.conversations.list({ userId, order: 'asc', limit: PAGE, after });
       for (const conversation of page.rows) {
         counts.conversations++;
         yield toJsonl([conversationLine(conversation)]);
@@ -51,7 +51,7 @@ export class ExportService {
 
   private async *itemChunks(conversation: ConversationRow, signal: AbortSignal): AsyncGenerator<{ text: string; count: number }> {
     for (let after: ItemRow | undefined, more = true; more && !signal.aborted; ) {
-      const page = this.store.items.list(conversation.seq, { order: 'asc', limit: ITEM_PAGE, after });
+      const page = await this.store.items.list(conversation.seq, { order: 'asc', limit: ITEM_PAGE, after });
       if (page.rows.length > 0) yield { text: toJsonl(page.rows.map((row) => itemLine(conversation.id, row))), count: page.rows.length };
       [after, more] = [page.rows.at(-1), page.hasMore];
     }
@@ -59,10 +59,10 @@ export class ExportService {
 
   private async *archived(userId: string, counts: { conversations: number; items: number }, signal: AbortSignal): AsyncGenerator<string> {
     for (let after: { created_at: number; id: string } | undefined; !signal.aborted; ) {
-      const rows = this.store.archive.listByUser(userId, after, PAGE);
+      const rows = await this.store.archive.listByUser(userId, after, PAGE);
       if (rows.length === 0) return;
       for (const row of rows) {
-        const { conversation, items } = this.archive.read(row);
+        const { conversation, items } = await this.archive.read(row);
         counts.conversations++;
         counts.items += items.length;
         yield toJsonl([conversation, ...items]);

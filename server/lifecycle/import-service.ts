@@ -72,26 +72,30 @@ export class ImportService {
       if (text.trim() === '') continue;
       batch.push({ line: parseLine(text, state.result.lines), number: state.result.lines });
       if (batch.length >= BATCH) {
-        this.apply(state, batch);
+        await this.apply(state, batch);
         batch = [];
       }
     }
-    this.apply(state, batch);
+    await this.apply(state, batch);
     return state.result;
   }
 
-  private apply(state: ImportState, batch: readonly NumberedLine[]): void {
-    this.store.transaction(() => {
+  /**
+   * One transaction per batch. The tallies and the id maps are updated as lines are applied, so a batch
+   * that rolls back has counted lines that are not there: the import stops with that batch's error anyway.
+   */
+  private async apply(state: ImportState, batch: readonly NumberedLine[]): Promise<void> {
+    await this.store.transaction(async () => {
       for (const { line, number } of batch) {
-        if (line.type === 'project') this.project(state, line);
-        else if (line.type === 'conversation') this.conversation(state, line);
-        else if (line.type === 'item') this.item(state, line, number);
+        if (line.type === 'project') await this.project(state, line);
+        else if (line.type === 'conversation') await this.conversation(state, line);
+        else if (line.type === 'item') await this.item(state, line, number);
       }
     });
   }
 
-  private project(state: ImportState, line: ExportProjectLine): void {
-    const owner = this.store.idOwners.project(line.id);
+  private async project(state: ImportState, line: ExportProjectLine): Promise<void> {
+    const owner = await this.store.idOwners.project(line.id);
     if (owner?.userId === state.userId) {
       state.result.projects.skipped++;
       return;
@@ -99,12 +103,12 @@ export class ImportService {
     const id = owner ? newId('proj') : line.id;
     if (owner) state.result.projects.renamed++;
     state.projectIds.set(line.id, id);
-    this.store.projects.insert(projectRowFromLine(line, state.userId, id));
+    await this.store.projects.insert(projectRowFromLine(line, state.userId, id));
     state.result.projects.created++;
   }
 
-  private conversation(state: ImportState, line: ExportConversationLine): void {
-    const owner = this.store.idOwners.conversation(line.id);
+  private async conversation(state: ImportState, line: ExportConversationLine): Promise<void> {
+    const owner = await this.store.idOwners.conversation(line.id);
     if (owner === state.userId) {
       state.result.conversations.skipped++;
       state.conversation = { id: line.id, seq: null };
@@ -113,12 +117,12 @@ export class ImportService {
     const id = owner ? newId('conv') : line.id;
     if (owner) state.result.conversations.renamed++;
     const projectId = line.project_id === null ? null : (state.projectIds.get(line.project_id) ?? line.project_id);
-    const seq = this.store.conversations.insert(conversationRowFromLine(line, state.userId, id, projectId));
+    const seq = await this.store.conversations.insert(conversationRowFromLine(line, state.userId, id, projectId));
     state.conversation = { id: line.id, seq };
     state.result.conversations.created++;
   }
 
-  private item(state: ImportState, line: ExportItemLine, number: number): void {
+  private async item(state: ImportState, line: ExportItemLine, number: number): Promise<void> {
     if (state.conversation?.id !== line.conversation_id) {
       throw badRequest(
         `Line ${number}: an item of conversation '${line.conversation_id}' must come right after that conversation's line or its other items.`,
@@ -129,10 +133,10 @@ export class ImportService {
       state.result.items.skipped++;
       return;
     }
-    const taken = this.store.idOwners.itemTaken(line.item.id);
+    const taken = await this.store.idOwners.itemTaken(line.item.id);
     if (taken) state.result.items.renamed++;
     const id = taken ? newItemId(line.item.type) : line.item.id;
-    this.store.items.insert(itemRowFromLine(line, state.conversation.seq, id));
+    await this.store.items.insert(itemRowFromLine(line, state.conversation.seq, id));
     state.result.items.created++;
   }
 }

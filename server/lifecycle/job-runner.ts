@@ -4,8 +4,13 @@
  * Concurrency rules: one job runs at a time (they share the database and the data folder), in the order
  * they were asked for; asking for a job that is already queued or running returns that run instead of a
  * second one. A job gets an AbortSignal, checks it between its small atomic steps, and reports
- * `interrupted` when it stopped early. `close()` aborts the running job, cancels the queued ones and the
+ * `interrupted` when it stopped early, or `skipped` (with the reason in its report) when it had nothing to do
+ * here (the SQLite upkeep on PostgreSQL). `close()` aborts the running job, cancels the queued ones and the
  * timers, and waits for the running one to stop.
+ *
+ * Several replicas: a scheduled run first asks the `lease` (when given) for the job, and runs only if this
+ * replica got it, so the cluster runs each round once; without a lease every scheduled run goes ahead (one
+ * server). A run asked for through the API is not leased: the admin asked this replica.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -15,7 +20,8 @@ import type { Metrics } from '../metrics/create-metrics.js';
 import { nowSeconds } from '../store/ids.js';
 
 export type JobOptions = Record<string, unknown>;
-export type JobReport = Record<string, unknown> & { interrupted?: boolean };
+/** `skipped`: why the job did nothing here (its run's status is then `skipped`). */
+export type JobReport = Record<string, unknown> & { interrupted?: boolean; skipped?: string };
 
 export interface JobDefinition {
   name: string;
@@ -27,7 +33,7 @@ export interface JobDefinition {
   run(signal: AbortSignal, options: JobOptions): Promise<JobReport>;
 }
 
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted';
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted' | 'skipped';
 
 export interface JobRun {
   object: 'job.run';
@@ -52,8 +58,19 @@ export interface JobStatus {
   last_run: JobRun | null;
 }
 
+/** Cluster-wide permission for one scheduled run (server/cluster/ provides one over Redis or PostgreSQL). */
+export interface JobLease {
+  /** True when this replica may run `job` now; the lease lapses after `ttlMs` unless released earlier. */
+  acquire(job: string, ttlMs: number): Promise<boolean>;
+}
+
+/** A scheduled run holds its lease for most of the interval, so the next round is free for any replica to take. */
+const LEASE_SHARE_OF_INTERVAL = 0.9;
+
 export interface JobRunnerDeps {
   logger?: Logger;
+  /** Guards scheduled runs when several replicas share the database (default: every scheduled run goes ahead). */
+  lease?: JobLease;
   metrics?: Pick<Metrics, 'jobRuns' | 'jobLastSuccess'>;
   /** A job failed for lack of disk space (SQLITE_FULL, ENOSPC, EDQUOT). */
   onStorageFull?: () => void;
@@ -126,7 +143,7 @@ export class JobRunner {
     try {
       if (!signal.aborted) {
         run.report = await job.run(signal, options);
-        run.status = run.report.interrupted || signal.aborted ? 'interrupted' : 'succeeded';
+        run.status = run.report.interrupted || signal.aborted ? 'interrupted' : run.report.skipped ? 'skipped' : 'succeeded';
       }
     } catch (error) {
       run.status = 'failed';
@@ -149,12 +166,26 @@ export class JobRunner {
     if (this.controller.signal.aborted) return;
     const delay = Math.max(0, Math.min(inMs, 2 ** 31 - 1));
     this.nextAt.set(job.name, nowSeconds() + Math.round(delay / 1000));
-    const timer = setTimeout(() => {
-      if (this.controller.signal.aborted) return;
-      void this.trigger(job.name, {}, 'schedule').done.then(() => this.schedule(job, job.intervalMs));
-    }, delay);
+    const timer = setTimeout(() => void this.runScheduled(job), delay);
     timer.unref();
     this.timers.set(job.name, timer);
+  }
+
+  /** A scheduled round: run the job if the lease (if any) allows, then plan the next round whatever happened. */
+  private async runScheduled(job: JobDefinition): Promise<void> {
+    if (this.controller.signal.aborted) return;
+    try {
+      const lease = this.deps.lease;
+      if (lease && !(await lease.acquire(job.name, Math.round(job.intervalMs * LEASE_SHARE_OF_INTERVAL)))) {
+        this.deps.logger?.debug({ job: job.name }, 'maintenance job: another replica runs this round');
+      } else if (!this.controller.signal.aborted) {
+        await this.trigger(job.name, {}, 'schedule').done;
+      }
+    } catch (error) {
+      // A lease that cannot be asked (its store is down) skips the round; the next one asks again.
+      this.deps.logger?.error({ err: error, job: job.name }, 'maintenance job: the scheduled run could not start');
+    }
+    this.schedule(job, job.intervalMs);
   }
 
   private require(name: string): JobDefinition {

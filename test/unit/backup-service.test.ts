@@ -32,8 +32,8 @@ describe('BackupService temp files', () => {
     store = openStore({ file: join(folder, 'jan.sqlite') });
     // About 8 MB, so that a backup takes many steps (100 pages of 4 KiB per turn of the event loop).
     const filler = 'x'.repeat(8000);
-    store.transaction(() => {
-      for (let i = 0; i < 1000; i++) store.settings.getOrCreate(`filler-${i}`, () => filler);
+    await store.transaction(async () => {
+      for (let i = 0; i < 1000; i++) await store.settings.getOrCreate(`filler-${i}`, () => filler);
     });
     backups = new BackupService(store, { dir, keep: KEEP });
     for (let i = 0; i < KEEP; i++) {
@@ -41,8 +41,8 @@ describe('BackupService temp files', () => {
       await new Promise((resolve) => setTimeout(resolve, 5)); // distinct names (millisecond stamps)
     }
   }, 60_000);
-  afterAll(() => {
-    store.close();
+  afterAll(async () => {
+    await store.close();
     rmSync(folder, { recursive: true, force: true });
   });
 
@@ -50,7 +50,7 @@ describe('BackupService temp files', () => {
     const kept = snapshot(dir);
     expect(Object.keys(kept)).toHaveLength(KEEP);
     const controller = new AbortController();
-    const copying = vi.spyOn(store.maintenance, 'backup');
+    const copying = vi.spyOn(store.maintenance!, 'backup');
     const running = backups.run(controller.signal);
     // Abort once the copy has written part of the temp file.
     while (!readdirSync(dir).some((name) => name.endsWith('.partial'))) await new Promise((resolve) => setImmediate(resolve));
@@ -64,7 +64,7 @@ describe('BackupService temp files', () => {
 
   it('a backup that fails mid-way leaves no temp file (nor SQLite\'s beside it) and the kept backups untouched', async () => {
     const kept = snapshot(dir);
-    const failing = vi.spyOn(store.maintenance, 'backup').mockImplementation(async (destination) => {
+    const failing = vi.spyOn(store.maintenance!, 'backup').mockImplementation(async (destination) => {
       writeFileSync(destination, 'half a copy');
       writeFileSync(`${destination}-journal`, 'a journal');
       throw new Error('disk full');
@@ -83,6 +83,17 @@ describe('BackupService temp files', () => {
     mkdirSync(join(dir, 'jan-20260103T000000000Z.sqlite.partial')); // a folder by that name is not a leftover file
     expect(backups.sweepLeftovers()).toEqual({ files: 4, bytes: 40 });
     for (const name of [...others, 'jan-20260103T000000000Z.sqlite.partial']) rmSync(join(dir, name), { recursive: true });
+    expect(snapshot(dir)).toEqual(kept);
+  });
+
+  it('on PostgreSQL (no SQLite upkeep) a run writes nothing and reports skipped, pointing to pg_dump and the operator', async () => {
+    const kept = snapshot(dir);
+    // The engine's one difference that matters here: `maintenance` is SQLite's and absent on PostgreSQL.
+    const postgres = new BackupService({ engine: 'postgres', maintenance: undefined } as unknown as Store, { dir, keep: KEEP });
+    const report = await postgres.run();
+    expect(report).toMatchObject({ skipped: expect.stringMatching(/pg_dump.*operator/s), file: null, bytes: 0, deleted: [], interrupted: false });
+    expect(postgres.note).toBe(report.skipped);
+    expect(backups.note).toBeUndefined();
     expect(snapshot(dir)).toEqual(kept);
   });
 });

@@ -37,7 +37,7 @@ export const run = endpoint({
 });
 
 export const backups = endpoint({
-  summary: 'The database backups kept in the backup folder, newest first (`npm run restore -- <file>` restores one).',
+  summary: 'The database backups kept in the backup folder, newest first (`npm run restore -- <file>` restores one); on PostgreSQL, a `note` on where backups come from instead.',
   tags, access: 'admin', response: BackupList,
-  handle: (_, s) => ({ object: 'list' as const, directory: s.backups.dir, data: s.backups.list() }),
+  handle: (_, s) => ({ object: 'list' as const, directory: s.backups.dir, data: s.backups.list(), ...(s.backups.note && { note: s.backups.note }) }),
 });
