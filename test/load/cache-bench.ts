@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   const started = new Date();
   const rows: Row[] = [];
   try {
-    const seed = seedDataDir(seedDir, { conversations: Number(values.conversations), itemsPerConversation: 10, projects: 20 });
+    const seed = await seedDataDir(seedDir, { conversations: Number(values.conversations), itemsPerConversation: 10, projects: 20 });
     process.stderr.write(`bench: seeded ${seed.conversationIds.length} conversations in ${seed.seconds.toFixed(1)} s\n`);
     for (const scenario of cacheScenarios(seed, Number(values.hot))) {
       for (const cache of ['off', 'on'] as const) {

@@ -151,7 +151,7 @@ async function main(): Promise<number> {
 async function benchmark(options: BenchOptions, dataDir: string, signal: AbortSignal, started: (server: ServerChild) => void): Promise<number> {
   const startedAt = new Date();
   process.stderr.write(`bench: seeding ${options.conversations} conversations x ${options.itemsPerConversation} items in ${dataDir}\n`);
-  const seed = seedDataDir(dataDir, options);
+  const seed = await seedDataDir(dataDir, options);
   process.stderr.write(`bench: seeded in ${seed.seconds.toFixed(1)} s; starting the server\n`);
   const suite = dataApiSuite(seed);
   const scenarios = selectScenarios(suite.scenarios, options.only);

@@ -191,7 +191,7 @@ async function main(): Promise<void> {
   const apiKey = `bench-${randomBytes(16).toString('hex')}`;
   let server: ServerChild | undefined;
   try {
-    const seed = seedDataDir(dataDir, { conversations: 2_000, itemsPerConversation: 10, projects: 5 });
+    const seed = await seedDataDir(dataDir, { conversations: 2_000, itemsPerConversation: 10, projects: 5 });
     server = await startServerChild({ root, dataDir, apiKey });
     const startedAt = new Date();
     const loadAtStart = loadavg();

@@ -101,7 +101,7 @@ const NO_CONNECTION_LIMIT = { JAN_CONNECTIONS_HARD_LIMIT: '100000', JAN_CONNECTI
 
 async function withServer<T>(seeded: boolean, env: Record<string, string>, fn: (server: ServerChild, seed?: SeededData) => Promise<T>): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'jan-bench-limits-'));
-  const seed = seeded ? seedDataDir(dataDir, { conversations: 2000, itemsPerConversation: 10, projects: 20 }) : undefined;
+  const seed = seeded ? await seedDataDir(dataDir, { conversations: 2000, itemsPerConversation: 10, projects: 20 }) : undefined;
   const server = await startServerChild({ root, dataDir, apiKey, env: { ...limitEnv, ...env }, startTimeoutMs: 60_000 });
   try {
     return await fn(server, seed);

@@ -43,13 +43,13 @@ function filler(n: number): string {
   return words.join(' ');
 }
 
-function seedProjects(store: Store, ownerId: string, count: number, now: number): string[] {
+async function seedProjects(store: Store, ownerId: string, count: number, now: number): Promise<string[]> {
   const ids: string[] = [];
-  store.transaction(() => {
+  await store.transaction(async () => {
     for (let i = 0; i < count; i++) {
       const id = newId('proj');
       const createdAt = now - (count - i) * 3_600;
-      store.projects.insert({
+      await store.projects.insert({
         id, user_id: ownerId, name: `Bench project ${i + 1}`, instruction: i % 2 ? 'Answer briefly.' : null,
         is_favorite: i % 5 === 0 ? 1 : 0, archived_at: null, created_at: createdAt, updated_at: createdAt,
       });
@@ -60,11 +60,11 @@ function seedProjects(store: Store, ownerId: string, count: number, now: number)
 }
 
 /** One conversation and its items; every tenth conversation belongs to a project. */
-function seedConversation(store: Store, seed: { ownerId: string; projectIds: string[]; index: number; createdAt: number; items: number }, out: SeededData): void {
+async function seedConversation(store: Store, seed: { ownerId: string; projectIds: string[]; index: number; createdAt: number; items: number }, out: SeededData): Promise<void> {
   const { index, createdAt } = seed;
   const id = newId('conv');
   const projectId = index % 10 === 0 && seed.projectIds.length > 0 ? seed.projectIds[(index / 10) % seed.projectIds.length]! : null;
-  const seq = store.conversations.insert({
+  const seq = await store.conversations.insert({
     id, user_id: seed.ownerId, project_id: projectId, title: `Bench conversation ${index + 1}`,
     metadata: JSON.stringify({ source: 'bench', n: String(index) }), referrer: null,
     created_at: createdAt, updated_at: createdAt + seed.items,
@@ -74,33 +74,33 @@ function seedConversation(store: Store, seed: { ownerId: string; projectIds: str
     const role = j % 2 === 0 ? 'user' : 'assistant';
     const { type, body } = normalizeItem({ type: 'message', role, content: filler(index * seed.items + j) });
     const itemId = newId('msg');
-    store.items.insert({ id: itemId, conversation_seq: seq, type, body: JSON.stringify(body), created_at: createdAt + j });
+    await store.items.insert({ id: itemId, conversation_seq: seq, type, body: JSON.stringify(body), created_at: createdAt + j });
     out.items.push({ conversationId: id, itemId });
   }
 }
 
-export function seedDataDir(dataDir: string, counts: SeedCounts): SeededData {
+export async function seedDataDir(dataDir: string, counts: SeedCounts): Promise<SeededData> {
   const started = performance.now();
   const store = openStore({ file: join(dataDir, 'jan.sqlite') });
   try {
     // The same owner row the server would make on its first start; the server finds it and keeps it.
-    const owner = new UsersService(store).ensureOwner();
+    const owner = await new UsersService(store).ensureOwner();
     const now = nowSeconds();
     const out: SeededData = { ownerId: owner.id, projectIds: [], conversationIds: [], items: [], seconds: 0 };
-    out.projectIds = seedProjects(store, owner.id, counts.projects, now);
+    out.projectIds = await seedProjects(store, owner.id, counts.projects, now);
     // Conversations one minute apart, the newest now, so lists have a real order.
     const first = now - counts.conversations * 60;
     for (let start = 0; start < counts.conversations; start += BATCH) {
-      store.transaction(() => {
+      await store.transaction(async () => {
         for (let index = start; index < Math.min(start + BATCH, counts.conversations); index++) {
           const seed = { ownerId: owner.id, projectIds: out.projectIds, index, createdAt: first + index * 60, items: counts.itemsPerConversation };
-          seedConversation(store, seed, out);
+          await seedConversation(store, seed, out);
         }
       });
     }
     out.seconds = (performance.now() - started) / 1000;
     return out;
   } finally {
-    store.close();
+    await store.close();
   }
 }
