@@ -9,7 +9,7 @@
  * of the same content cannot slip between the row change and the file change.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -32,6 +32,11 @@ export interface ByteRange {
 }
 
 const SNIFF_BYTES = 64 * 1024;
+/**
+ * A temp file unchanged this long belongs to no running upload (each is written within one request, at most a
+ * minute): left by a crash. Younger ones may be another replica's, on a media folder that several share.
+ */
+const STALE_TMP_MS = 10 * 60 * 1000;
 const DRAIN_SLACK = 16 * 1024 * 1024;
 
 export class BlobStore {
@@ -42,9 +47,21 @@ export class BlobStore {
     this.blobsDir = join(root, 'blobs');
     this.tmpDir = join(root, 'tmp');
     mkdirSync(this.blobsDir, { recursive: true });
-    // Leftovers of uploads cut off by a crash are useless: start with an empty tmp folder.
-    rmSync(this.tmpDir, { recursive: true, force: true });
     mkdirSync(this.tmpDir, { recursive: true });
+    this.removeStaleTemps();
+  }
+
+  /** Leftovers of uploads cut off by a crash are useless (the cleanup job sweeps the folder too, daily). */
+  private removeStaleTemps(): void {
+    const now = Date.now();
+    for (const name of readdirSync(this.tmpDir)) {
+      const path = join(this.tmpDir, name);
+      try {
+        if (now - statSync(path).mtimeMs > STALE_TMP_MS) this.discard(path);
+      } catch {
+        // gone meanwhile (another replica's upload finished)
+      }
+    }
   }
 
   pathOf(sha256: string): string {
