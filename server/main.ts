@@ -1,5 +1,5 @@
 /**
- * CLI entry (`npm start`, `node dist/server/main.js`): answers `--help` / `--version`, or loads the config, starts
+ * CLI entry (`npm start`, `npx jan-server [serve]`, `node dist/server/main.js`): answers `--help` / `--version`, or loads the config, starts
  * the server, prints where it is, stops cleanly on Ctrl-C / SIGTERM (a second signal exits at once). The terminal
  * gets short human lines (log/cli-log.ts): the JSON log goes to the data folder, or to stdout with
  * `--log-format json`. The server's modules are imported only once it is to run, so `--help` answers at once.
@@ -7,6 +7,7 @@
  * kind, stop); from a terminal there is no channel.
  */
 import type { Logger } from 'pino';
+import { parseCommandLine } from './config/command-line.js';
 import { cliAnswer } from './config/help-text.js';
 import { ConfigError, loadConfigWithSources, type LoadedConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
@@ -27,7 +28,8 @@ async function main(): Promise<void> {
   }
   let loaded: LoadedConfig;
   try {
-    loaded = loadConfigWithSources({ argv }); // step one; the settings saved in the database are step two (start-server.ts)
+    const { options } = parseCommandLine(argv); // `serve`, the only command, is the default
+    loaded = loadConfigWithSources({ argv: options }); // step one; the settings saved in the database are step two (start-server.ts)
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`jan-server: ${error.message}\n`);

@@ -21,6 +21,7 @@ import type { InferenceRuntime } from './runtime/inference-runtime.js';
 import { defaultThreads, LlamaRuntime } from './runtime/llama-runtime.js';
 import { explainStoreOpenFailure, lockDataDir } from './lifecycle/index.js';
 import { createServices, type Services } from './create-services.js';
+import { closingConnectionsWhileDraining, startDrain } from './drain.js';
 import { openConfiguredStore, type Store } from './store/store.js';
 import { readVersion } from './version.js';
 
@@ -132,7 +133,7 @@ export async function startServer(input: Config | LoadedConfig, options: StartSe
   // Connection limits: counted here, below Koa; requests on connections over the hard limit get a 503.
   const guard = connectionGuard(services.limits);
   const listeners = new Listeners({
-    handler: arrivals.wrap(guard.wrap(app.callback())),
+    handler: closingConnectionsWhileDraining(arrivals.wrap(guard.wrap(app.callback())), services.readiness),
     drainTimeoutMs: config.shutdownTimeoutMs,
     logger,
     onConnection: (socket) => {
@@ -156,9 +157,10 @@ export async function startServer(input: Config | LoadedConfig, options: StartSe
     throw error;
   }
   services.lan.attach(listeners);
-  services.jobs.start(); // maintenance and backups on their schedules
+  // An API-only replica (JAN_ROLE=api) runs no scheduled job and keeps no local model, so it resumes no model download either.
+  if (config.role === 'all') services.jobs.start(); // maintenance and backups on their schedules
   services.uptime.start(); // a run row and its heartbeat: downtime shows in the SLA's availability
-  services.pulls.start(); // model downloads a stopped server left running go on from where they were
+  if (config.role === 'all') services.pulls.start(); // model downloads a stopped server left running go on from where they were
   // The OpenAPI document and the dashboard's files, built and compressed now rather than on the dashboard's
   // first load (see http/precompressed.ts); compression runs on the thread pool.
   const warmUp = () => Promise.all([openApiBodyFor(services).warm(), warmDashboardFiles(services)]);
@@ -171,6 +173,8 @@ export async function startServer(input: Config | LoadedConfig, options: StartSe
   const close = () =>
     (closing ??= (async () => {
       logger.info('shutting down');
+      // /readyz fails and responses say Connection: close; the listener closes after JAN_DRAIN_DELAY_MS (drain.ts).
+      await startDrain({ readiness: services.readiness, delayMs: config.drainDelayMs, logger });
       services.kpi.endStreams(); // dashboards' KPI streams would otherwise hold the drain until its timeout
       await services.pulls.close(); // downloads stop (resumed at the next start) and their event streams end
       await listeners.close(); // in-flight requests finish (up to the shutdown timeout)

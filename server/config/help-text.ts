@@ -5,6 +5,7 @@
  * `cliAnswer` returns.
  */
 import { readVersion } from '../version.js';
+import { COMMANDS } from './command-line.js';
 import { CONFIG_GROUPS } from './config-groups.js';
 import { defaultPlatform } from './load-config.js';
 import { configSchema, type ConfigSchema, type PlatformDefaults } from './schema.js';
@@ -70,8 +71,12 @@ export function helpText({ version, platform, width = 80 }: HelpOptions): string
     '',
     'Usage:',
     '  npm start -- [options]               from a checkout (builds first when needed)',
+    '  npx jan-server [serve] [options]     the same, as the package\'s command (headless servers, containers)',
     '  node dist/server/main.js [options]   the built server',
     '  npm start -- --help | --version',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, what]) => `  ${name.padEnd(8)}${what}`),
     '',
     ...wrap(
       'Every option is a flag (--name value or --name=value) or an environment variable; flags win. ' +

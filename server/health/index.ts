@@ -5,3 +5,4 @@
  */
 export { DiskSpaceMonitor, DISK_FULL_REASON, type DiskSpaceOptions } from './disk-space-monitor.js';
 export { HealthService } from './health-service.js';
+export { Readiness, type ReadinessProbe, type ReadinessState } from './readiness.js';

@@ -10,17 +10,19 @@ export const healthz = endpoint({
 });
 
 export const readyz = endpoint({
-  summary: 'Readiness: the database answers.', tags, access: 'public', response: Healthz,
-  handle: (_, s) => {
-    if (!s.health.ready()) throw new AppError(503, 'service_unavailable_error', 'The database is not available.', { retryAfter: 5 });
-    return { status: 'ok' };
+  summary: 'Readiness: the database (and Redis, when set) answers and the server is not shutting down.', tags, access: 'public', response: Healthz,
+  handle: async (_, s) => {
+    const state = await s.readiness.check();
+    if (state.ready) return { status: 'ok' };
+    const why = state.draining ? 'The server is shutting down.' : `Not available: ${state.failing.join(', ')}.`;
+    throw new AppError(503, 'service_unavailable_error', why, { retryAfter: 5 });
   },
 });
 
 export const health = endpoint({
   summary: 'Status, version, uptime and database state.', tags, access: 'public', response: Health,
-  handle: ({ ctx }, s) => {
-    const report = s.health.health();
+  handle: async ({ ctx }, s) => {
+    const report = await s.health.health();
     if (report.status === 'unavailable') ctx.status = 503;
     ctx.body = report;
     return undefined;
