@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-import { key } from './config-key.js';
+import { integer, key } from './config-key.js';
 
 const connectionUrl = (schemes: string[]) =>
   z.string().trim().refine(
@@ -31,5 +31,11 @@ export const scaleOutKeys = {
     env: 'JAN_ROLE', flag: '--role', default: 'all', defaultDoc: '`all`',
     description: '`all` serves the API and runs local inference and scheduled jobs; `api` serves the API only (inference through `JAN_ENGINES`), for stateless replicas.',
     parse: z.enum(['all', 'api']),
+  }),
+  drainDelayMs: key({
+    savable: false,
+    env: 'JAN_DRAIN_DELAY_MS', flag: '--drain-delay-ms', default: '0', defaultDoc: '`0`',
+    description: 'On SIGTERM, how long the server keeps serving with `/readyz` answering 503 before it stops accepting connections, so that the load balancer stops sending first (its check interval times its fall count). In-flight requests then get `JAN_SHUTDOWN_TIMEOUT_MS`.',
+    parse: integer(0, 120_000),
   }),
 } as const;
