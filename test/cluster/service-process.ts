@@ -1,0 +1,44 @@
+/**
+ * What the test services (PostgreSQL, Redis, haproxy) have in common: a free loopback port, an unprivileged user
+ * to run as when the tests run as root, and ending a child process.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+/** As root: the first of `names` that exists in /etc/passwd (its uid and gid); otherwise none (run as ourselves). */
+export function unprivilegedUser(...names: string[]): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const users = new Map<string, { uid: number; gid: number }>();
+  for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+    const [name, , uid, gid] = line.split(':');
+    if (name && uid && gid) users.set(name, { uid: Number(uid), gid: Number(gid) });
+  }
+  for (const name of names) {
+    const user = users.get(name);
+    if (user) return user;
+  }
+  return undefined;
+}
+
+/** A port nothing listens on now on 127.0.0.1 (another process may take it before we bind: callers retry). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Sends `signal` and waits for the exit; SIGKILL after 5 s. */
+export async function endChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
