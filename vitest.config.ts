@@ -19,7 +19,7 @@ export default defineConfig({
       },
       // The same HTTP suite on PostgreSQL (JAN_DATABASE_URL), one fresh database per test server.
       ...(withPostgres ? [{
-        extends: true,
+        extends: true as const,
         test: {
           name: 'server-pg',
           include: ['test/http/**/*.test.ts'],
