@@ -96,7 +96,8 @@ async function runEndpoint(ep: Endpoint, ctx: AppContext, env: EndpointContext, 
   };
   holdStreamSlot(ctx, input.body, env.services);
   // A member's own quotas (requests/minute, tokens/day, streams, storage) and their place in the slot queue.
-  if (principal) admitMember(ctx, env.services, principal.userId, input.body);
+  const admitting = principal && admitMember(ctx, env.services, principal.userId, input.body);
+  if (admitting) await admitting;
   if (cache && principal) return serveCached(ctx, env.services.responseCache, cache, principal.userId, () => ep.handle(input, env.services));
   return ep.handle(input, env.services);
 }

@@ -5,6 +5,7 @@
  * runner can put the request in that member's sub-queue and count its usage.
  */
 import type { Services } from '../create-services.js';
+import type { QuotaRequest } from '../usage/index.js';
 import type { AppContext } from './types.js';
 
 /** Model requests by route; `generates`: it produces tokens (counted against the daily token quota). */
@@ -60,22 +61,29 @@ function declaredBytes(ctx: AppContext): number {
   return Math.max(length, upload);
 }
 
-/** Applies the member's quotas to this request (throws 429/507); headers go on the response. */
-export function admitMember(ctx: AppContext, services: Services, userId: string, body: unknown): void {
+/**
+ * Applies the member's quotas to this request (rejects with 429/507); headers go on the response. `undefined`
+ * for a request no quota applies to (most of them), so that the caller has nothing to await.
+ */
+export function admitMember(ctx: AppContext, services: Services, userId: string, body: unknown): Promise<void> | undefined {
   const route = `${ctx.method} ${typeof ctx._matchedRoute === 'string' ? ctx._matchedRoute : ctx.path}`;
   const model = MODEL_ROUTES.get(route);
   const flags = body as BodyFlags | undefined;
   const storing = stores(route, flags);
-  if (!model && !storing) return;
+  if (!model && !storing) return undefined;
   if (model) services.requestAccounting.tag(ctx.state.signal, userId);
   // Ollama's chat and generate stream unless told not to; the OpenAI-style routes only when asked.
   const stream = model?.ollama ? model.generates && flags?.stream !== false : flags?.stream === true;
-  const admission = services.quotaGate.admit(userId, {
+  return admit(ctx, services, userId, {
     model: model !== undefined,
     generates: model?.generates ?? false,
     stream,
     stores: storing ? { bytes: declaredBytes(ctx) } : undefined,
   });
+}
+
+async function admit(ctx: AppContext, services: Services, userId: string, request: QuotaRequest): Promise<void> {
+  const admission = await services.quotaGate.admit(userId, request);
   ctx.set(admission.headers);
   if (admission.release) ctx.res.once('close', admission.release);
 }

@@ -6,6 +6,7 @@
 import { notFound } from '../errors/app-error.js';
 import type { MemberQuotas, MemberQuotasBody } from '../api/usage.js';
 import type { MemberQuotasRepo } from '../store/member-quotas-repo.js';
+import type { RepoApi } from '../store/store.js';
 import type { UsersRepo } from '../store/users-repo.js';
 
 export interface QuotaLimits {
@@ -26,10 +27,10 @@ export interface QuotaChange {
 }
 
 export interface MemberQuotasDeps {
-  quotas: MemberQuotasRepo;
-  users: Pick<UsersRepo, 'get'>;
-  /** Called after each change (the audit log listens here). */
-  onChange?: (change: QuotaChange) => void;
+  quotas: RepoApi<MemberQuotasRepo>;
+  users: Pick<RepoApi<UsersRepo>, 'get'>;
+  /** Called after each change (the audit log listens here); awaited, so the entry is written when `set` resolves. */
+  onChange?: (change: QuotaChange) => Promise<void> | void;
   now?: () => number;
 }
 
@@ -37,17 +38,26 @@ const CACHE_MAX = 10_000;
 
 export class MemberQuotasService {
   private readonly cache = new Map<string, QuotaLimits>();
+  /** Counts changes: a read that a change overtook is answered but not cached (it may be the old row). */
+  private changes = 0;
 
   constructor(private readonly deps: MemberQuotasDeps) {}
 
+  /** The member's limits if they are cached (the usual case: no read, no promise); else `limits()`. */
+  cachedLimits(userId: string): QuotaLimits | undefined {
+    return this.cache.get(userId);
+  }
+
   /** The member's limits now (no row: no limits). */
-  limits(userId: string): QuotaLimits {
+  async limits(userId: string): Promise<QuotaLimits> {
     let limits = this.cache.get(userId);
     if (!limits) {
-      const row = this.deps.quotas.get(userId);
+      const changes = this.changes;
+      const row = await this.deps.quotas.get(userId);
       limits = row
         ? { requestsPerMinute: row.requests_per_minute, tokensPerDay: row.tokens_per_day, concurrentStreams: row.concurrent_streams, storageBytes: row.storage_bytes }
         : NO_LIMITS;
+      if (changes !== this.changes) return limits;
       if (this.cache.size >= CACHE_MAX) this.cache.clear();
       this.cache.set(userId, limits);
     }
@@ -55,9 +65,9 @@ export class MemberQuotasService {
   }
 
   /** The member's quotas as the API shows them; 404 for an unknown member. */
-  get(userId: string): MemberQuotas {
-    this.assertMember(userId);
-    const row = this.deps.quotas.get(userId);
+  async get(userId: string): Promise<MemberQuotas> {
+    await this.assertMember(userId);
+    const row = await this.deps.quotas.get(userId);
     return {
       user_id: userId,
       requests_per_minute: row?.requests_per_minute ?? null,
@@ -69,8 +79,8 @@ export class MemberQuotasService {
   }
 
   /** Changes the keys given (others keep their value); applies from the next request on. */
-  set(actorId: string, userId: string, body: MemberQuotasBody): MemberQuotas {
-    const before = this.get(userId);
+  async set(actorId: string, userId: string, body: MemberQuotasBody): Promise<MemberQuotas> {
+    const before = await this.get(userId);
     const row = {
       user_id: userId,
       requests_per_minute: body.requests_per_minute === undefined ? before.requests_per_minute : body.requests_per_minute,
@@ -79,14 +89,15 @@ export class MemberQuotasService {
       storage_bytes: body.storage_bytes === undefined ? before.storage_bytes : body.storage_bytes,
       updated_at: Math.floor((this.deps.now ?? Date.now)() / 1000),
     };
-    this.deps.quotas.set(row);
+    await this.deps.quotas.set(row);
+    this.changes++;
     this.cache.delete(userId);
     const after: MemberQuotas = { ...row };
-    this.deps.onChange?.({ actorId, userId, before, after });
+    await this.deps.onChange?.({ actorId, userId, before, after });
     return after;
   }
 
-  private assertMember(userId: string): void {
-    if (!this.deps.users.get(userId)) throw notFound('member', userId, 'id');
+  private async assertMember(userId: string): Promise<void> {
+    if (!(await this.deps.users.get(userId))) throw notFound('member', userId, 'id');
   }
 }

@@ -10,10 +10,11 @@
  * - concurrent streams: the member's streamed responses open at once (429 beyond);
  * - storage bytes: before a write that stores (uploads, conversations, stored responses, imports), what the
  *   member stores now plus the request's declared body size must fit, else 507 with both figures.
- * A member without quotas costs one map lookup per request.
+ * A member without quotas costs one map lookup per request once their (empty) quotas are cached.
  */
 import { AppError } from '../errors/app-error.js';
 import type { MemberLimits } from '../limits/index.js';
+import type { RepoApi } from '../store/store.js';
 import type { UsageRepo } from '../store/usage-repo.js';
 import type { MemberQuotasService } from './member-quotas.js';
 import { dayStartOf, type UsageRecorder } from './usage-recorder.js';
@@ -54,16 +55,16 @@ export class QuotaGate {
     private readonly quotas: MemberQuotasService,
     private readonly limits: MemberLimits,
     private readonly recorder: UsageRecorder,
-    private readonly usage: Pick<UsageRepo, 'storedBytes'>,
+    private readonly usage: Pick<RepoApi<UsageRepo>, 'storedBytes'>,
   ) {}
 
-  admit(userId: string, request: QuotaRequest): Admission {
-    const q = this.quotas.limits(userId);
+  async admit(userId: string, request: QuotaRequest): Promise<Admission> {
+    const q = this.quotas.cachedLimits(userId) ?? (await this.quotas.limits(userId));
     if (q.requestsPerMinute === null && q.tokensPerDay === null && q.concurrentStreams === null && q.storageBytes === null) return ADMITTED;
     const headers: Record<string, string> = {};
-    if (request.stores && q.storageBytes !== null) this.checkStorage(userId, q.storageBytes, request.stores.bytes);
+    if (request.stores && q.storageBytes !== null) await this.checkStorage(userId, q.storageBytes, request.stores.bytes);
     if (request.model && q.requestsPerMinute !== null) this.checkRate(userId, q.requestsPerMinute, headers);
-    if (request.generates && q.tokensPerDay !== null) this.checkTokens(userId, q.tokensPerDay, headers);
+    if (request.generates && q.tokensPerDay !== null) await this.checkTokens(userId, q.tokensPerDay, headers);
     let release: (() => void) | undefined;
     if (request.stream && q.concurrentStreams !== null) {
       release = this.limits.openStream(userId, q.concurrentStreams);
@@ -97,8 +98,8 @@ export class QuotaGate {
     });
   }
 
-  private checkTokens(userId: string, perDay: number, headers: Record<string, string>): void {
-    const used = this.recorder.generatedToday(userId);
+  private async checkTokens(userId: string, perDay: number, headers: Record<string, string>): Promise<void> {
+    const used = await this.recorder.generatedToday(userId);
     const untilMidnight = this.secondsToMidnight();
     headers['x-ratelimit-limit-tokens'] = String(perDay);
     headers['x-ratelimit-remaining-tokens'] = String(Math.max(0, perDay - used));
@@ -111,8 +112,8 @@ export class QuotaGate {
     });
   }
 
-  private checkStorage(userId: string, limit: number, incoming: number): void {
-    const used = this.usage.storedBytes(userId);
+  private async checkStorage(userId: string, limit: number, incoming: number): Promise<void> {
+    const used = await this.usage.storedBytes(userId);
     if (used + incoming <= limit && used < limit) return;
     const what = incoming > 0 ? ` and this request would add ${incoming}` : '';
     throw new AppError(507, 'invalid_request_error', `Storage quota reached: your account stores ${used} bytes of its ${limit}-byte quota (media files and conversations)${what}. Delete files or conversations, or ask an admin to raise the quota.`, {

@@ -1,16 +1,18 @@
 /**
  * Per-member usage counters, recorded off the hot path: a model request adds to an in-memory row of its
  * (clock hour, member, model); every few seconds and on close the rows are added to SQLite in one
- * transaction (additive upserts, so flushes and restarts within an hour just sum). Readers call `flush()`
- * first, so a report includes what happened a moment ago.
+ * transaction (additive upserts, so flushes and restarts within an hour just sum). Readers await `flush()`
+ * first, so a report includes what happened a moment ago. Flushes run one at a time: a reader's flush waits
+ * for one in progress (whose rows are then in neither the map nor the database) and then writes the rest.
  *
  * Each flush also snapshots the stored bytes (media + conversations) of the members who used the model since
  * the last flush, at most once per member and hour: storage is a level, kept hourly like the counters.
  *
- * Lifecycle: the constructor starts an unref'd timer; `close()` clears it and flushes (call it before the
- * store closes). Write errors are logged and the rows kept for the next flush, never thrown from the timer.
+ * Lifecycle: the constructor starts an unref'd timer; `close()` clears it and flushes (await it before the
+ * store closes). Write errors are logged and the rows kept for the next flush: `flush()` never rejects.
  */
 import type { Logger } from 'pino';
+import type { RepoApi } from '../store/store.js';
 import type { UsageHourRow, UsageRepo } from '../store/usage-repo.js';
 import type { ModelUsage } from '../inference/index.js';
 
@@ -35,14 +37,16 @@ export class UsageRecorder {
   /** The hour of each member's last storage snapshot by this run. */
   private readonly snapshotAt = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
+  /** The flush in progress, if any (the next one starts after it). */
+  private writing: Promise<void> | undefined;
   readonly now: () => number;
 
   constructor(
-    private readonly repo: UsageRepo,
+    private readonly repo: RepoApi<UsageRepo>,
     private readonly options: UsageRecorderOptions = {},
   ) {
     this.now = options.now ?? Date.now;
-    this.timer = setInterval(() => this.flush(), options.intervalMs ?? 5000);
+    this.timer = setInterval(() => void this.flush(), options.intervalMs ?? 5000);
     this.timer.unref();
   }
 
@@ -65,21 +69,34 @@ export class UsageRecorder {
   }
 
   /** Tokens generated for the member since 00:00 UTC today, written or not. */
-  generatedToday(userId: string): number {
+  async generatedToday(userId: string): Promise<number> {
+    // Rows a flush has taken and not yet written are in neither place: wait for it (rare; usually none runs).
+    if (this.writing) await this.writing;
     const since = dayStartOf(Math.floor(this.now() / 1000));
     let pending = 0;
     for (const row of this.pending.values()) if (row.user_id === userId && row.hour_start >= since) pending += row.completion_tokens;
-    return this.repo.generatedSince(userId, since) + pending;
+    return (await this.repo.generatedSince(userId, since)) + pending;
   }
 
-  /** Writes the rows recorded so far and the due storage snapshots. */
-  flush(): void {
+  /** Writes the rows recorded so far and the due storage snapshots, after any flush in progress. Never rejects. */
+  flush(): Promise<void> {
+    const run = (this.writing ?? Promise.resolve()).then(() => this.write()).catch((error: unknown) => {
+      this.options.logger?.warn({ err: error }, 'usage counters not written');
+    });
+    this.writing = run;
+    void run.then(() => {
+      if (this.writing === run) this.writing = undefined;
+    });
+    return run;
+  }
+
+  private async write(): Promise<void> {
     const rows = [...this.pending.values()];
     const active = [...this.active];
     this.pending = new Map();
     this.active = new Set();
     try {
-      this.repo.add(rows);
+      await this.repo.add(rows);
     } catch (error) {
       // Keep them for the next try (merged with whatever came meanwhile).
       for (const row of rows) this.merge(row);
@@ -91,7 +108,7 @@ export class UsageRecorder {
     for (const user of active) {
       if (this.snapshotAt.get(user) === hour) continue;
       try {
-        this.repo.snapshotStorage(user, hour, this.repo.storedBytes(user));
+        await this.repo.snapshotStorage(user, hour, await this.repo.storedBytes(user));
         this.snapshotAt.set(user, hour);
       } catch (error) {
         this.options.logger?.warn({ err: error, user }, 'storage snapshot not written');
@@ -100,15 +117,15 @@ export class UsageRecorder {
   }
 
   /** Snapshots a member's stored bytes now (e.g. when they upload), whatever the hour's snapshot says. */
-  snapshotStorage(userId: string, bytes: number): void {
+  async snapshotStorage(userId: string, bytes: number): Promise<void> {
     const hour = Math.floor(this.now() / 1000 / HOUR) * HOUR;
-    this.repo.snapshotStorage(userId, hour, bytes);
+    await this.repo.snapshotStorage(userId, hour, bytes);
     this.snapshotAt.set(userId, hour);
   }
 
-  close(): void {
+  close(): Promise<void> {
     clearInterval(this.timer);
-    this.flush();
+    return this.flush();
   }
 
   private merge(row: UsageHourRow): void {
