@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import type { SettingsRepo } from '../store/settings-repo.js';
+import type { RepoApi } from '../store/store.js';
 import type { Role } from '../store/users-repo.js';
 
 export type TokenKind = 'access' | 'session';
@@ -23,7 +24,7 @@ const ISSUER = 'jan-server-desktop';
 
 export class TokenSigner {
   /** The signer over the stored secret (made and stored on first start). */
-  static async open(settings: Pick<SettingsRepo, 'getOrCreate'>): Promise<TokenSigner> {
+  static async open(settings: Pick<RepoApi<SettingsRepo>, 'getOrCreate'>): Promise<TokenSigner> {
     const encoded = await settings.getOrCreate('token_secret', () => randomBytes(32).toString('base64'));
     return new TokenSigner(Buffer.from(encoded, 'base64'));
   }

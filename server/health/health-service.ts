@@ -11,9 +11,9 @@ export class HealthService {
     private readonly degradedReasons: () => string[] = () => [],
   ) {}
 
-  /** Cheap enough for every probe: one prepared `SELECT 1`. */
-  health(): Health {
-    const db = this.store.health();
+  /** Cheap enough for every probe: one `SELECT 1`. */
+  async health(): Promise<Health> {
+    const db = await this.store.health();
     const reasons = db.ok ? this.degradedReasons() : [];
     return {
       status: !db.ok ? 'unavailable' : reasons.length > 0 ? 'degraded' : 'ok',
@@ -24,7 +24,7 @@ export class HealthService {
     };
   }
 
-  ready(): boolean {
-    return this.store.health().ok;
+  async ready(): Promise<boolean> {
+    return (await this.store.health()).ok;
   }
 }

@@ -4,14 +4,16 @@
  * loses nothing already written: the stored rows of the hour the server starts in are merged (histograms
  * included, so percentiles stay exact) with what this run observes.
  *
- * Lifecycle: the constructor starts an unref'd timer; `close()` clears it and writes once more (call it
- * before the store closes). Write errors are logged, never thrown from the timer.
+ * Lifecycle: the constructor starts reading the stored rows of the current hour (every read and write waits
+ * for them) and an unref'd timer; `close()` clears it and writes once more (await it before the store closes).
+ * Writes run one at a time. Read and write errors are logged, never thrown from the timer.
  */
 import type { Logger } from 'pino';
 import { decodeSparse, EMPTY_SPARSE, encodeSparse, HISTOGRAM_LAYOUT, percentilesMicros, toSparse, type SparseCounts } from '../metrics/live-histogram.js';
 import { Accumulator, type SlotStats } from '../metrics/live-series.js';
 import type { HourFigures, LiveWindows } from '../metrics/live-windows.js';
 import type { MetricsRollupRow, MetricsRollupsRepo } from '../store/metrics-rollups-repo.js';
+import type { RepoApi } from '../store/store.js';
 
 export const HOUR_MS = 3_600_000;
 export const hourOf = (ms: number) => Math.floor(ms / HOUR_MS) * HOUR_MS;
@@ -105,25 +107,30 @@ function fromFigures(hourStart: number, figures: HourFigures): HourRollup {
 
 export class KpiRollups {
   private readonly base = new Map<string, HourRollup>();
-  private readonly baseHour: number;
   private lastWritten: number;
   private readonly timer: NodeJS.Timeout;
   private readonly scratch = new Accumulator();
+  private readonly baseHour: number;
+  /** Settles once what an earlier run stored for `baseHour` is in `base`. */
+  private readonly loaded: Promise<void>;
+  /** The write in progress, if any (the next one starts after it). */
+  private writing: Promise<void> | undefined;
 
   constructor(
-    private readonly repo: MetricsRollupsRepo,
+    private readonly repo: RepoApi<MetricsRollupsRepo>,
     private readonly live: LiveWindows,
     private readonly options: KpiRollupsOptions = {},
   ) {
     this.baseHour = hourOf(live.now());
     this.lastWritten = this.baseHour;
-    for (const row of repo.hour(this.baseHour / 1000)) this.base.set(keyOf(row.method, row.route), fromRow(row));
-    this.timer = setInterval(() => this.flushLogged(), options.intervalMs ?? 60_000);
+    this.loaded = this.loadBase();
+    this.timer = setInterval(() => void this.flushLogged(), options.intervalMs ?? 60_000);
     this.timer.unref();
   }
 
   /** One hour's rollups as far as known now: stored rows of an earlier run merged with this run's figures. */
-  hourRollups(hourStart: number): HourRollup[] {
+  async hourRollups(hourStart: number): Promise<HourRollup[]> {
+    await this.loaded;
     const rows = new Map<string, HourRollup[]>();
     if (hourStart === this.baseHour) for (const [key, rollup] of this.base) rows.set(key, [rollup]);
     for (const figures of this.live.hourFigures(hourStart)) {
@@ -138,28 +145,48 @@ export class KpiRollups {
     return hourOf(this.live.now());
   }
 
-  /** Writes the current hour, and the previous one a last time if it ended since the last write. */
-  flush(): void {
-    const hour = this.currentHour();
-    const now = this.live.now();
-    if (this.lastWritten < hour) this.repo.upsert(this.hourRollups(this.lastWritten).map((r) => toRow(r, now)));
-    this.repo.upsert(this.hourRollups(hour).map((r) => toRow(r, now)));
-    this.lastWritten = hour;
+  /** Writes the current hour, and the previous one a last time if it ended since the last write (after any write in progress). */
+  flush(): Promise<void> {
+    const run = (this.writing ?? Promise.resolve()).then(() => this.write());
+    const settled = run.catch(() => undefined);
+    this.writing = settled;
+    void settled.then(() => {
+      if (this.writing === settled) this.writing = undefined;
+    });
+    return run;
   }
 
   /** Makes the store hold every finished hour (a no-op unless an hour ended since the last write). */
-  settle(): void {
-    if (this.lastWritten < this.currentHour()) this.flush();
+  async settle(): Promise<void> {
+    if (this.writing) await this.writing;
+    if (this.lastWritten < this.currentHour()) await this.flush();
   }
 
-  close(): void {
+  close(): Promise<void> {
     clearInterval(this.timer);
-    this.flushLogged(); // a failed last write (a full disk) must not stop the shutdown
+    return this.flushLogged(); // a failed last write (a full disk) must not stop the shutdown
   }
 
-  private flushLogged(): void {
+  private async write(): Promise<void> {
+    const hour = this.currentHour();
+    const now = this.live.now();
+    if (this.lastWritten < hour) await this.repo.upsert((await this.hourRollups(this.lastWritten)).map((r) => toRow(r, now)));
+    await this.repo.upsert((await this.hourRollups(hour)).map((r) => toRow(r, now)));
+    this.lastWritten = hour;
+  }
+
+  /** A failed read (the database is gone) leaves this run's figures alone in the hour: logged, not thrown. */
+  private async loadBase(): Promise<void> {
     try {
-      this.flush();
+      for (const row of await this.repo.hour(this.baseHour / 1000)) this.base.set(keyOf(row.method, row.route), fromRow(row));
+    } catch (error) {
+      this.options.logger?.warn({ err: error }, 'could not read the stored metrics rollups of this hour');
+    }
+  }
+
+  private async flushLogged(): Promise<void> {
+    try {
+      await this.flush();
     } catch (error) {
       this.options.logger?.warn({ err: error }, 'could not write the metrics rollups');
     }

@@ -2,7 +2,7 @@
  * Builds the dashboard's KPI snapshot (server/api/kpi.ts) for a window: request figures with exact-enough
  * percentiles from the live windows, registry figures (caches, LLM, connections), resources. Owns the
  * streams (kpi-streams.ts), the rollup writer and the resource sampler: `close()` ends streams' timers,
- * writes the rollups a last time and stops the sampler (before the store closes).
+ * stops the sampler and writes the rollups a last time (await it before the store closes).
  */
 import type { KpiSnapshot, KpiWindow } from '../api/kpi.js';
 import type { RegistryWindows } from '../metrics/live-registry.js';
@@ -100,11 +100,11 @@ export class KpiService {
     this.streams.closeAll();
   }
 
-  /** Stops the timers, writes the rollups a last time, stops the resource sampler. Call before the store closes. */
-  close(): void {
+  /** Stops the timers, writes the rollups a last time, stops the resource sampler. Await it before the store closes. */
+  async close(): Promise<void> {
     this.streams.closeAll();
     clearInterval(this.registrySampler);
-    this.options.rollups.close();
     this.options.resources.close();
+    await this.options.rollups.close();
   }
 }

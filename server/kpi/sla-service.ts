@@ -8,6 +8,7 @@ import { Accumulator } from '../metrics/live-series.js';
 import { ALL_ROUTES, type LiveWindows, type WindowName } from '../metrics/live-windows.js';
 import { ENDPOINT_SLA_TARGETS, GLOBAL_SLA, type EndpointSlaTarget } from '../metrics/sla-targets.js';
 import type { MetricsRollupsRepo } from '../store/metrics-rollups-repo.js';
+import type { RepoApi } from '../store/store.js';
 import { latencySummary } from './kpi-service.js';
 import { fromRow, HOUR_MS, mergeRollups, type HourRollup, type KpiRollups } from './kpi-rollups.js';
 import type { UptimeRecorder } from './uptime-recorder.js';
@@ -40,13 +41,16 @@ export class SlaService {
   constructor(
     private readonly live: LiveWindows,
     private readonly rollups: KpiRollups,
-    private readonly repo: MetricsRollupsRepo,
+    private readonly repo: RepoApi<MetricsRollupsRepo>,
     private readonly uptime: UptimeRecorder,
   ) {}
 
-  report(window: WindowName): SlaReport {
-    this.rollups.settle();
-    const current = this.rollups.hourRollups(this.rollups.currentHour());
+  async report(window: WindowName): Promise<SlaReport> {
+    await this.rollups.settle();
+    const current = await this.rollups.hourRollups(this.rollups.currentHour());
+    const availability = await this.availability(current);
+    const dailyPeaks = await this.dailyPeaks(current);
+    const topSlow = await this.topSlow(current);
     return {
       window,
       // Rows without latency targets (streaming chat: time to first byte and total time) are not comparable here.
@@ -62,18 +66,18 @@ export class SlaService {
           state: stateOf(figures, target),
         };
       }),
-      availability: this.availability(current),
-      daily_peak_rps: this.dailyPeaks(current),
-      top_slow_endpoints: this.topSlow(current),
+      availability,
+      daily_peak_rps: dailyPeaks,
+      top_slow_endpoints: topSlow,
     };
   }
 
   /** The last `hours` clock hours (the current one included), every route plus `*` for all requests. */
-  history(hours: number): MetricsHistory {
-    this.rollups.settle();
+  async history(hours: number): Promise<MetricsHistory> {
+    await this.rollups.settle();
     const currentHour = this.rollups.currentHour();
-    const stored = this.repo.between((currentHour - (hours - 1) * HOUR_MS) / 1000, currentHour / 1000).map(fromRow);
-    const rows = [...stored, ...this.rollups.hourRollups(currentHour)].map((r) => ({
+    const stored = (await this.repo.between((currentHour - (hours - 1) * HOUR_MS) / 1000, currentHour / 1000)).map(fromRow);
+    const rows = [...stored, ...(await this.rollups.hourRollups(currentHour))].map((r) => ({
       hour_start: r.hourStart, method: r.method, route: r.route, count: r.count, errors_4xx: r.errors4xx, errors_5xx: r.errors5xx,
       mean_ms: r.count > 0 ? r.sumMs / r.count : null, max_ms: r.count > 0 ? r.maxMs : null,
       p50_ms: r.p50Ms, p95_ms: r.p95Ms, p99_ms: r.p99Ms, peak_rps: r.peakRps,
@@ -82,16 +86,16 @@ export class SlaService {
     return { hours, rows };
   }
 
-  private availability(current: HourRollup[]): SlaReport['availability'] {
+  private async availability(current: HourRollup[]): Promise<SlaReport['availability']> {
     const now = this.live.now();
     const d = new Date(now);
     const monthStart = new Date(d.getFullYear(), d.getMonth(), 1).getTime();
-    const stored = this.repo.totals(monthStart / 1000, this.rollups.currentHour() / 1000);
+    const stored = await this.repo.totals(monthStart / 1000, this.rollups.currentHour() / 1000);
     const hour = current.find(isAll);
     const count = stored.count + (hour?.count ?? 0);
     const failed = stored.errors_5xx + (hour?.errors5xx ?? 0);
     const requestRatio = count > 0 ? 1 - failed / count : null;
-    const uptime = this.uptime.summary(monthStart);
+    const uptime = await this.uptime.summary(monthStart);
     // Independent ways to fail: down (no answer at all) or up and answering 5xx.
     const parts = [uptime.ratio, requestRatio].filter((r): r is number => r !== null);
     const monthToDate = parts.length > 0 ? parts.reduce((a, b) => a * b, 1) : null;
@@ -105,7 +109,7 @@ export class SlaService {
     };
   }
 
-  private dailyPeaks(current: HourRollup[]): SlaReport['daily_peak_rps'] {
+  private async dailyPeaks(current: HourRollup[]): Promise<SlaReport['daily_peak_rps']> {
     const now = this.live.now();
     const d = new Date(now);
     const from = new Date(d.getFullYear(), d.getMonth(), d.getDate() - (PEAK_DAYS - 1)).getTime();
@@ -114,15 +118,15 @@ export class SlaService {
       const day = localDay(hourStartMs);
       peaks.set(day, Math.max(peaks.get(day) ?? 0, peak));
     };
-    for (const row of this.repo.hourlyPeaks(Math.floor(from / HOUR_MS) * 3_600, this.rollups.currentHour() / 1000)) add(row.hour_start * 1000, row.max_rps);
+    for (const row of await this.repo.hourlyPeaks(Math.floor(from / HOUR_MS) * 3_600, this.rollups.currentHour() / 1000)) add(row.hour_start * 1000, row.max_rps);
     const hour = current.find(isAll);
     if (hour) add(hour.hourStart, hour.peakRps);
     return [...peaks].sort(([a], [b]) => a.localeCompare(b)).map(([day, peak_rps]) => ({ day, peak_rps }));
   }
 
-  private topSlow(current: HourRollup[]): SlaReport['top_slow_endpoints'] {
+  private async topSlow(current: HourRollup[]): Promise<SlaReport['top_slow_endpoints']> {
     const currentHour = this.rollups.currentHour();
-    const stored = this.repo.between((currentHour + HOUR_MS - DAY_MS) / 1000, currentHour / 1000).map(fromRow);
+    const stored = (await this.repo.between((currentHour + HOUR_MS - DAY_MS) / 1000, currentHour / 1000)).map(fromRow);
     const byRoute = new Map<string, HourRollup[]>();
     for (const rollup of [...stored, ...current]) {
       if (isAll(rollup) || rollup.route.startsWith('/v1/admin/')) continue; // the dashboard's own requests

@@ -5,8 +5,10 @@
  * scheduled maintenance from availability). A crash leaves the run without a stop, so the gap from its last
  * heartbeat to the next start counts as downtime (overstated by less than one heartbeat interval).
  *
- * Lifecycle: `start()` once after the server listens, `stop()` once on a clean shutdown (before the store closes).
+ * Lifecycle: `start()` once after the server listens, `stop()` once on a clean shutdown (awaited before the store
+ * closes; it never rejects). A failed heartbeat is skipped, never thrown from its timer.
  */
+import type { RepoApi } from '../store/store.js';
 import type { UptimeRepo, UptimeRunRow } from '../store/uptime-repo.js';
 
 export const HEARTBEAT_MS = 60_000;
@@ -26,26 +28,32 @@ export interface UptimeSummary {
 
 export class UptimeRecorder {
   private runId: number | undefined;
+  private starting = false;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly repo: UptimeRepo,
+    private readonly repo: RepoApi<UptimeRepo>,
     private readonly now: () => number = Date.now,
     private readonly heartbeatMs = HEARTBEAT_MS,
   ) {}
 
-  start(): void {
-    if (this.runId !== undefined) return;
-    this.runId = this.repo.start(this.seconds());
-    this.timer = setInterval(() => this.beat(), this.heartbeatMs);
+  async start(): Promise<void> {
+    if (this.runId !== undefined || this.starting) return;
+    this.starting = true;
+    try {
+      this.runId = await this.repo.start(this.seconds());
+    } finally {
+      this.starting = false;
+    }
+    this.timer = setInterval(() => void this.beat(), this.heartbeatMs);
     this.timer.unref();
   }
 
   /** A clean stop: what follows until the next start is maintenance. */
-  stop(): void {
+  async stop(): Promise<void> {
     clearInterval(this.timer);
     try {
-      if (this.runId !== undefined) this.repo.stop(this.runId, this.seconds());
+      if (this.runId !== undefined) await this.repo.stop(this.runId, this.seconds());
     } catch {
       // A full disk: the run reads as a crash at its last heartbeat; the shutdown goes on.
     }
@@ -53,15 +61,15 @@ export class UptimeRecorder {
   }
 
   /** Uptime over [fromMs, now]. The current run counts as up to now. */
-  summary(fromMs: number): UptimeSummary {
+  async summary(fromMs: number): Promise<UptimeSummary> {
     const nowS = this.seconds();
-    return summarize(this.repo.since(Math.floor(fromMs / 1000)), Math.floor(fromMs / 1000), nowS, this.runId);
+    return summarize(await this.repo.since(Math.floor(fromMs / 1000)), Math.floor(fromMs / 1000), nowS, this.runId);
   }
 
-  /** A failed heartbeat (a full disk) only makes the recorded uptime shorter; it must not throw in a timer. */
-  private beat(): void {
+  /** A failed heartbeat (a full disk) only makes the recorded uptime shorter; it must not reject in a timer. */
+  private async beat(): Promise<void> {
     try {
-      this.repo.beat(this.runId!, this.seconds());
+      await this.repo.beat(this.runId!, this.seconds());
     } catch {
       // the next heartbeat tries again
     }

@@ -33,8 +33,8 @@ export interface ResourceFigures {
 export interface ResourceSamplerOptions {
   /** The folder whose file system's free space is reported. */
   dataDir: string;
-  /** The SQLite file (its `-wal` companion is counted too). */
-  databaseFile: string;
+  /** The SQLite file (its `-wal` companion is counted too); undefined on PostgreSQL (no size reported). */
+  databaseFile: string | undefined;
   minIntervalMs?: number;
   /** Reads /proc/net/dev (injected in tests); resolves null where there is none. */
   readNetDev?: () => Promise<string | null>;
@@ -70,7 +70,8 @@ export function parseNetDev(text: string): { rx: number; tx: number } | null {
   return rows > 0 ? { rx, tx } : null;
 }
 
-async function fileSize(file: string): Promise<number | null> {
+async function fileSize(file: string | undefined): Promise<number | null> {
+  if (file === undefined) return null;
   try {
     return (await stat(file)).size;
   } catch {
@@ -118,7 +119,7 @@ export class ResourceSampler {
       this.baseline,
       statfs(this.options.dataDir).catch(() => null),
       fileSize(this.options.databaseFile),
-      fileSize(`${this.options.databaseFile}-wal`),
+      fileSize(this.options.databaseFile && `${this.options.databaseFile}-wal`),
       (this.options.readAcceptBacklog ?? readAcceptBacklog)(this.options.listenPort?.()),
     ]);
     const seconds = (current.at - previous.at) / 1000;
