@@ -25,6 +25,7 @@ import { createAnthropicMessages } from './anthropic/index.js';
 import { createInferenceServices, type InferenceDeps } from './inference/index.js';
 import { ProjectsService } from './conversations/index.js';
 import { SettingsService, type SettingsServiceOptions } from './settings/index.js';
+import { openCluster } from './cluster/index.js';
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
 
@@ -38,7 +39,11 @@ export async function createServices(store: Store, config: Config, metrics: Metr
   const owner = await users.ensureOwner();
   const signer = await TokenSigner.open(store.settings);
   const apiKeys = new ApiKeysService(store);
-  const operations = createOperations(store, config, metrics);
+  // Several replicas (JAN_REDIS_URL): client rate limits, login counts, job leases and cache invalidation go
+  // through Redis (server/cluster/); without it all of that stays in this process.
+  const cluster = config.redisUrl ? openCluster({ url: config.redisUrl, changes: store.changes, metrics, logger: inference.logger }) : undefined;
+  const operations = createOperations(store, config, metrics, { ...(cluster && { clientRates: cluster.clientRates }) });
+  cluster?.shareCache(operations.responseCache);
   // `disk_full` in /v1/health from the first write that failed for lack of space until space returns.
   const diskSpace = new DiskSpaceMonitor({ dir: config.dataDir });
   const conversations = new ConversationsService(store, { archive: operations.archive });
@@ -65,6 +70,7 @@ export async function createServices(store: Store, config: Config, metrics: Metr
       return (status.enabled && status.lan_urls[0]) || status.local_url;
     },
     serverName: () => hostname(),
+    ...(cluster && { loginThrottle: cluster.loginThrottle }),
   });
   const usage = createUsageServices(store, config, {
     logger: inference.logger,
@@ -116,7 +122,10 @@ export async function createServices(store: Store, config: Config, metrics: Metr
     ...operations,
     ...createJobs(store, config, metrics, {
       operations, sweepUploads: () => mediaServices.mediaUploads.sweep(), logger: inference.logger, onStorageFull: () => diskSpace.reportFull(),
+      ...(cluster && { lease: cluster.jobLease }),
     }),
+    /** Redis-shared state when JAN_REDIS_URL is set (its `ready()` belongs in /readyz); undefined otherwise. */
+    cluster,
     /** The metrics registry, for the `/metrics` exposition. */
     metrics,
   };

@@ -146,6 +146,7 @@ export async function startServer(input: Config | LoadedConfig, options: StartSe
   try {
     await listeners.listen(config.port, config.host);
   } catch (error) {
+    await services.cluster?.close();
     services.kpi.close();
     services.usageRecorder.close();
     await services.models.close();
@@ -179,6 +180,7 @@ export async function startServer(input: Config | LoadedConfig, options: StartSe
       await services.pulls.close(); // downloads stop (resumed at the next start) and their event streams end
       await listeners.close(); // in-flight requests finish (up to the shutdown timeout)
       await services.jobs.close(); // a running maintenance job stops at its next step
+      await services.cluster?.close(); // Redis: the last invalidations have been sent; both connections end
       await services.kpi.close(); // writes the last rollups, so before the store closes
       await services.usageRecorder.close(); // writes the last usage counters, before the store closes
       services.uptime.stop(); // a clean stop: the time until the next start is maintenance

@@ -62,6 +62,8 @@ export class ResponseCache implements CacheInvalidator {
   private readonly invalidatedAt = new Map<string, number>();
   private readonly pending = new Set<FillToken>();
   private clock = 0;
+  /** Set while other replicas' invalidations cannot reach this cache (`suspend`). */
+  private suspended = false;
   /** Fills that began before this are refused (the invalidation history was cut). */
   private floor = 0;
   private readonly name: string;
@@ -83,6 +85,21 @@ export class ResponseCache implements CacheInvalidator {
     this.updateBytes();
   }
 
+  /**
+   * Replicas: while the channel that carries the other replicas' invalidations is down (server/cluster/), a
+   * cached copy could outlive a write made elsewhere, so the cache empties and answers and stores nothing
+   * until `resume()`, which starts it empty (what was missed is unknown). A fill begun before either is refused.
+   */
+  suspend(): void {
+    this.suspended = true;
+    this.resize(this.lru?.maxSize ?? 0);
+  }
+
+  resume(): void {
+    this.suspended = false;
+    this.resize(this.lru?.maxSize ?? 0);
+  }
+
   private makeLru(maxBytes: number): LRUCache<string, Entry> | undefined {
     if (maxBytes <= 0) return undefined;
     return new LRUCache<string, Entry>({
@@ -96,7 +113,7 @@ export class ResponseCache implements CacheInvalidator {
   }
 
   get enabled(): boolean {
-    return this.lru !== undefined;
+    return this.lru !== undefined && !this.suspended;
   }
 
   get entries(): number {
@@ -109,7 +126,7 @@ export class ResponseCache implements CacheInvalidator {
 
   /** The cached response, counted as a hit or a miss. */
   lookup(key: string): CachedResponse | undefined {
-    if (!this.lru) return undefined;
+    if (!this.lru || this.suspended) return undefined;
     const entry = this.lru.get(key);
     this.options.metrics?.cacheLookups.inc({ cache: this.name, result: entry ? 'hit' : 'miss' });
     return entry;
@@ -125,7 +142,7 @@ export class ResponseCache implements CacheInvalidator {
   /** Stores the response unless one of its tags was written since `begin()`; returns it with its ETag either way. */
   fill(token: FillToken, key: string, tags: readonly string[], body: string): CachedResponse {
     const response = { body, etag: etagOf(body) };
-    if (this.lru && this.pending.has(token) && this.unchangedSince(token, tags)) {
+    if (this.lru && !this.suspended && this.pending.has(token) && this.unchangedSince(token, tags)) {
       this.lru.set(key, { ...response, tags });
       // An entry larger than the whole cache is not stored; index only what is.
       for (const tag of this.lru.has(key) ? tags : []) {

@@ -18,7 +18,7 @@ import { ImportService } from './import-service.js';
 import { CleanupJob } from './cleanup-job.js';
 import { JobRunner, type JobDefinition, type JobLease } from './job-runner.js';
 import { OptimizeJob } from './optimize-job.js';
-import { LimitsService } from '../limits/index.js';
+import { LimitsService, type SharedClientRates } from '../limits/index.js';
 import { invalidateOnStoreChanges, ResponseCache } from '../cache/index.js';
 
 const MINUTE = 60_000;
@@ -29,8 +29,9 @@ const FIRST_BACKUP_MS = MINUTE;
 /** An item line carries one item, which the API took in a JSON body of at most JAN_BODY_LIMIT_BYTES. */
 const MIN_LINE_BYTES = 16 * 1024 * 1024;
 
-export function createOperations(store: Store, config: Config, metrics: Metrics) {
-  const limits = new LimitsService({ ...config, metrics });
+/** `shared`: state replicas share through Redis (server/cluster/), when JAN_REDIS_URL is set. */
+export function createOperations(store: Store, config: Config, metrics: Metrics, shared: { clientRates?: SharedClientRates } = {}) {
+  const limits = new LimitsService({ ...config, metrics, ...(shared.clientRates && { sharedClientRates: shared.clientRates }) });
   const responseCache = new ResponseCache({ maxBytes: config.responseCacheBytes, metrics });
   // Every committed write to conversations and items drops what it made stale; no write path calls the cache.
   invalidateOnStoreChanges(responseCache, store.changes);

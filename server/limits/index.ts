@@ -4,5 +4,5 @@
  * Other folders import this domain only through this file.
  */
 export { LimitsService } from './limits-service.js';
-export type { RateDecision } from './rate-limiter.js';
+export type { ClientVerdict, RateDecision, SharedClientRates } from './rate-limiter.js';
 export { MemberLimits } from './member-limits.js';

@@ -13,7 +13,7 @@ import { AppError } from '../errors/app-error.js';
 import type { Metrics } from '../metrics/create-metrics.js';
 import { CapacityLimit, type Admission } from './capacity-limit.js';
 import { monotonicMs, type Clock } from './token-bucket.js';
-import { RateLimiter, type RateDecision } from './rate-limiter.js';
+import { RateLimiter, type RateDecision, type SharedClientRates } from './rate-limiter.js';
 
 export type LimitName = 'rate' | 'connections' | 'streams' | 'queue';
 
@@ -28,6 +28,8 @@ export interface LimitsOptions {
   queueDepthLimit: number;
   metrics?: Pick<Metrics, 'limitSoftExceeded' | 'limitRejections'>;
   now?: Clock;
+  /** Client buckets shared by the replicas (JAN_REDIS_URL); without it each client's bucket is in this process. */
+  sharedClientRates?: SharedClientRates;
 }
 
 /** How long a soft overrun or a refusal keeps `/v1/health` at `degraded`. */
@@ -59,7 +61,7 @@ export class LimitsService {
   }
 
   /** New figures from Settings, applied at once (what is open or in flight stays; newcomers meet the new limits). */
-  reconfigure(figures: Omit<LimitsOptions, 'metrics' | 'now'>): void {
+  reconfigure(figures: Omit<LimitsOptions, 'metrics' | 'now' | 'sharedClientRates'>): void {
     this.rate.setRates({ softPerSecond: figures.rateSoftLimit, hardPerSecond: figures.rateHardLimit, clientPerSecond: figures.clientRateLimit });
     this.connections.setLimits(figures.connectionsSoftLimit, figures.connectionsHardLimit);
     this.streams.setLimits(figures.streamsSoftLimit, figures.streamsHardLimit);
@@ -69,6 +71,19 @@ export class LimitsService {
   /** Takes a token for the client; throws 429 when the client or the server is over its rate. */
   checkRate(clientKey: string): RateDecision {
     const decision = this.rate.check(clientKey);
+    if (decision.overSoft) this.noteSoft('rate');
+    if (!decision.allowed) this.noteRefusal('rate');
+    return decision;
+  }
+
+  /**
+   * `checkRate` as the HTTP layer asks it: with client buckets shared by the replicas, the client's bucket is
+   * asked in Redis (one round trip) unless this server's own bucket refuses first; without, `checkRate` as is.
+   */
+  async admitRate(clientKey: string): Promise<RateDecision> {
+    const shared = this.options.sharedClientRates;
+    if (!shared || this.rate.serverWaitMs() > 0) return this.checkRate(clientKey);
+    const decision = this.rate.checkWith(await shared.take(clientKey, this.rate.clientPerSecond));
     if (decision.overSoft) this.noteSoft('rate');
     if (!decision.allowed) this.noteRefusal('rate');
     return decision;

@@ -30,6 +30,18 @@ export interface RateDecision {
   overSoft: boolean;
 }
 
+/** A client bucket's answer when the bucket is held outside this process (in Redis, shared by the replicas). */
+export type ClientVerdict = Pick<RateDecision, 'allowed' | 'limit' | 'remaining' | 'resetMs' | 'retryAfterMs'>;
+
+/**
+ * Client buckets shared by every replica (server/cluster/ implements it over Redis): takes one request from the
+ * client's budget of `perSecond`. Never rejects: when the shared store is unreachable it answers from a bucket
+ * in this process instead (each replica then limits on its own until the store is back).
+ */
+export interface SharedClientRates {
+  take(clientKey: string, perSecond: number): Promise<ClientVerdict>;
+}
+
 const PRUNE_EVERY = 1024;
 
 export class RateLimiter {
@@ -60,6 +72,31 @@ export class RateLimiter {
     this.global.take();
     const tighter = client.remaining <= this.global.remaining ? client : this.global;
     return { allowed: true, ...this.figures(tighter), retryAfterMs: 0, overSoft };
+  }
+
+  /**
+   * `check` with the client's bucket held elsewhere (`SharedClientRates`): the client's verdict is given, the
+   * server-wide buckets are this process's (they guard this replica's capacity, so they stay per replica).
+   */
+  checkWith(client: ClientVerdict): RateDecision {
+    const overSoft = !this.soft.take();
+    const { allowed: _, ...clientFigures } = client;
+    if (!client.allowed) return { allowed: false, limitedBy: 'client', ...clientFigures, overSoft };
+    const wait = this.global.msUntilToken();
+    if (wait > 0) return { allowed: false, limitedBy: 'global', ...this.figures(this.global), retryAfterMs: wait, overSoft };
+    this.global.take();
+    const global = this.figures(this.global);
+    return { allowed: true, ...(client.remaining <= global.remaining ? clientFigures : global), retryAfterMs: 0, overSoft };
+  }
+
+  /** Ms until the server-wide bucket has a token (0 when it has one now). */
+  serverWaitMs(): number {
+    return this.global.msUntilToken();
+  }
+
+  /** Each client's requests per second now (Settings may change it). */
+  get clientPerSecond(): number {
+    return this.options.clientPerSecond;
   }
 
   /** New rates from Settings: the buckets start afresh (full) at the new figures. */

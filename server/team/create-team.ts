@@ -4,7 +4,7 @@ import type { Store } from '../store/store.js';
 import { AuditLog } from './audit-log.js';
 import { InvitationsService } from './invitations-service.js';
 import { LoginService } from './login-service.js';
-import { LoginThrottle } from './login-throttle.js';
+import { LoginThrottle, type LoginGuard } from './login-throttle.js';
 import { MembersService } from './members-service.js';
 
 export interface TeamDeps {
@@ -12,6 +12,8 @@ export interface TeamDeps {
   /** Where other machines reach this server now (the LAN URL while LAN access is on), for invitation links. */
   publicOrigin: () => string;
   serverName?: () => string;
+  /** Failed-login counts shared by replicas (server/cluster/); default: this process's LoginThrottle. */
+  loginThrottle?: LoginGuard;
 }
 
 export function createTeamServices(store: Store, deps: TeamDeps) {
@@ -21,6 +23,6 @@ export function createTeamServices(store: Store, deps: TeamDeps) {
     audit,
     invitations,
     members: new MembersService(store, audit, invitations),
-    login: new LoginService(store, deps.sessions, new LoginThrottle()),
+    login: new LoginService(store, deps.sessions, deps.loginThrottle ?? new LoginThrottle()),
   };
 }

@@ -7,6 +7,7 @@
  */
 export { AuditLog, type AuditAction } from './audit-log.js';
 export { createTeamServices, type TeamDeps } from './create-team.js';
-export { LoginThrottle } from './login-throttle.js';
+export { LoginThrottle, loginThrottleDefaults, loginThrottled, throttleKeys } from './login-throttle.js';
+export type { LoginGuard } from './login-throttle.js';
 export { hashPassword, needsRehash, verifyPassword } from './password-hash.js';
 export { PASSWORD_RULE, passwordProblem } from './password-rules.js';

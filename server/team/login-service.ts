@@ -10,7 +10,7 @@ import type { LoginBody, PasswordChangeBody } from '../api/auth.js';
 import { AppError, badRequest, forbidden, unauthorized } from '../errors/app-error.js';
 import { nowSeconds } from '../store/ids.js';
 import type { Store } from '../store/store.js';
-import type { LoginThrottle } from './login-throttle.js';
+import type { LoginGuard } from './login-throttle.js';
 import { decoyHash, hashPassword, needsRehash, verifyPassword } from './password-hash.js';
 import { passwordProblem } from './password-rules.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
@@ -31,18 +31,18 @@ export class LoginService {
   constructor(
     private readonly store: Store,
     private readonly sessions: Pick<SessionsService, 'forUser' | 'revokeAll'>,
-    private readonly throttle: LoginThrottle,
+    private readonly throttle: LoginGuard,
   ) {}
 
   async login(body: z.infer<typeof LoginBody>, client: SessionClient): Promise<LoginOutcome> {
-    this.throttle.check(body.name, client.ip);
+    await this.throttle.check(body.name, client.ip);
     const row = await this.store.passwords.findByLogin(body.name);
     const ok = row ? await verifyPassword(body.password, row.hash) : await this.decoyCheck(body.password);
     if (!row || !ok) {
-      this.throttle.failed(body.name, client.ip);
+      await this.throttle.failed(body.name, client.ip);
       throw new AppError(401, 'authentication_error', WRONG, { code: 'invalid_credentials' });
     }
-    this.throttle.succeeded(body.name);
+    await this.throttle.succeeded(body.name);
     if (row.disabled_at !== null) throw forbidden('This account is disabled. Ask an admin to enable it.', 'account_disabled');
     if (row.role === 'guest') throw unauthorized(WRONG);
     // Raised parameters take effect at each member's next login.
@@ -60,10 +60,10 @@ export class LoginService {
     if (!user || user.role === 'guest') throw forbidden('A guest account has no password. Turn it into a named account first.', 'guest_account');
     const current = await this.store.passwords.hashOf(user.id);
     if (current !== undefined) {
-      this.throttle.check(user.name, client.ip);
+      await this.throttle.check(user.name, client.ip);
       if (body.current_password === undefined) throw badRequest('`current_password` is required to change a password.', 'current_password', 'missing_current_password');
       if (!(await verifyPassword(body.current_password, current))) {
-        this.throttle.failed(user.name, client.ip);
+        await this.throttle.failed(user.name, client.ip);
         throw badRequest('The current password is wrong.', 'current_password', 'invalid_current_password');
       }
     }

@@ -8,6 +8,8 @@
  *
  * In memory, per process (like the rate limiter): a restart forgets them, which costs a guesser a restart of
  * the server it attacks. The map is bounded (oldest entries dropped first), so a flood of names cannot grow it.
+ * With replicas (JAN_REDIS_URL) the counts are kept in Redis instead (server/cluster/shared-login-throttle.ts,
+ * the same rules), so a guesser gains nothing by spreading guesses over replicas.
  */
 import { AppError } from '../errors/app-error.js';
 
@@ -34,38 +36,61 @@ interface Entry {
   lockedUntil: number;
 }
 
-export class LoginThrottle {
+/**
+ * What the login service asks (this file's LoginThrottle, or one shared by replicas through Redis in
+ * server/cluster/, with the same rules): each call may answer later, so the service awaits all three.
+ */
+export interface LoginGuard {
+  /** Throws (or rejects with) 429 `login_throttled` while the account or the address is locked. */
+  check(account: string, address: string | undefined): void | Promise<void>;
+  failed(account: string, address: string | undefined): void | Promise<void>;
+  succeeded(account: string): void | Promise<void>;
+}
+
+/** The rules' figures when none are given. */
+export const loginThrottleDefaults = {
+  accountFreeFailures: 5, addressFreeFailures: 20, baseLockSeconds: 1, maxLockSeconds: 900, forgetAfterSeconds: 3600, maxEntries: 10_000,
+} as const;
+
+/** The counted keys: an account name compared ignoring case and surrounding spaces, and an address. */
+export const throttleKeys = {
+  account: (name: string) => `a:${name.normalize('NFC').toLowerCase().trim()}`,
+  address: (address: string) => `i:${address}`,
+};
+
+/** The refusal while locked for `waitMs` more. */
+export function loginThrottled(waitMs: number): AppError {
+  const seconds = Math.ceil(waitMs / 1000);
+  return new AppError(429, 'rate_limit_error', `Too many failed logins for this account or from this address. Try again in ${seconds} s.`, {
+    code: 'login_throttled',
+    retryAfter: seconds,
+  });
+}
+
+export class LoginThrottle implements LoginGuard {
   private readonly entries = new Map<string, Entry>();
   private readonly o: Required<LoginThrottleOptions>;
 
   constructor(options: LoginThrottleOptions = {}) {
-    this.o = {
-      accountFreeFailures: 5, addressFreeFailures: 20, baseLockSeconds: 1, maxLockSeconds: 900, forgetAfterSeconds: 3600,
-      maxEntries: 10_000, now: () => Date.now(), ...options,
-    };
+    this.o = { ...loginThrottleDefaults, now: () => Date.now(), ...options };
   }
 
   /** Throws 429 with `Retry-After` while the account or the address is locked. */
   check(account: string, address: string | undefined): void {
     const now = this.o.now();
-    const waits = [this.entries.get(accountKey(account)), address ? this.entries.get(addressKey(address)) : undefined]
+    const waits = [this.entries.get(throttleKeys.account(account)), address ? this.entries.get(throttleKeys.address(address)) : undefined]
       .map((entry) => (entry && entry.lockedUntil > now ? entry.lockedUntil - now : 0));
     const wait = Math.max(...waits);
-    if (wait <= 0) return;
-    const seconds = Math.ceil(wait / 1000);
-    throw new AppError(429, 'rate_limit_error', `Too many failed logins for this account or from this address. Try again in ${seconds} s.`, {
-      code: 'login_throttled',
-      retryAfter: seconds,
-    });
+    if (wait > 0) throw loginThrottled(wait);
   }
 
   failed(account: string, address: string | undefined): void {
-    this.count(accountKey(account), this.o.accountFreeFailures);
-    if (address) this.count(addressKey(address), this.o.addressFreeFailures);
+    this.count(throttleKeys.account(account), this.o.accountFreeFailures);
+    if (address) this.count(throttleKeys.address(address), this.o.addressFreeFailures);
   }
 
   succeeded(account: string): void {
-    this.entries.delete(accountKey(account));
+    this.entries.delete(throttleKeys.account(account));
   }
 
   private count(key: string, free: number): void {
@@ -81,6 +106,3 @@ export class LoginThrottle {
     if (this.entries.size > this.o.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
 }
-
-const accountKey = (name: string) => `a:${name.normalize('NFC').toLowerCase().trim()}`;
-const addressKey = (address: string) => `i:${address}`;

@@ -52,7 +52,7 @@ function rateLimited(decision: RateDecision, headers: Record<string, string>): A
 
 export function limits(service: LimitsService): AppMiddleware {
   const limited: AppMiddleware = async (ctx, next) => {
-    const decision = service.checkRate(clientKey(ctx));
+    const decision = await service.admitRate(clientKey(ctx));
     const headers = rateLimitHeaders(decision);
     if (!decision.allowed) throw rateLimited(decision, headers);
     ctx.set(headers);
