@@ -96,8 +96,13 @@ export async function createServices(store: Store, config: Config, metrics: Metr
   return {
     settings,
     health: new HealthService(store, version, () => [...operations.limits.degradedReasons(), ...diskSpace.degradedReasons()]),
-    // `/readyz`: the database answers and the server is not draining; the cluster adds Redis (readiness.addProbe).
-    readiness: new Readiness({ probes: [{ name: 'database', ready: async () => (await store.health()).ok }] }),
+    // `/readyz`: the database (and Redis, with JAN_REDIS_URL) answers and the server is not draining.
+    readiness: new Readiness({
+      probes: [
+        { name: 'database', ready: async () => (await store.health()).ok },
+        ...(cluster ? [{ name: 'redis', ready: () => cluster.ready() }] : []),
+      ],
+    }),
     diskSpace,
     users,
     apiKeys,
