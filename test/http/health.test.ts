@@ -62,14 +62,14 @@ describe('HealthService with the database closed', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('reports unavailable and not ready once the store is closed', () => {
+  it('reports unavailable and not ready once the store is closed', async () => {
     const store = openStore({ file: join(dir, 'jan.sqlite') });
     const health = new HealthService(store, '1.2.3');
-    expect(health.ready()).toBe(true);
-    expect(health.health().status).toBe('ok');
-    store.close();
-    expect(health.ready()).toBe(false);
-    expect(health.health()).toEqual({
+    expect(await health.ready()).toBe(true);
+    expect((await health.health()).status).toBe('ok');
+    await store.close();
+    expect(await health.ready()).toBe(false);
+    expect(await health.health()).toEqual({
       status: 'unavailable',
       version: '1.2.3',
       uptime_seconds: expect.any(Number),

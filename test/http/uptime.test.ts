@@ -44,11 +44,11 @@ describe('SLA availability over restarts', () => {
     const at = (share: number) => Math.floor(monthStart + share * span);
     // Earlier runs of this data folder: one that crashed (no stop) and one stopped cleanly.
     const store = openStore({ file: join(dataDir, 'jan.sqlite') });
-    const crashed = store.uptime.start(at(0.1));
-    store.uptime.beat(crashed, at(0.3));
-    const stopped = store.uptime.start(at(0.5));
-    store.uptime.stop(stopped, at(0.7));
-    store.close();
+    const crashed = await store.uptime.start(at(0.1));
+    await store.uptime.beat(crashed, at(0.3));
+    const stopped = await store.uptime.start(at(0.5));
+    await store.uptime.stop(stopped, at(0.7));
+    await store.close();
 
     server = await startTestServer({ dataDir });
     const res = await server.request('/v1/admin/sla', { token: TEST_ADMIN_KEY });

@@ -21,55 +21,70 @@ describe('UsageRecorder', () => {
     store = openStore({ file: join(dir, 'jan.sqlite') });
     now = T0;
   });
-  afterEach(() => {
-    store.close();
+  afterEach(async () => {
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('writes nothing until a flush; close() flushes; hours and models are separate rows that sum across flushes', () => {
+  it('writes nothing until a flush; close() flushes; hours and models are separate rows that sum across flushes', async () => {
     const recorder = new UsageRecorder(store.usage, { now: () => now, intervalMs: 3_600_000 });
     recorder.record(usage('u1'));
     recorder.record(usage('u1', 'm', 5, true));
-    expect(store.usage.totals('user', 0, T0 / 1000 + 86_400)).toEqual([]);
-    recorder.flush();
+    expect(await store.usage.totals('user', 0, T0 / 1000 + 86_400)).toEqual([]);
+    await recorder.flush();
     recorder.record(usage('u1'));
     now = T0 + HOUR_MS;
     recorder.record(usage('u1', 'other'));
-    recorder.close();
-    const [line] = store.usage.totals('user', 0, T0 / 1000 + 86_400);
+    await recorder.close();
+    const [line] = await store.usage.totals('user', 0, T0 / 1000 + 86_400);
     expect(line).toEqual({ key: 'u1', label: 'u1', requests: 4, errors: 1, prompt_tokens: 12, completion_tokens: 35, model_ms: 2000 });
-    expect(store.usage.totals('model', 0, T0 / 1000 + 86_400).map((l) => [l.key, l.requests])).toEqual([['m', 3], ['other', 1]]);
+    expect((await store.usage.totals('model', 0, T0 / 1000 + 86_400)).map((l) => [l.key, l.requests])).toEqual([['m', 3], ['other', 1]]);
     // The range counts hours by their start: only the 10:00 hour.
-    expect(store.usage.totals('user', 0, T0 / 1000 + 1800)[0]!.requests).toBe(3); // up to 11:00
+    expect((await store.usage.totals('user', 0, T0 / 1000 + 1800))[0]!.requests).toBe(3); // up to 11:00
   });
 
-  it('generatedToday counts written and unwritten tokens since 00:00 UTC only', () => {
+  it('generatedToday counts written and unwritten tokens since 00:00 UTC only', async () => {
     const recorder = new UsageRecorder(store.usage, { now: () => now, intervalMs: 3_600_000 });
     now = T0 - 11 * HOUR_MS; // 23:30 the day before
     recorder.record(usage('u1', 'm', 100));
-    recorder.flush();
+    await recorder.flush();
     now = T0;
     recorder.record(usage('u1', 'm', 7));
-    recorder.flush();
+    await recorder.flush();
     recorder.record(usage('u1', 'm', 5));
     recorder.record(usage('u2', 'm', 1000));
-    expect(recorder.generatedToday('u1')).toBe(12);
-    recorder.close();
+    expect(await recorder.generatedToday('u1')).toBe(12);
+    await recorder.close();
   });
 
-  it('keeps the rows when a write fails and writes them at the next flush', () => {
-    const recorder = new UsageRecorder(store.usage, { now: () => now, intervalMs: 3_600_000 });
-    const add = store.usage.add.bind(store.usage);
+  it('counts the rows of a flush in progress (taken from memory, not yet written) once', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const repo = { ...store.usage, add: async (rows: Parameters<typeof store.usage.add>[0]) => (await held, store.usage.add(rows)) };
+    const recorder = new UsageRecorder(repo, { now: () => now, intervalMs: 3_600_000 });
+    recorder.record(usage('u1', 'm', 7));
+    const flushing = recorder.flush();
+    await new Promise(setImmediate); // the flush has taken the row and waits on the database
+    recorder.record(usage('u1', 'm', 5));
+    const counting = recorder.generatedToday('u1');
+    release();
+    expect(await counting).toBe(12);
+    await flushing;
+    expect(await recorder.generatedToday('u1')).toBe(12);
+    await recorder.close();
+  });
+
+  it('keeps the rows when a write fails and writes them at the next flush', async () => {
     let fail = true;
-    store.usage.add = (rows) => {
-      if (fail) throw new Error('disk full');
-      add(rows);
-    };
+    const repo = { ...store.usage, add: (rows: Parameters<typeof store.usage.add>[0]) => (fail ? Promise.reject(new Error('disk full')) : store.usage.add(rows)) };
+    const warnings: string[] = [];
+    const recorder = new UsageRecorder(repo, { now: () => now, intervalMs: 3_600_000, logger: { warn: (_: unknown, message: string) => void warnings.push(message) } });
     recorder.record(usage('u1'));
-    recorder.flush();
+    await recorder.flush(); // resolves: a failed write is logged, never thrown
+    expect(warnings).toEqual(['usage counters not written; retrying at the next flush']);
     fail = false;
     recorder.record(usage('u1'));
-    recorder.close();
-    expect(store.usage.totals('user', 0, T0 / 1000 + 86_400)[0]!.requests).toBe(2);
+    await recorder.close();
+    expect((await store.usage.totals('user', 0, T0 / 1000 + 86_400))[0]!.requests).toBe(2);
   });
 });
