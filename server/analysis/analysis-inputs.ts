@@ -86,8 +86,8 @@ export class AnalysisInputs {
     return input('file', text, text);
   }
 
-  private conversation(userId: string, id: string): AnalysisInput {
-    const { items } = this.link.open(userId, id);
+  private async conversation(userId: string, id: string): Promise<AnalysisInput> {
+    const { items } = await this.link.open(userId, id);
     const messages = items
       .filter((item) => (item.type ?? 'message') === 'message' && item.role !== 'system' && item.role !== 'developer')
       .map((item) => ({ role: String(item.role), text: normalizeText(itemText(item)) }))

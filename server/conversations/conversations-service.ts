@@ -23,9 +23,9 @@ export function conversationFromRow(row: ConversationRow): Conversation {
 /** The archive as conversations see it: where a conversation missing from the tables may be. */
 export interface ConversationArchive {
   /** Moves the user's archived conversation back into the tables; false when there is none. */
-  restore(userId: string, id: string): boolean;
+  restore(userId: string, id: string): Promise<boolean>;
   /** Deletes the user's archived conversation; false when there is none. */
-  forget(userId: string, id: string): boolean;
+  forget(userId: string, id: string): Promise<boolean>;
 }
 
 /** Writes need no cache hook: the store announces them and the response cache follows (server/cache/store-invalidation.ts). */
@@ -43,15 +43,15 @@ export class ConversationsService {
    * The user's conversation row, or 404 (also for another user's id: ids are never confirmed across users).
    * An archived conversation is restored on access, so every route that reads or writes one just works.
    */
-  requireRow(userId: string, id: string): ConversationRow {
-    let row = this.store.conversations.get(userId, id);
-    if (!row && this.hooks.archive?.restore(userId, id)) row = this.store.conversations.get(userId, id);
+  async requireRow(userId: string, id: string): Promise<ConversationRow> {
+    let row = await this.store.conversations.get(userId, id);
+    if (!row && (await this.hooks.archive?.restore(userId, id))) row = await this.store.conversations.get(userId, id);
     if (!row) throw notFound('conversation', id, 'conversation_id');
     return row;
   }
 
-  create(userId: string, body: z.infer<typeof ConversationCreateBody>): Conversation {
-    if (body.project_id && !this.store.projects.get(userId, body.project_id)) {
+  async create(userId: string, body: z.infer<typeof ConversationCreateBody>): Promise<Conversation> {
+    if (body.project_id && !(await this.store.projects.get(userId, body.project_id))) {
       throw notFound('project', body.project_id, 'project_id');
     }
     const now = nowSeconds();
@@ -65,41 +65,39 @@ export class ConversationsService {
       created_at: now,
       updated_at: now,
     };
-    this.store.transaction(() => {
-      const seq = this.store.conversations.insert(row);
-      for (const input of body.items ?? []) this.store.items.insert(newItemRow(input, seq, now));
+    await this.store.transaction(async () => {
+      const seq = await this.store.conversations.insert(row);
+      for (const input of body.items ?? []) await this.store.items.insert(newItemRow(input, seq, now));
     });
     return conversationFromRow({ ...row, seq: 0 });
   }
 
-  get(userId: string, id: string): Conversation {
-    return conversationFromRow(this.requireRow(userId, id));
+  async get(userId: string, id: string): Promise<Conversation> {
+    return conversationFromRow(await this.requireRow(userId, id));
   }
 
-  list(userId: string, query: z.infer<typeof ConversationListQuery>) {
+  async list(userId: string, query: z.infer<typeof ConversationListQuery>) {
     let after: ConversationRow | undefined;
     if (query.after) {
-      after = this.store.conversations.get(userId, query.after);
+      after = await this.store.conversations.get(userId, query.after);
       if (!after) throw badRequest(`No conversation '${query.after}' to list after.`, 'after');
     }
-    const page = this.store.conversations.list({ userId, projectId: query.project_id, order: query.order, limit: query.limit, after });
-    return {
-      ...listEnvelope(page.rows.map(conversationFromRow), page.hasMore),
-      total: this.store.conversations.count(userId, query.project_id),
-    };
+    const page = await this.store.conversations.list({ userId, projectId: query.project_id, order: query.order, limit: query.limit, after });
+    const total = await this.store.conversations.count(userId, query.project_id);
+    return { ...listEnvelope(page.rows.map(conversationFromRow), page.hasMore), total };
   }
 
-  update(userId: string, id: string, body: z.infer<typeof ConversationUpdateBody>): Conversation {
-    const row = this.requireRow(userId, id);
+  async update(userId: string, id: string, body: z.infer<typeof ConversationUpdateBody>): Promise<Conversation> {
+    const row = await this.requireRow(userId, id);
     const title = body.title === undefined ? row.title : body.title;
     const metadata = body.metadata === undefined ? row.metadata : JSON.stringify(body.metadata ?? {});
     const updatedAt = nowSeconds();
-    this.store.conversations.update(row.seq, title, metadata, updatedAt);
+    await this.store.conversations.update(row.seq, title, metadata, updatedAt);
     return conversationFromRow({ ...row, title, metadata, updated_at: updatedAt });
   }
 
-  delete(userId: string, id: string) {
-    const deleted = this.store.conversations.delete(userId, id) || (this.hooks.archive?.forget(userId, id) ?? false);
+  async delete(userId: string, id: string) {
+    const deleted = (await this.store.conversations.delete(userId, id)) || ((await this.hooks.archive?.forget(userId, id)) ?? false);
     if (!deleted) throw notFound('conversation', id, 'conversation_id');
     return { id, object: 'conversation.deleted' as const, deleted: true as const };
   }

@@ -14,43 +14,43 @@ export class ItemsService {
     private readonly conversations: ConversationsService,
   ) {}
 
-  list(userId: string, conversationId: string, query: z.infer<typeof ItemsListQuery>) {
-    const conversation = this.conversations.requireRow(userId, conversationId);
+  async list(userId: string, conversationId: string, query: z.infer<typeof ItemsListQuery>) {
+    const conversation = await this.conversations.requireRow(userId, conversationId);
     let after;
     if (query.after) {
-      after = this.store.items.get(conversation.seq, query.after);
+      after = await this.store.items.get(conversation.seq, query.after);
       if (!after) throw badRequest(`No item '${query.after}' in this conversation to list after.`, 'after');
     }
-    const page = this.store.items.list(conversation.seq, { order: query.order, limit: query.limit, after });
+    const page = await this.store.items.list(conversation.seq, { order: query.order, limit: query.limit, after });
     return listEnvelope(page.rows.map(itemFromRow), page.hasMore);
   }
 
   /** Adds the items in one transaction and returns them in the order given. */
-  add(userId: string, conversationId: string, body: z.infer<typeof ItemsCreateBody>) {
-    const conversation = this.conversations.requireRow(userId, conversationId);
+  async add(userId: string, conversationId: string, body: z.infer<typeof ItemsCreateBody>) {
+    const conversation = await this.conversations.requireRow(userId, conversationId);
     const now = nowSeconds();
     const rows = body.items.map((input) => newItemRow(input, conversation.seq, now));
-    this.store.transaction(() => {
-      for (const row of rows) this.store.items.insert(row);
-      this.store.conversations.touch(conversation.seq, now);
+    await this.store.transaction(async () => {
+      for (const row of rows) await this.store.items.insert(row);
+      await this.store.conversations.touch(conversation.seq, now);
     });
     return listEnvelope(rows.map((row) => itemFromRow({ ...row, seq: 0 })), false);
   }
 
-  get(userId: string, conversationId: string, itemId: string): Item {
-    const conversation = this.conversations.requireRow(userId, conversationId);
-    const row = this.store.items.get(conversation.seq, itemId);
+  async get(userId: string, conversationId: string, itemId: string): Promise<Item> {
+    const conversation = await this.conversations.requireRow(userId, conversationId);
+    const row = await this.store.items.get(conversation.seq, itemId);
     if (!row) throw notFound('item', itemId, 'item_id');
     return itemFromRow(row);
   }
 
   /** As OpenAI does, answers with the conversation the item was removed from. */
-  delete(userId: string, conversationId: string, itemId: string): Conversation {
-    const conversation = this.conversations.requireRow(userId, conversationId);
+  async delete(userId: string, conversationId: string, itemId: string): Promise<Conversation> {
+    const conversation = await this.conversations.requireRow(userId, conversationId);
     const now = nowSeconds();
-    const deleted = this.store.transaction(() => {
-      const gone = this.store.items.delete(conversation.seq, itemId);
-      if (gone) this.store.conversations.touch(conversation.seq, now);
+    const deleted = await this.store.transaction(async () => {
+      const gone = await this.store.items.delete(conversation.seq, itemId);
+      if (gone) await this.store.conversations.touch(conversation.seq, now);
       return gone;
     });
     if (!deleted) throw notFound('item', itemId, 'item_id');

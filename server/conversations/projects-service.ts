@@ -24,13 +24,13 @@ function projectFromRow(row: ProjectRow): Project {
 export class ProjectsService {
   constructor(private readonly store: Store) {}
 
-  private requireRow(userId: string, id: string): ProjectRow {
-    const row = this.store.projects.get(userId, id);
+  private async requireRow(userId: string, id: string): Promise<ProjectRow> {
+    const row = await this.store.projects.get(userId, id);
     if (!row) throw notFound('project', id, 'project_id');
     return row;
   }
 
-  create(userId: string, body: z.infer<typeof ProjectCreateBody>): Project {
+  async create(userId: string, body: z.infer<typeof ProjectCreateBody>): Promise<Project> {
     const now = nowSeconds();
     const row = {
       id: newId('proj'),
@@ -42,30 +42,30 @@ export class ProjectsService {
       created_at: now,
       updated_at: now,
     };
-    this.store.projects.insert(row);
+    await this.store.projects.insert(row);
     return projectFromRow({ ...row, seq: 0 });
   }
 
-  get(userId: string, id: string): Project {
-    return projectFromRow(this.requireRow(userId, id));
+  async get(userId: string, id: string): Promise<Project> {
+    return projectFromRow(await this.requireRow(userId, id));
   }
 
-  list(userId: string, query: z.infer<typeof ProjectListQuery>) {
+  async list(userId: string, query: z.infer<typeof ProjectListQuery>) {
     let after: ProjectRow | undefined;
     if (query.cursor) {
-      after = this.store.projects.get(userId, query.cursor);
+      after = await this.store.projects.get(userId, query.cursor);
       if (!after) throw badRequest(`Invalid cursor '${query.cursor}'.`, 'cursor');
     }
-    const page = this.store.projects.list(userId, { limit: query.limit, after });
+    const page = await this.store.projects.list(userId, { limit: query.limit, after });
     const envelope = listEnvelope(page.rows.map(projectFromRow), page.hasMore);
     return { ...envelope, next_cursor: page.hasMore ? envelope.last_id : null };
   }
 
-  update(userId: string, id: string, body: z.infer<typeof ProjectUpdateBody>): Project {
-    const row = this.requireRow(userId, id);
+  async update(userId: string, id: string, body: z.infer<typeof ProjectUpdateBody>): Promise<Project> {
+    const row = await this.requireRow(userId, id);
     const now = nowSeconds();
     const archivedAt = body.is_archived === undefined ? undefined : body.is_archived ? (row.archived_at ?? now) : null;
-    this.store.projects.update(userId, id, {
+    await this.store.projects.update(userId, id, {
       name: body.name,
       instruction: body.instruction,
       is_favorite: body.is_favorite === undefined ? undefined : body.is_favorite ? 1 : 0,
@@ -75,8 +75,8 @@ export class ProjectsService {
     return this.get(userId, id);
   }
 
-  delete(userId: string, id: string) {
-    if (!this.store.projects.softDelete(userId, id, nowSeconds())) throw notFound('project', id, 'project_id');
+  async delete(userId: string, id: string) {
+    if (!(await this.store.projects.softDelete(userId, id, nowSeconds()))) throw notFound('project', id, 'project_id');
     return { id, object: 'project.deleted' as const, deleted: true as const };
   }
 }

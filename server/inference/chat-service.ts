@@ -75,7 +75,7 @@ export class ChatService {
         'response_format',
       ),
     };
-    const conversation = body.conversation ? this.link.open(userId, body.conversation) : undefined;
+    const conversation = body.conversation ? await this.link.open(userId, body.conversation) : undefined;
     const builder = itemsToTurns(conversation?.items ?? [], 'conversation.items');
     // File parts become the documents' text, for the prompt and for the stored turn alike (what the model saw).
     const messages = this.documents?.hasFileParts(body.messages) ? await this.documents.expandFileParts(userId, body.messages) : body.messages;
@@ -95,7 +95,7 @@ export class ChatService {
   }
 
   /** Stores the turn when the request names a conversation (unless `store: false`). */
-  private record(userId: string, body: ChatCompletionBody, started: Started, text: string, calls: ToolCallWithId[]) {
+  private async record(userId: string, body: ChatCompletionBody, started: Started, text: string, calls: ToolCallWithId[]) {
     const { conversation } = started;
     if (!conversation) return undefined;
     if (body.store === false) return { id: conversation.id, title: conversation.title };
@@ -107,7 +107,7 @@ export class ChatService {
     const result = await started.job.generate(started.options);
     if (result.finishReason === 'aborted') throw abortReason(signal);
     const calls = withIds(result);
-    const conversation = this.record(userId, body, started, result.text, calls);
+    const conversation = await this.record(userId, body, started, result.text, calls);
     return {
       id: generatedId('chatcmpl-'),
       object: 'chat.completion' as const,
@@ -156,7 +156,8 @@ export class ChatService {
       }
       send(chunk({}, finishReason(result)));
       if (includeUsage) send({ ...base, choices: [], usage: usage(result) });
-      const conversation = this.record(userId, body, started, result.text, calls);
+      // A failed write rejects the producer: stream-response.ts logs it and sends the error frame.
+      const conversation = await this.record(userId, body, started, result.text, calls);
       if (conversation) send({ ...base, choices: [], conversation });
     };
   }

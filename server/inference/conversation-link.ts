@@ -23,13 +23,13 @@ export class ConversationLink {
   ) {}
 
   /** The conversation and its items, or 404 when the user has no such conversation. */
-  open(userId: string, ref: string | { id: string }): ConversationContext {
+  async open(userId: string, ref: string | { id: string }): Promise<ConversationContext> {
     const id = typeof ref === 'string' ? ref : ref.id;
-    const conversation = this.conversations.get(userId, id);
+    const conversation = await this.conversations.get(userId, id);
     const items: Record<string, unknown>[] = [];
     let after: string | undefined;
     for (;;) {
-      const page = this.items.list(userId, id, { order: 'asc', limit: PAGE, after });
+      const page = await this.items.list(userId, id, { order: 'asc', limit: PAGE, after });
       items.push(...(page.data as Record<string, unknown>[]));
       if (!page.has_more || page.last_id === null) break;
       after = page.last_id;
@@ -38,10 +38,10 @@ export class ConversationLink {
   }
 
   /** Appends the turn's items and sets the title if there is none; returns what the reply shows. */
-  record(userId: string, context: ConversationContext, items: ItemInput[], title: string | null): { id: string; title: string | null } {
-    if (items.length > 0) this.items.add(userId, context.id, { items });
+  async record(userId: string, context: ConversationContext, items: ItemInput[], title: string | null): Promise<{ id: string; title: string | null }> {
+    if (items.length > 0) await this.items.add(userId, context.id, { items });
     if (context.title === null && title !== null) {
-      this.conversations.update(userId, context.id, { title });
+      await this.conversations.update(userId, context.id, { title });
       return { id: context.id, title };
     }
     return { id: context.id, title: context.title };

@@ -65,12 +65,12 @@ export class ResponsesService {
   ) {}
 
   /** Earlier responses of a `previous_response_id` chain, oldest first. */
-  private chain(userId: string, id: string): Array<{ input: StoredItem[]; output: StoredItem[] }> {
+  private async chain(userId: string, id: string): Promise<Array<{ input: StoredItem[]; output: StoredItem[] }>> {
     const chain = [];
     const seen = new Set<string>();
     for (let next: string | null = id; next !== null && !seen.has(next); ) {
       seen.add(next);
-      const row = this.store.responses.get(userId, next);
+      const row = await this.store.responses.get(userId, next);
       if (!row) throw notFound('response', next, 'previous_response_id');
       const body = JSON.parse(row.body) as { output: StoredItem[] };
       chain.unshift({ input: JSON.parse(row.input_items) as StoredItem[], output: body.output });
@@ -79,15 +79,15 @@ export class ResponsesService {
     return chain;
   }
 
-  private history(userId: string, body: ResponseCreateBody, inputItems: StoredItem[]) {
+  private async history(userId: string, body: ResponseCreateBody, inputItems: StoredItem[]) {
     if (body.conversation && body.previous_response_id) {
       throw badRequest('Give either conversation or previous_response_id, not both.', 'previous_response_id');
     }
-    const conversation = body.conversation ? this.link.open(userId, body.conversation) : undefined;
+    const conversation = body.conversation ? await this.link.open(userId, body.conversation) : undefined;
     const builder = new TurnBuilder();
     if (conversation) itemsToTurns(conversation.items, 'conversation.items', builder);
     if (body.previous_response_id) {
-      for (const earlier of this.chain(userId, body.previous_response_id)) {
+      for (const earlier of await this.chain(userId, body.previous_response_id)) {
         itemsToTurns(earlier.input, 'previous_response.input', builder);
         itemsToTurns(earlier.output, 'previous_response.output', builder);
       }
@@ -105,7 +105,7 @@ export class ResponsesService {
       maxTokens: maxTokens(body.max_output_tokens),
       format: outputFormat(body.text?.format && { type: body.text.format.type, schema: 'schema' in body.text.format ? body.text.format.schema : undefined }, 'text.format'),
     };
-    const { conversation, turns } = this.history(userId, body, inputItems);
+    const { conversation, turns } = await this.history(userId, body, inputItems);
     const choice = typeof body.tool_choice === 'object' && body.tool_choice !== null ? { name: body.tool_choice.name } : body.tool_choice;
     const toolOptions = toolUse(toolSpecs(body.tools), choice, 'tool_choice');
     const title = titleFrom(itemsToTurns(inputItems.filter((item) => item.type === 'message'), 'input').turns);
@@ -116,12 +116,12 @@ export class ResponsesService {
   }
 
   /** Stores the response and appends the turn to the conversation. */
-  private finish(userId: string, started: Started, result: GenerationResult, output: OutputItem[]) {
+  private async finish(userId: string, started: Started, result: GenerationResult, output: OutputItem[]) {
     const status = result.finishReason === 'length' ? 'incomplete' : 'completed';
     const response = responseObject(started.envelope, { status, output, usage: usageOf(result) });
     const { body } = started.envelope;
     if (body.store !== false) {
-      this.store.responses.insert({
+      await this.store.responses.insert({
         id: response.id,
         user_id: userId,
         previous_response_id: body.previous_response_id ?? null,
@@ -133,7 +133,7 @@ export class ResponsesService {
     if (started.conversation) {
       const calls = output.filter((item) => item.type === 'function_call').map((item) => ({ id: String(item.call_id), name: String(item.name), arguments: String(item.arguments) }));
       const items = [...started.inputItems.map(({ id: _id, ...item }) => item as ItemInput), ...replyItems({ text: result.text, toolCalls: calls })];
-      this.link.record(userId, started.conversation, items, started.title);
+      await this.link.record(userId, started.conversation, items, started.title);
     }
     return response;
   }
@@ -156,28 +156,29 @@ export class ResponsesService {
       if (result.finishReason === 'aborted') return;
       const output = outputItems(result, events.messageId, callsOf(result));
       events.finish(output);
-      const response = this.finish(userId, started, result, output);
+      // A failed write rejects the producer: stream-response.ts logs it and sends the error frame.
+      const response = await this.finish(userId, started, result, output);
       events.emit(response.status === 'incomplete' ? 'response.incomplete' : 'response.completed', { response });
     };
   }
 
-  private row(userId: string, id: string) {
-    const row = this.store.responses.get(userId, id);
+  private async row(userId: string, id: string) {
+    const row = await this.store.responses.get(userId, id);
     if (!row) throw notFound('response', id, 'response_id');
     return row;
   }
 
-  get(userId: string, id: string): unknown {
-    return currentShape(JSON.parse(this.row(userId, id).body) as Record<string, unknown>);
+  async get(userId: string, id: string): Promise<unknown> {
+    return currentShape(JSON.parse((await this.row(userId, id)).body) as Record<string, unknown>);
   }
 
-  delete(userId: string, id: string) {
-    if (!this.store.responses.delete(userId, id)) throw notFound('response', id, 'response_id');
+  async delete(userId: string, id: string) {
+    if (!(await this.store.responses.delete(userId, id))) throw notFound('response', id, 'response_id');
     return { id, object: 'response' as const, deleted: true as const };
   }
 
-  inputItems(userId: string, id: string, query: z.infer<typeof InputItemsQuery>) {
-    const items = JSON.parse(this.row(userId, id).input_items) as StoredItem[];
+  async inputItems(userId: string, id: string, query: z.infer<typeof InputItemsQuery>) {
+    const items = JSON.parse((await this.row(userId, id)).input_items) as StoredItem[];
     const ordered = query.order === 'asc' ? items : [...items].reverse();
     let start = 0;
     if (query.after) {
