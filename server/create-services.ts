@@ -23,6 +23,7 @@ import { createMediaServices } from './media/index.js';
 import { createAnalysisService } from './analysis/index.js';
 import { createAnthropicMessages } from './anthropic/index.js';
 import { createInferenceServices, type InferenceDeps } from './inference/index.js';
+import { EnginesService } from './engines/index.js';
 import { ProjectsService } from './conversations/index.js';
 import { SettingsService, type SettingsServiceOptions } from './settings/index.js';
 import { openCluster } from './cluster/index.js';
@@ -84,12 +85,14 @@ export async function createServices(store: Store, config: Config, metrics: Metr
     items,
     documents: mediaServices.mediaDocuments,
   });
+  // Remote inference engines (JAN_ENGINES): requests for their models are proxied there (routes ask first).
+  const engines = new EnginesService({ engines: config.engines, engineKeys: config.engineKeys, engineCheckMs: config.engineCheckMs, registry: metrics.registry, logger: inference.logger });
   // Live settings reach their owners through these (settings/live-settings.ts); the rest wait for a restart.
   const settings = new SettingsService({
     base: settingsDeps.base, running: settingsDeps.running, restart: settingsDeps.restart,
     saved: store.savedSettings, transaction: (fn) => store.transaction(fn),
     live: {
-      limits: operations.limits, lan, models: inferenceServices.models, responseCache: operations.responseCache,
+      limits: operations.limits, lan, models: inferenceServices.models, responseCache: operations.responseCache, engines,
       logger: inference.logger, resolveThreads: settingsDeps.resolveThreads,
     },
   });
@@ -116,6 +119,7 @@ export async function createServices(store: Store, config: Config, metrics: Metr
     lan,
     ...mediaServices,
     ...inferenceServices,
+    engines,
     anthropic: createAnthropicMessages(metrics, { models: inferenceServices.models, accounting }),
     ...createHubServices(store, config, { logger: inference.logger }),
     analysis: createAnalysisService(config, metrics, { models: inferenceServices.models, accounting, conversations, items, textExtraction: mediaServices.textExtraction }),

@@ -146,6 +146,7 @@ export async function startServer(input: Config | LoadedConfig, options: StartSe
   try {
     await listeners.listen(config.port, config.host);
   } catch (error) {
+    services.engines.close();
     await services.cluster?.close();
     services.kpi.close();
     services.usageRecorder.close();
@@ -179,6 +180,7 @@ export async function startServer(input: Config | LoadedConfig, options: StartSe
       services.kpi.endStreams(); // dashboards' KPI streams would otherwise hold the drain until its timeout
       await services.pulls.close(); // downloads stop (resumed at the next start) and their event streams end
       await listeners.close(); // in-flight requests finish (up to the shutdown timeout)
+      services.engines.close(); // remote engines' health checks stop
       await services.jobs.close(); // a running maintenance job stops at its next step
       await services.cluster?.close(); // Redis: the last invalidations have been sent; both connections end
       await services.kpi.close(); // writes the last rollups, so before the store closes

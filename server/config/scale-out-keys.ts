@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 
+import { parseEngineKeys, parseEngineSpecs } from '../api/engines.js';
 import { integer, key } from './config-key.js';
 
 const connectionUrl = (schemes: string[]) =>
@@ -31,6 +32,30 @@ export const scaleOutKeys = {
     env: 'JAN_ROLE', flag: '--role', default: 'all', defaultDoc: '`all`',
     description: '`all` serves the API and runs local inference and scheduled jobs; `api` serves the API only (inference through `JAN_ENGINES`), for stateless replicas.',
     parse: z.enum(['all', 'api']),
+  }),
+  engines: key({
+    live: true,
+    env: 'JAN_ENGINES', flag: '--engines', default: '', defaultDoc: 'none (local models only)',
+    description: 'Remote OpenAI-compatible inference engines (llama-server, vLLM, Ollama, another Jan server), a JSON array: `[{"name":"gpu1","url":"http://10.0.0.5:8080","models":["llama-3-8b"]}]`. Requests for their models are proxied there; `models` may be left out to discover them from the engine\'s `/v1/models`. Their hosts may be private addresses. Keys go in `JAN_ENGINE_KEYS`.',
+    parse: z.string().trim().superRefine((raw, ctx) => {
+      const parsed = parseEngineSpecs(raw);
+      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+    }),
+  }),
+  engineKeys: key({
+    savable: false,
+    env: 'JAN_ENGINE_KEYS', flag: '--engine-keys', default: '', defaultDoc: 'none', secret: true,
+    description: 'API keys of the engines in `JAN_ENGINES`, sent as `Authorization: Bearer`: `gpu1=sk-…,gpu2=sk-…`. A secret: never stored, logged or returned.',
+    parse: z.string().trim().superRefine((raw, ctx) => {
+      const parsed = parseEngineKeys(raw);
+      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+    }),
+  }),
+  engineCheckMs: key({
+    live: true,
+    env: 'JAN_ENGINE_CHECK_MS', flag: '--engine-check-ms', default: '10000', defaultDoc: '`10000`',
+    description: 'How often each engine is health-checked (`GET /v1/models`); three failures in a row eject it, one success brings it back.',
+    parse: integer(100, 600_000),
   }),
   drainDelayMs: key({
     savable: false,

@@ -6,3 +6,4 @@ export { addressAllowed, isPublicAddress, literalAddress, type AddressPolicy } f
 export { FetchError, type FetchErrorCode, type FetchErrorReason } from './fetch-error.js';
 export { systemResolver, type Resolver } from './guarded-lookup.js';
 export { openUrl, type FetchedResponse, type FetchOptions } from './outbound-fetcher.js';
+export { sendApiRequest, type ApiRequestOptions, type ApiResponse } from './outbound-request.js';

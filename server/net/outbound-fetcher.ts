@@ -112,7 +112,7 @@ function parseUrl(raw: string, base?: URL): URL {
 }
 
 /** Refuses, before any connection, a scheme other than http(s) and a literal IP host the policy forbids. */
-function checkTarget(url: URL, policy: AddressPolicy, allow: readonly string[] | undefined): void {
+export function checkTarget(url: URL, policy: AddressPolicy, allow: readonly string[] | undefined): void {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new FetchError('blocked', `Only http and https URLs can be fetched, not ${url.protocol}`, { reason: 'protocol', url: url.href });
   }

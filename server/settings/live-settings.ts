@@ -17,6 +17,8 @@ export interface LiveTargets {
     reconfigure(figures: { load: { contextSize: number; slots: number; threads: number }; maxQueue: number; maxLoaded: number; idleTtlSeconds: number }): void;
   };
   responseCache: { resize(maxBytes: number): void };
+  /** Remote engines: added, removed or changed ones apply to the next request; the health checks follow the interval. */
+  engines: { reconfigure(config: Pick<Config, 'engines' | 'engineKeys' | 'engineCheckMs'>): void };
   logger: { level: string };
   /** `auto` → this machine's default thread count. */
   resolveThreads(threads: Config['threads']): number;
@@ -34,6 +36,8 @@ const models: Apply = (c, t) => t.models.reconfigure({
   load: { contextSize: c.contextSize, slots: c.parallel, threads: t.resolveThreads(c.threads) },
   maxQueue: c.maxQueue, maxLoaded: c.maxLoadedModels, idleTtlSeconds: c.modelIdleTtlSeconds,
 });
+
+const engines: Apply = (c, t) => t.engines.reconfigure({ engines: c.engines, engineKeys: c.engineKeys, engineCheckMs: c.engineCheckMs });
 
 export const LIVE_APPLIERS: Readonly<Partial<Record<LiveKey, Apply>>> = {
   logLevel: (c, t) => void (t.logger.level = c.logLevel),
@@ -53,6 +57,8 @@ export const LIVE_APPLIERS: Readonly<Partial<Record<LiveKey, Apply>>> = {
   streamsHardLimit: limits,
   queueDepthLimit: limits,
   responseCacheBytes: (c, t) => t.responseCache.resize(c.responseCacheBytes),
+  engines,
+  engineCheckMs: engines,
 };
 
 /** Marked live in the schema (a key marked live with no applier here fails its test, and is treated as restart-required). */

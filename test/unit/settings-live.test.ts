@@ -18,6 +18,7 @@ describe('live settings', () => {
       lan: { setGuestLogin: (m) => calls.push(['lan', m]) },
       models: { reconfigure: (f) => calls.push(['models', f]) },
       responseCache: { resize: (b) => calls.push(['cache', b]) },
+      engines: { reconfigure: (c) => calls.push(['engines', c]) },
       logger: { level: 'info' },
       resolveThreads: () => 3,
     };

@@ -3,6 +3,7 @@
  * metrics' route labels; adding an endpoint means adding a line here.
  */
 import type { Endpoint } from '../endpoint.js';
+import * as adminEngines from './admin-engines.js';
 import * as adminJobs from './admin-jobs.js';
 import * as adminLan from './admin-lan.js';
 import * as adminMetrics from './admin-metrics.js';
@@ -71,6 +72,7 @@ export const routes: readonly Route[] = [
   ['GET', '/v1/admin/invitations', team.listInvitations],
   ['DELETE', '/v1/admin/invitations/:id', team.revokeInvitation],
   ['GET', '/v1/admin/audit', team.audit],
+  ['GET', '/v1/admin/engines', adminEngines.list],
   ['GET', '/v1/admin/lan', adminLan.get],
   ['POST', '/v1/admin/lan', adminLan.update],
   ['GET', '/v1/admin/settings', adminSettings.list],

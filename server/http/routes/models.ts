@@ -7,12 +7,12 @@ const tags = ['models'];
 
 export const list = endpoint({
   summary: 'The installed models (an empty list when there are none).', tags, response: ModelList,
-  handle: (_, s) => s.models.list(),
+  handle: async (_, s) => s.engines.withEngineModels(await s.models.list()), // remote engines' models too
 });
 
 export const get = endpoint({
   summary: 'One installed model.', tags, params: ModelPath, response: Model,
-  handle: ({ params }, s) => s.models.get(params.id),
+  handle: ({ params }, s) => s.engines.modelObject(params.id) ?? s.models.get(params.id),
 });
 
 export const load = endpoint({
