@@ -17,6 +17,7 @@ import { AppError } from '../errors/app-error.js';
 import { FetchError } from '../net/index.js';
 import { asStorageFull, isStorageFull } from '../errors/storage-errors.js';
 import type { ModelPullRow, ModelPullsRepo } from '../store/model-pulls-repo.js';
+import type { RepoApi } from '../store/store.js';
 import { hubError } from './hub-errors.js';
 import type { HubService } from './hub-service.js';
 import { parseModelRef, pickQuantization, type PullRequestInput } from './model-ref.js';
@@ -27,7 +28,7 @@ import { groupQuantizations } from './quantizations.js';
 import { newPull } from './pull-rules.js';
 
 export interface PullServiceOptions {
-  pulls: ModelPullsRepo;
+  pulls: RepoApi<ModelPullsRepo>;
   hub: HubService;
   modelsDir: string;
   maxConcurrent: number;
@@ -46,7 +47,13 @@ interface Running {
   meter: RateMeter;
   lastSample: number;
   lastSaved: number;
+  /** The row as this download last saved it: progress events are sent from it without reading the store. */
+  row: ModelPullRow;
+  /** This download's writes, one after another (a progress write never lands after a later state). */
+  writes: Promise<void>;
 }
+
+type PullChange = Partial<Pick<ModelPullRow, 'status' | 'bytes_done' | 'error' | 'model_id'>>;
 
 /** Finished pulls are listed for a week (and the newest 50 always). */
 const KEEP_FINISHED_SECONDS = 7 * 24 * 3600;
@@ -56,6 +63,8 @@ const SAMPLE_EVERY_MS = 100;
 export class PullService {
   private readonly running = new Map<string, Running>();
   private readonly events = new PullEvents();
+  /** The tail of the state decisions (read a row, decide, write), which run one at a time: see `exclusive`. */
+  private decisions: Promise<unknown> = Promise.resolve();
   private closed = false;
   private readonly now: () => number;
 
@@ -63,13 +72,17 @@ export class PullService {
     this.now = options.now ?? Date.now;
   }
 
-  private get pulls(): ModelPullsRepo { return this.options.pulls; }
+  private get pulls(): RepoApi<ModelPullsRepo> { return this.options.pulls; }
 
   /** Resumes pulls a stopped server left running, then runs the queue. */
-  start(): void {
-    this.pulls.prune(this.seconds() - KEEP_FINISHED_SECONDS, 50);
-    for (const row of this.pulls.list()) if (row.status === 'downloading' || row.status === 'verifying') this.save(row, { status: 'queued' });
-    this.schedule();
+  start(): Promise<void> {
+    return this.exclusive(async () => {
+      await this.pulls.prune(this.seconds() - KEEP_FINISHED_SECONDS, 50);
+      for (const row of await this.pulls.list()) {
+        if (row.status === 'downloading' || row.status === 'verifying') await this.save(row, { status: 'queued' });
+      }
+      await this.scheduleNow();
+    });
   }
 
   async create(input: PullRequestInput, signal?: AbortSignal): Promise<Pull> {
@@ -85,81 +98,99 @@ export class PullService {
       const have = groups.map((g) => g.quantization).join(', ') || 'no GGUF files';
       throw new AppError(404, 'not_found_error', `${ref.repo} has no ${asked}; it has: ${have}.`, { code: 'quantization_not_found', param: ref.file ? 'file' : 'model' });
     }
-    const active = this.pulls.list().filter((row) => !FINISHED.has(row.status));
-    const model = `hf.co/${repo.id}:${group.quantization}`;
-    const same = active.find((row) => row.model === model);
-    if (same) return this.view(same); // asking again for a running pull answers that pull
     const pullFilesList: PullFile[] = group.files.map((f) => ({ name: f.name, size: f.size_bytes, sha256: f.sha256 }));
-    await newPull({
-      files: pullFilesList, active: active.map(pullFiles),
-      freeDiskBytes: () => hub.machine.freeDiskBytes(this.options.modelsDir), partPath: (f) => this.partPath(f), targetPath: (f) => this.targetPath(f),
+    const model = `hf.co/${repo.id}:${group.quantization}`;
+    return this.exclusive(async () => {
+      const active = (await this.pulls.list()).filter((row) => !FINISHED.has(row.status));
+      const same = active.find((row) => row.model === model);
+      if (same) return this.view(same); // asking again for a running pull answers that pull
+      await newPull({
+        files: pullFilesList, active: active.map(pullFiles),
+        freeDiskBytes: () => hub.machine.freeDiskBytes(this.options.modelsDir), partPath: (f) => this.partPath(f), targetPath: (f) => this.targetPath(f),
+      });
+      const now = this.seconds();
+      const row: ModelPullRow = {
+        id: `pull_${randomBytes(12).toString('hex')}`, model, repo: repo.id, quantization: group.quantization, files: JSON.stringify(pullFilesList),
+        status: 'queued', bytes_total: group.size_bytes, bytes_done: 0, error: null, model_id: null, created_at: now, updated_at: now,
+      };
+      await this.pulls.insert(row);
+      this.emit(row);
+      await this.scheduleNow();
+      return this.view((await this.pulls.get(row.id)) ?? row);
     });
-    const now = this.seconds();
-    const row: ModelPullRow = {
-      id: `pull_${randomBytes(12).toString('hex')}`, model, repo: repo.id, quantization: group.quantization, files: JSON.stringify(pullFilesList),
-      status: 'queued', bytes_total: group.size_bytes, bytes_done: 0, error: null, model_id: null, created_at: now, updated_at: now,
-    };
-    this.pulls.insert(row);
-    this.emit(row);
-    this.schedule();
-    return this.view(this.pulls.get(row.id) ?? row);
   }
 
-  digests(id: string): Array<string | null> {
-    return pullFiles(this.row(id)).map((file) => file.sha256);
+  async digests(id: string): Promise<Array<string | null>> {
+    return pullFiles(await this.row(id)).map((file) => file.sha256);
   }
 
-  list(): { object: 'list'; data: Pull[] } {
-    return { object: 'list', data: this.pulls.list().map((row) => this.view(row)) };
+  async list(): Promise<{ object: 'list'; data: Pull[] }> {
+    return { object: 'list', data: (await this.pulls.list()).map((row) => this.view(row)) };
   }
 
-  get(id: string): Pull {
-    return this.view(this.row(id));
+  async get(id: string): Promise<Pull> {
+    return this.view(await this.row(id));
   }
 
-  async pause(id: string): Promise<Pull> {
-    const row = this.row(id);
-    if (row.status === 'paused') return this.view(row);
-    if (FINISHED.has(row.status)) throw conflict(`Pull ${id} has ${row.status}; only a running or queued pull can be paused.`);
-    await this.stop(id, 'paused');
-    const current = this.row(id);
-    if (current.status === 'queued') this.save(current, { status: 'paused' });
-    return this.get(id);
+  pause(id: string): Promise<Pull> {
+    return this.exclusive(async () => {
+      const row = await this.row(id);
+      if (row.status === 'paused') return this.view(row);
+      if (FINISHED.has(row.status)) throw conflict(`Pull ${id} has ${row.status}; only a running or queued pull can be paused.`);
+      await this.stop(id, 'paused');
+      const current = await this.row(id);
+      if (current.status === 'queued') await this.save(current, { status: 'paused' });
+      return this.get(id);
+    });
   }
 
   /** Resumes a paused or failed pull (from where its part files end). */
-  resume(id: string): Pull {
-    const row = this.row(id);
-    if (row.status === 'paused' || row.status === 'failed') {
-      this.options.hub.assertEnabled();
-      this.save(row, { status: 'queued', error: null });
-      this.schedule();
-    } else if (row.status === 'completed' || row.status === 'cancelled') {
-      throw conflict(`Pull ${id} has ${row.status}; start a new pull instead.`);
-    }
-    return this.get(id);
+  resume(id: string): Promise<Pull> {
+    return this.exclusive(async () => {
+      const row = await this.row(id);
+      if (row.status === 'paused' || row.status === 'failed') {
+        this.options.hub.assertEnabled();
+        await this.save(row, { status: 'queued', error: null });
+        await this.scheduleNow();
+      } else if (row.status === 'completed' || row.status === 'cancelled') {
+        throw conflict(`Pull ${id} has ${row.status}; start a new pull instead.`);
+      }
+      return this.get(id);
+    });
   }
 
   /** Cancels a pull and removes its part files. */
-  async cancel(id: string): Promise<Pull> {
-    const row = this.row(id);
-    if (row.status === 'cancelled') return this.view(row);
-    if (row.status === 'completed') throw conflict(`Pull ${id} has completed; delete the model with DELETE /v1/models/${row.model_id ?? '{id}'} instead.`);
-    await this.stop(id, 'cancelled');
-    const current = this.row(id);
-    if (current.status !== 'cancelled') {
-      await this.removeParts(current);
-      this.save(current, { status: 'cancelled' });
-    }
-    return this.get(id);
+  cancel(id: string): Promise<Pull> {
+    return this.exclusive(async () => {
+      const row = await this.row(id);
+      if (row.status === 'cancelled') return this.view(row);
+      if (row.status === 'completed') throw conflict(`Pull ${id} has completed; delete the model with DELETE /v1/models/${row.model_id ?? '{id}'} instead.`);
+      await this.stop(id, 'cancelled');
+      const current = await this.row(id);
+      if (current.status !== 'cancelled') {
+        await this.removeParts(current);
+        await this.save(current, { status: 'cancelled' });
+      }
+      return this.get(id);
+    });
   }
 
   /**
    * Sends the pull's object now and on every change, until it completes, fails or is cancelled, `signal`
    * aborts (the client left: the pull goes on) or the server stops.
    */
-  follow(id: string, signal: AbortSignal, send: (pull: Pull) => void): Promise<void> {
-    return this.events.follow(this.get(id), signal, send);
+  async follow(id: string, signal: AbortSignal, send: (pull: Pull) => void): Promise<void> {
+    // Listen before reading the row: a pull that finished between the read and the subscription would
+    // otherwise never end the stream.
+    let latest: Pull | undefined;
+    const early = this.events.subscribe(id, (pull) => (latest = pull));
+    let current: Pull;
+    try {
+      current = await this.get(id);
+    } finally {
+      early();
+    }
+    return this.events.follow(latest ?? current, signal, send);
   }
 
   /** Stops running downloads; their rows stay `downloading` and the next start resumes them. */
@@ -176,81 +207,114 @@ export class PullService {
     await running.done;
   }
 
+  /**
+   * Runs one state decision (read a row, decide, write) after the ones before it. The store is asynchronous,
+   * so without this two requests (or a request and the scheduler) could act on the same state, e.g. start a
+   * pull that a pause had just read as queued. A running download's own writes do not wait here (pause and
+   * cancel wait for the download to stop while they hold the turn).
+   */
+  private exclusive<T>(decide: () => Promise<T>): Promise<T> {
+    const result = this.decisions.then(decide);
+    this.decisions = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Starts queued pulls up to the limit, in its own turn (a download that ended makes room). */
   private schedule(): void {
+    this.exclusive(() => this.scheduleNow()).catch((error: unknown) => this.options.logger?.warn({ err: error }, 'model pulls could not be scheduled'));
+  }
+
+  private async scheduleNow(): Promise<void> {
     if (this.closed) return;
-    const queued = this.pulls.list().filter((row) => row.status === 'queued').reverse(); // oldest first
+    const queued = (await this.pulls.list()).filter((row) => row.status === 'queued').reverse(); // oldest first
     for (const row of queued) {
-      if (this.running.size >= this.options.maxConcurrent) return;
+      if (this.closed || this.running.size >= this.options.maxConcurrent) return;
       if (this.running.has(row.id)) continue;
       const controller = new AbortController();
-      const running: Running = { controller, done: Promise.resolve(), bytesDone: row.bytes_done, meter: new RateMeter(), lastSample: 0, lastSaved: 0 };
+      const running: Running = {
+        controller, done: Promise.resolve(), bytesDone: row.bytes_done, meter: new RateMeter(), lastSample: 0, lastSaved: 0, row, writes: Promise.resolve(),
+      };
       this.running.set(row.id, running);
-      running.done = this.run(row.id, running).finally(() => {
-        this.running.delete(row.id);
-        this.schedule();
-      });
+      running.done = this.run(row.id, running)
+        // Only a write of the pull's state can fail here (download errors are the pull's `failed` state).
+        .catch((error: unknown) => this.options.logger?.warn({ pull: row.id, err: error }, 'model pull state could not be saved'))
+        .finally(() => {
+          this.running.delete(row.id);
+          this.schedule();
+        });
     }
   }
 
   private async run(id: string, running: Running): Promise<void> {
     const { signal } = running.controller;
-    let row = this.save(this.row(id), { status: 'downloading' });
+    const { row } = running;
     const files = pullFiles(row);
     try {
+      await this.saveRunning(running, { status: 'downloading' });
       await mkdir(this.options.modelsDir, { recursive: true });
       let before = 0;
       for (const file of files) {
         await downloadFile({
           client: this.options.hub.client, repo: row.repo, file, partPath: this.partPath(file), signal,
-          onBytes: (bytes) => this.progress(id, running, before + bytes),
-          onVerifying: () => (row = this.save(this.row(id), { status: 'verifying', bytes_done: running.bytesDone })),
+          onBytes: (bytes) => this.progress(running, before + bytes),
+          // Not awaited (the callback is synchronous); the next write of this pull waits for it, and a failure is logged there.
+          onVerifying: () => void this.saveRunning(running, { status: 'verifying', bytes_done: running.bytesDone }).catch(() => undefined),
           ...(this.options.retryDelayMs !== undefined && { retryDelayMs: this.options.retryDelayMs }),
         });
         before += file.size;
-        if (file !== files.at(-1)) row = this.save(this.row(id), { status: 'downloading', bytes_done: before });
+        if (file !== files.at(-1)) await this.saveRunning(running, { status: 'downloading', bytes_done: before });
       }
       // The whole set is in and checked: only now does the model folder see it.
       for (const file of files) await rename(this.partPath(file), this.targetPath(file));
       const modelId = basename(this.targetPath(files[0]!)).replace(/\.gguf$/i, '');
-      this.save(this.row(id), { status: 'completed', bytes_done: row.bytes_total, model_id: modelId });
+      await this.saveRunning(running, { status: 'completed', bytes_done: row.bytes_total, model_id: modelId });
       this.options.logger?.info({ pull: id, model: row.model, modelId }, 'model pull completed');
     } catch (error) {
       const reason = signal.aborted ? (signal.reason as StopReason) : undefined;
       if (reason === 'closing') return;
       if (reason === 'paused') {
-        this.save(this.row(id), { status: 'paused', bytes_done: running.bytesDone });
+        await this.saveRunning(running, { status: 'paused', bytes_done: running.bytesDone });
         return;
       }
       if (reason === 'cancelled') {
         await this.removeParts(row);
-        this.save(this.row(id), { status: 'cancelled' });
+        await this.saveRunning(running, { status: 'cancelled' });
         return;
       }
       const message = failureMessage(error, this.options.hub.client.endpoint, row.repo, this.options.hub.client.hasToken);
       this.options.logger?.warn({ pull: id, model: row.model, error: message }, 'model pull failed');
-      this.save(this.row(id), { status: 'failed', bytes_done: running.bytesDone, error: message });
+      await this.saveRunning(running, { status: 'failed', bytes_done: running.bytesDone, error: message });
     }
   }
 
-  private progress(id: string, running: Running, bytesDone: number): void {
+  /** Called synchronously for every chunk: events from memory, and the bytes saved at most once a second. */
+  private progress(running: Running, bytesDone: number): void {
     running.bytesDone = bytesDone;
     const now = this.now();
     if (now - running.lastSample < SAMPLE_EVERY_MS) return;
     running.lastSample = now;
     running.meter.add(now, bytesDone);
-    const row = this.pulls.get(id);
-    if (!row) return;
     if (now - running.lastSaved >= SAVE_EVERY_MS) {
       running.lastSaved = now;
-      this.save(row, { bytes_done: bytesDone });
+      void this.saveRunning(running, { bytes_done: bytesDone }).catch(() => undefined); // a failure is logged by saveRunning
     } else {
-      this.emit(row);
+      this.emit(running.row);
     }
   }
 
-  private save(row: ModelPullRow, change: Partial<Pick<ModelPullRow, 'status' | 'bytes_done' | 'error' | 'model_id'>>): ModelPullRow {
+  /** Saves a running pull's change after its earlier writes; a failed write is logged (and rejects the returned promise). */
+  private saveRunning(running: Running, change: PullChange): Promise<ModelPullRow> {
+    const saved = running.writes.then(async () => (running.row = await this.save(running.row, change)));
+    running.writes = saved.then(
+      () => undefined,
+      (error: unknown) => this.options.logger?.warn({ pull: running.row.id, err: error }, 'model pull progress could not be saved'),
+    );
+    return saved;
+  }
+
+  private async save(row: ModelPullRow, change: PullChange): Promise<ModelPullRow> {
     const next = { ...row, ...change, updated_at: this.seconds() };
-    this.pulls.update(row.id, next);
+    await this.pulls.update(row.id, next);
     this.emit(next);
     return next;
   }
@@ -264,8 +328,8 @@ export class PullService {
     return toPull(row, running && { bytesDone: running.bytesDone, rate: running.meter.rate });
   }
 
-  private row(id: string): ModelPullRow {
-    const row = this.pulls.get(id);
+  private async row(id: string): Promise<ModelPullRow> {
+    const row = await this.pulls.get(id);
     if (!row) throw new AppError(404, 'not_found_error', `No model pull found with id '${id}'.`, { code: 'pull_not_found', param: 'id' });
     return row;
   }

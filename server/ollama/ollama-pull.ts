@@ -14,7 +14,7 @@ export interface OllamaPuller {
   create(input: { model: string }, signal?: AbortSignal): Promise<Pull>;
   follow(id: string, signal: AbortSignal, send: (pull: Pull) => void): Promise<void>;
   /** The SHA-256s of the pull's files, in order (null where the hub lists none). */
-  digests(id: string): Array<string | null>;
+  digests(id: string): Promise<Array<string | null>>;
 }
 
 export async function pullModel(pulls: OllamaPuller, body: { model?: string | undefined; name?: string | undefined; stream?: boolean | null | undefined }, signal: AbortSignal): Promise<OllamaReply> {
@@ -30,7 +30,7 @@ export async function pullModel(pulls: OllamaPuller, body: { model?: string | un
   return {
     stream: async (send: NdjsonSend) => {
       send({ status: 'pulling manifest' });
-      const digest = `sha256:${pulls.digests(started.id)[0] ?? '0'.repeat(64)}`;
+      const digest = `sha256:${(await pulls.digests(started.id))[0] ?? '0'.repeat(64)}`;
       let last = started;
       let verifying = false;
       await pulls.follow(started.id, signal, (pull) => {
