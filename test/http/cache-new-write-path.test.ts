@@ -14,8 +14,8 @@ vi.mock('../../server/store/store.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../server/store/store.js')>();
   return {
     ...actual,
-    openStore: (options: Parameters<typeof actual.openStore>[0]) => {
-      const store = actual.openStore(options);
+    openConfiguredStore: async (options: Parameters<typeof actual.openConfiguredStore>[0]) => {
+      const store = await actual.openConfiguredStore(options);
       opened.stores.push(store);
       return store;
     },
@@ -24,15 +24,15 @@ vi.mock('../../server/store/store.js', async (importOriginal) => {
 
 /** New write paths: repository calls only, no cache, no service. */
 const writePaths = {
-  retitle(store: Store, id: string, title: string): void {
-    const row = store.conversations.get(store.idOwners.conversation(id)!, id)!;
-    store.conversations.update(row.seq, title, row.metadata, row.updated_at + 1);
+  async retitle(store: Store, id: string, title: string): Promise<void> {
+    const row = (await store.conversations.get((await store.idOwners.conversation(id))!, id))!;
+    await store.conversations.update(row.seq, title, row.metadata, row.updated_at + 1);
   },
   /** Adds an item without touching the conversation (so only the items change). */
-  appendItem(store: Store, id: string, text: string): void {
-    const row = store.conversations.get(store.idOwners.conversation(id)!, id)!;
-    store.transaction(() => {
-      store.items.insert({
+  async appendItem(store: Store, id: string, text: string): Promise<void> {
+    const row = (await store.conversations.get((await store.idOwners.conversation(id))!, id))!;
+    await store.transaction(async () => {
+      await store.items.insert({
         id: `msg_${Date.now()}${Math.random().toString(16).slice(2, 10)}`, conversation_seq: row.seq, type: 'message',
         body: JSON.stringify({ type: 'message', role: 'user', status: 'completed', content: [{ type: 'input_text', text }] }),
         created_at: row.created_at,
@@ -40,9 +40,9 @@ const writePaths = {
     });
   },
   /** Writes, then fails: the transaction rolls back. */
-  retitleThenFail(store: Store, id: string, title: string): void {
-    store.transaction(() => {
-      writePaths.retitle(store, id, title);
+  async retitleThenFail(store: Store, id: string, title: string): Promise<void> {
+    await store.transaction(async () => {
+      await writePaths.retitle(store, id, title);
       throw new Error('failed after writing');
     });
   },
@@ -76,7 +76,7 @@ describe('response cache with a write path it was never told about', () => {
     const listEtag = await cached('/v1/conversations?limit=100');
     const entries = server.services.responseCache.entries;
 
-    writePaths.retitle(store, created.json.id, 'after');
+    await writePaths.retitle(store, created.json.id, 'after');
 
     expect(server.services.responseCache.entries).toBe(entries - 2);
     const one = await get(path, oneEtag);
@@ -95,7 +95,7 @@ describe('response cache with a write path it was never told about', () => {
     const itemsEtag = await cached(path);
     const listEtag = await cached('/v1/conversations?limit=100');
 
-    writePaths.appendItem(store, created.json.id, 'from a new write path');
+    await writePaths.appendItem(store, created.json.id, 'from a new write path');
 
     const items = await get(path, itemsEtag);
     expect(items.status).toBe(200);
@@ -111,7 +111,7 @@ describe('response cache with a write path it was never told about', () => {
     const etag = await cached(path);
     const entries = server.services.responseCache.entries;
 
-    expect(() => writePaths.retitleThenFail(store, created.json.id, 'never')).toThrow('failed after writing');
+    await expect(writePaths.retitleThenFail(store, created.json.id, 'never')).rejects.toThrow('failed after writing');
 
     expect(server.services.responseCache.entries).toBe(entries);
     expect((await get(path, etag)).status).toBe(304);
