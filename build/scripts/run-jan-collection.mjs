@@ -2,13 +2,15 @@
 // Runs one of Jan Server's Newman collections against a fresh server of ours and checks the result against
 // test/jan/expected-failures.json: every step must pass except the listed ones (which say why).
 //
-//   npm run test:jan -- <collection.json> [--folder NAME]... [--guest-token-var NAME]... [--with-test-model]
+//   npm run test:jan -- <collection.json> [--folder NAME]... [--guest-token-var NAME]... [--with-test-model] [--postgres]
 //
 // The server runs from the build (built first if stale) on a free port with a temp data folder.
 // --guest-token-var sets a Newman environment variable to a fresh guest token (for steps that expect a
 // Keycloak user token we cannot have offline).
 // --with-test-model writes the designed test model (test/support/gguf/designed-model.ts, which always answers
 // "Hey world") into the server's models folder, so the chat steps have a model to run.
+// --postgres keeps the server's data in a fresh database on a PostgreSQL server started for the run
+// (test/cluster/postgres-server.ts: Debian's postgresql, unprivileged, in a temp folder) instead of SQLite.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,21 +21,22 @@ import { buildIsStale, entry, root } from './build-state.mjs';
 const newman = createRequire(import.meta.url)('newman');
 
 function parseArgs(argv) {
-  const args = { collection: undefined, folders: [], guestVars: [], withTestModel: false };
+  const args = { collection: undefined, folders: [], guestVars: [], withTestModel: false, postgres: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--folder') args.folders.push(argv[++i]);
     else if (argv[i] === '--guest-token-var') args.guestVars.push(argv[++i]);
     else if (argv[i] === '--with-test-model') args.withTestModel = true;
+    else if (argv[i] === '--postgres') args.postgres = true;
     else if (!args.collection) args.collection = argv[i];
     else throw new Error(`unexpected argument ${argv[i]}`);
   }
-  if (!args.collection) throw new Error('usage: run-jan-collection <collection.json> [--folder NAME]... [--guest-token-var NAME]... [--with-test-model]');
+  if (!args.collection) throw new Error('usage: run-jan-collection <collection.json> [--folder NAME]... [--guest-token-var NAME]... [--with-test-model] [--postgres]');
   return args;
 }
 
-function startServer(dataDir) {
+function startServer(dataDir, databaseUrl) {
   const child = spawn(process.execPath, [entry], {
-    env: { ...process.env, JAN_DATA_DIR: dataDir, JAN_MODELS_DIR: join(dataDir, 'models'), JAN_PORT: '0', JAN_LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...(databaseUrl && { JAN_DATABASE_URL: databaseUrl }), JAN_DATA_DIR: dataDir, JAN_MODELS_DIR: join(dataDir, 'models'), JAN_PORT: '0', JAN_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -66,7 +69,12 @@ if (args.withTestModel) {
   const out = join(dataDir, 'models', 'designed.gguf');
   execFileSync(process.execPath, ['--import', 'tsx', join(root, 'test/support/gguf/make-model.ts'), 'designed', '--out', out], { cwd: root, stdio: 'inherit' });
 }
-const { child, url } = await startServer(dataDir);
+// The test helper is TypeScript: loaded through tsx's API (a dev dependency, as newman is).
+const postgres = args.postgres
+  ? await (await import('tsx/esm/api')).tsImport('../../test/cluster/postgres-server.ts', import.meta.url).then((m) => m.startPostgres())
+  : undefined;
+const { child, url } = await startServer(dataDir, await postgres?.createDatabase());
+console.log(`database: ${postgres ? 'PostgreSQL' : 'SQLite'}`);
 let exitCode = 1;
 try {
   const envVar = [{ key: 'kong_url', value: url }];
@@ -95,5 +103,6 @@ try {
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));
   rmSync(dataDir, { recursive: true, force: true });
+  await postgres?.stop();
 }
 process.exit(exitCode);
