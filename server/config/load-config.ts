@@ -94,7 +94,9 @@ export function loadConfigWithSources(options: LoadConfigOptions = {}): LoadedCo
     const raw = flag ?? fromEnv ?? fallback;
     sources[name] = flag !== undefined ? 'flag' : fromEnv !== undefined ? 'env' : 'default';
     const parsed = parseConfigValue(name as keyof Config, raw, platform);
-    if (!parsed.ok) throw new ConfigError(`Invalid ${spec.env} / ${spec.flag} = ${JSON.stringify(raw)}: ${parsed.message}`);
+    // A secret's value is never echoed: the message goes to the terminal and the log.
+    const shown = 'secret' in spec && spec.secret ? '(a secret, not shown)' : JSON.stringify(raw);
+    if (!parsed.ok) throw new ConfigError(`Invalid ${spec.env} / ${spec.flag} = ${shown}: ${parsed.message}`);
     config[name] = parsed.value;
   }
   for (const name of Object.keys(options.overrides ?? {})) sources[name] = 'flag';
