@@ -3,20 +3,30 @@
  * are in api-keys.test.ts, the dashboard's one-time link in dashboard-login.test.ts.
  */
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openConfiguredStore } from '../../server/store/store.js';
 import { expectError } from '../support/error-envelope.js';
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../support/test-server.js';
 
 const USER_ID = /^user_[0-9a-f]{48}$/;
 const unauthorized = { type: 'authentication_error', code: 'invalid_api_key' };
 
-/** Signs a token with the server's own secret (read from its settings table), to forge expiry and claims. */
+/** The server's token secret, read from its settings table (on whichever engine the server runs). */
+async function tokenSecret(server: TestServer): Promise<string> {
+  const store = await openConfiguredStore({ databaseUrl: server.config.databaseUrl, file: join(server.dataDir, 'jan.sqlite') });
+  try {
+    const secret = await store.settings.get('token_secret');
+    if (secret === undefined) throw new Error('the server has no token secret');
+    return secret;
+  } finally {
+    await store.close();
+  }
+}
+
+/** Signs a token with the server's own secret, to forge expiry and claims. */
 async function forgeToken(server: TestServer, claims: { sub: string; kind: string; iss?: string; expiresAt: number }) {
-  const db = new Database(join(server.dataDir, 'jan.sqlite'), { readonly: true });
-  const { value } = db.prepare("SELECT value FROM settings WHERE key = 'token_secret'").get() as { value: string };
-  db.close();
+  const value = await tokenSecret(server);
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ role: 'guest', kind: claims.kind })
     .setProtectedHeader({ alg: 'HS256' })
