@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../../server/store/migrate.js';
+import { testEngine } from '../support/test-database.js';
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../support/test-server.js';
 
 /** The newest schema version (a backup is of a database migrated to it). */
@@ -27,7 +28,8 @@ function restore(...args: string[]): Promise<{ code: number; stdout: string; std
   });
 }
 
-describe('backups and restore', () => {
+// The SQLite file's backups; on PostgreSQL the job is skipped (below).
+describe.skipIf(testEngine === 'postgres')('backups and restore', () => {
   let server: TestServer;
   let dataDir: string;
   const titles = async (s: TestServer) => (await s.request('/v1/conversations?order=asc', admin)).json.data.map((c: { title: string }) => c.title);
@@ -111,6 +113,26 @@ describe('backups and restore', () => {
     const old = new Database(join(dataDir, kept[0]!), { readonly: true });
     expect(old.prepare('SELECT title FROM conversations ORDER BY seq').pluck().all()).toEqual(['one', 'two', 'three', 'four', 'after the backup']);
     old.close();
+  });
+});
+
+describe.runIf(testEngine === 'postgres')('backups on PostgreSQL', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ backupIntervalHours: 0, maintenanceIntervalMinutes: 0 });
+  });
+  afterAll(() => server.close());
+
+  it('are not made here: a run is skipped saying where backups come from, and the list and the job say so too', async () => {
+    const res = await server.request('/v1/admin/jobs/backup/run', { method: 'POST', ...admin, body: {} });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ object: 'job.run', job: 'backup', status: 'skipped', error: null });
+    expect(res.json.report).toMatchObject({ skipped: expect.stringMatching(/pg_dump.*CloudNativePG/s), file: null, bytes: 0, deleted: [], interrupted: false });
+    const listed = (await server.request('/v1/admin/backups', admin)).json;
+    expect(listed).toMatchObject({ object: 'list', data: [], note: res.json.report.skipped });
+    expect(existsSync(join(server.dataDir, 'backups'))).toBe(false);
+    const job = (await server.request('/v1/admin/jobs/backup', admin)).json;
+    expect(job).toMatchObject({ description: expect.stringMatching(/^Skipped on PostgreSQL/), last_run: { status: 'skipped' } });
   });
 });
 

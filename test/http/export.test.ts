@@ -4,11 +4,10 @@
  * idempotently, into another user with new ids where the old ones are taken. Bad input is a 400 naming the line.
  */
 import { gzipSync } from 'node:zlib';
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from '../support/error-envelope.js';
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../support/test-server.js';
+import { withTestSql } from '../support/test-sql.js';
 
 const admin = { token: TEST_ADMIN_KEY };
 
@@ -54,9 +53,7 @@ describe('export and import', () => {
       });
     }
     // One conversation is archived: the export has it all the same.
-    const db = new Database(join(source.dataDir, 'jan.sqlite'));
-    db.prepare("UPDATE conversations SET updated_at = updated_at - 400 * 86400 WHERE title = 'c2'").run();
-    db.close();
+    await withTestSql(source, (sql) => sql.run("UPDATE conversations SET updated_at = updated_at - 400 * 86400 WHERE title = 'c2'"));
     expect((await source.request('/v1/admin/jobs/archive/run', { method: 'POST', ...admin, body: {} })).json.report.archived).toBe(1);
     exported = (await exportText(source)).text;
   });

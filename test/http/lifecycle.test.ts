@@ -6,10 +6,11 @@
 import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from '../support/error-envelope.js';
+import { testEngine } from '../support/test-database.js';
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../support/test-server.js';
+import { withTestSql } from '../support/test-sql.js';
 
 const admin = { token: TEST_ADMIN_KEY };
 const DAY = 86_400;
@@ -21,19 +22,12 @@ describe('data lifecycle', () => {
   });
   afterAll(() => server.close());
 
-  /** Makes conversations look untouched for `days` (a second connection to the same WAL database). */
-  const age = (ids: string[], days: number) => {
-    const db = new Database(join(server.dataDir, 'jan.sqlite'));
-    const stmt = db.prepare('UPDATE conversations SET updated_at = updated_at - ?, created_at = created_at - ? WHERE id = ?');
-    for (const id of ids) stmt.run(days * DAY, days * DAY, id);
-    db.close();
-  };
-  const hotIds = () => {
-    const db = new Database(join(server.dataDir, 'jan.sqlite'), { readonly: true });
-    const ids = db.prepare('SELECT id FROM conversations').pluck().all() as string[];
-    db.close();
-    return new Set(ids);
-  };
+  /** Makes conversations look untouched for `days` (a second connection to the same database). */
+  const age = (ids: string[], days: number) =>
+    withTestSql(server, async (sql) => {
+      for (const id of ids) await sql.run('UPDATE conversations SET updated_at = updated_at - ?, created_at = created_at - ? WHERE id = ?', days * DAY, days * DAY, id);
+    });
+  const hotIds = async () => new Set(await withTestSql(server, (sql) => sql.column<string>('SELECT id FROM conversations')));
   const runJob = async (name: string, body: Record<string, unknown> = {}) => {
     const res = await server.request(`/v1/admin/jobs/${name}/run`, { method: 'POST', ...admin, body });
     expect(res.status).toBe(200);
@@ -53,7 +47,7 @@ describe('data lifecycle', () => {
     const a = await create('old A', 3, { metadata: { topic: 'x' }, project_id: project.id });
     const b = await create('old B', 2);
     const c = await create('fresh C', 1);
-    age([a.id, b.id], 100);
+    await age([a.id, b.id], 100);
     const before = {
       a: (await server.request(`/v1/conversations/${a.id}`, admin)).json,
       aItems: (await server.request(`/v1/conversations/${a.id}/items?order=asc`, admin)).json,
@@ -62,7 +56,7 @@ describe('data lifecycle', () => {
     const run = await runJob('archive');
     expect(run).toMatchObject({ object: 'job.run', job: 'archive', trigger: 'request', status: 'succeeded', error: null });
     expect(run.report).toMatchObject({ archived: 2, items: 5, files_compacted: 0, files_deleted: 0, interrupted: false });
-    expect(hotIds()).toEqual(new Set([c.id]));
+    expect(await hotIds()).toEqual(new Set([c.id]));
     const [file] = archiveFiles();
     expect(file).toMatch(/^conversations-.*\.jsonl\.gz$/);
     expect(archivedLines(file!).map((line) => [line.type, line.id ?? line.item.id])).toEqual([
@@ -73,7 +67,7 @@ describe('data lifecycle', () => {
     // Access restores it: the same conversation, the same items in the same order.
     expect((await server.request(`/v1/conversations/${a.id}`, admin)).json).toEqual(before.a);
     expect((await server.request(`/v1/conversations/${a.id}/items?order=asc`, admin)).json).toEqual(before.aItems);
-    expect(hotIds()).toEqual(new Set([a.id, c.id]));
+    expect(await hotIds()).toEqual(new Set([a.id, c.id]));
     expect((await server.request('/v1/conversations', admin)).json.data.map((x: { id: string }) => x.id).sort()).toEqual([a.id, c.id].sort());
 
     // A restored conversation is not sent straight back; its old copy is compacted out of the file.
@@ -92,7 +86,7 @@ describe('data lifecycle', () => {
 
   it('restores on a write too, and an archived conversation stays invisible to other users', async () => {
     const d = await create('old D', 1);
-    age([d.id], 365);
+    await age([d.id], 365);
     expect((await runJob('archive')).report).toMatchObject({ archived: 1 });
     const guest = await server.guestToken();
     expect((await server.request(`/v1/conversations/${d.id}`, { token: guest })).status).toBe(404);
@@ -103,7 +97,7 @@ describe('data lifecycle', () => {
 
   it('an archive run stopped midway loses nothing: every conversation is in the tables or the archive', async () => {
     const ids = (await Promise.all(Array.from({ length: 120 }, (_, i) => create(`bulk ${i}`, 1)))).map((x) => x.id);
-    age(ids, 200);
+    await age(ids, 200);
     const { done } = server.services.jobs.trigger('archive');
     await new Promise((resolve) => setImmediate(resolve)); // let it start its first batch
     const jobs = server.services.jobs;
@@ -113,10 +107,8 @@ describe('data lifecycle', () => {
     expect(run.status).toBe('interrupted');
     expect(run.report!.archived).toBeGreaterThan(0);
     expect(run.report!.archived).toBeLessThan(120);
-    const hot = hotIds();
-    const db = new Database(join(server.dataDir, 'jan.sqlite'), { readonly: true });
-    const archived = new Set(db.prepare('SELECT id FROM archived_conversations').pluck().all() as string[]);
-    db.close();
+    const hot = await hotIds();
+    const archived = new Set(await withTestSql(server, (sql) => sql.column<string>('SELECT id FROM archived_conversations')));
     expect(ids.filter((id) => hot.has(id) === archived.has(id))).toEqual([]); // in exactly one place each
     for (const id of ids.slice(0, 5)) expect((await server.request(`/v1/conversations/${id}/items`, admin)).json.data).toHaveLength(1);
   });
@@ -151,7 +143,14 @@ describe('cleanup, optimize and the job endpoints', () => {
     expect(readdirSync(join(dir, 'backups'))).toEqual([]);
   });
 
-  it('optimize gives freed pages back to the file system', async () => {
+  it.runIf(testEngine === 'postgres')('optimize is skipped on PostgreSQL, saying why', async () => {
+    const res = await server.request('/v1/admin/jobs/optimize/run', { method: 'POST', ...admin, body: {} });
+    expect(res.json).toMatchObject({ status: 'skipped', error: null, report: { skipped: expect.stringMatching(/PostgreSQL.*autovacuum/), vacuum: 'none' } });
+    const job = (await server.request('/v1/admin/jobs/optimize', admin)).json;
+    expect(job.description).toMatch(/^Skipped on PostgreSQL/);
+  });
+
+  it.skipIf(testEngine === 'postgres')('optimize gives freed pages back to the file system', async () => {
     const big = 'y'.repeat(4000);
     const ids: string[] = [];
     for (let i = 0; i < 60; i++) {
