@@ -74,7 +74,8 @@ export class ChangeBroadcast {
   async close(): Promise<void> {
     this.closed = true;
     this.unsubscribeLocal();
-    await this.link.subscriber.unsubscribe(this.channel).catch(() => undefined);
+    // Only over a live connection: a queued UNSUBSCRIBE would wait for a Redis that may never return.
+    if (this.link.subscriber.status === 'ready') await this.link.subscriber.unsubscribe(this.channel).catch(() => undefined);
   }
 
   private publish(change: StoreChange): void {

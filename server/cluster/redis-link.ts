@@ -98,7 +98,12 @@ export class RedisLink {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
-    await Promise.all([this.commands, this.subscriber].map((client) => client.quit().catch(() => client.disconnect())));
+    // QUIT over a live connection (what was sent is answered first); otherwise drop it, or a shutdown while
+    // Redis is down would wait for it (QUIT is queued until a connection that may never come).
+    await Promise.all([this.commands, this.subscriber].map(async (client) => {
+      if (client.status !== 'ready') return client.disconnect();
+      await client.quit().catch(() => client.disconnect());
+    }));
     this.setUp(false);
   }
 
