@@ -1,0 +1,133 @@
+/**
+ * mediaFiles, mediaOcr and mediaUploadSlots on both engines, same scenarios: rows shaped alike (numbers as
+ * numbers), keyset pages in both orders with ties broken by seq, purpose filter, blobs shared by files and
+ * dropped with the last one, the OCR cache's no-op for a missing blob (also inside a transaction, which must
+ * survive it), and upload slots taken once.
+ */
+import { beforeEach, expect, it } from 'vitest';
+import type { MediaFileRow } from '../../server/store/media-files-repo.js';
+import type { Store } from '../../server/store/store.js';
+import { describeBothEngines } from './both-engines.js';
+
+
+describeBothEngines('media repositories', ({ openAnother }) => {
+  let store: Store;
+  beforeEach(async () => {
+    // A store of its own per test: counts, orders and ids start from nothing.
+    store = await openAnother();
+    for (const id of ['u1', 'u2']) await store.users.insert({ id, name: id, role: 'member', created_at: 0 });
+  });
+
+  /** Adds a blob (unless present) and a file of it. */
+  const addFile = async (id: string, sha256: string, createdAt: number, options: { userId?: string; purpose?: string; bytes?: number } = {}) => {
+    await store.mediaFiles.insertBlob({ sha256, bytes: options.bytes ?? 100, mime_type: 'image/png', created_at: createdAt });
+    await store.mediaFiles.insertFile({
+      id, user_id: options.userId ?? 'u1', sha256, filename: `${id}.png`, source: 'upload', purpose: options.purpose ?? 'user_data', created_at: createdAt,
+    });
+  };
+  const ids = (rows: MediaFileRow[]) => rows.map((row) => row.id);
+
+  it('stores a blob once and a file joined with it, visible to its owner only', async () => {
+    expect(await store.mediaFiles.insertBlob({ sha256: 'aa', bytes: 5_000_000_000, mime_type: 'image/png', created_at: 7 })).toBe(true);
+    expect(await store.mediaFiles.insertBlob({ sha256: 'aa', bytes: 1, mime_type: 'text/plain', created_at: 8 })).toBe(false);
+    await store.mediaFiles.insertFile({ id: 'file_1', user_id: 'u1', sha256: 'aa', filename: 'a.png', source: 'tus', purpose: 'assistants', created_at: 9 });
+    const row = await store.mediaFiles.get('u1', 'file_1');
+    expect(row).toEqual({
+      seq: expect.any(Number), id: 'file_1', user_id: 'u1', sha256: 'aa', filename: 'a.png', source: 'tus', purpose: 'assistants',
+      created_at: 9, bytes: 5_000_000_000, mime_type: 'image/png',
+    });
+    expect(typeof row!.seq).toBe('number');
+    expect(await store.mediaFiles.get('u2', 'file_1')).toBeUndefined();
+    expect(await store.mediaFiles.getAnyOwner('file_1')).toEqual(row);
+    expect(await store.mediaFiles.getAnyOwner('file_missing')).toBeUndefined();
+  });
+
+  it('finds the earliest file of a content per user and purpose', async () => {
+    await addFile('f1', 'aa', 1);
+    await addFile('f2', 'aa', 1);
+    await addFile('f3', 'aa', 1, { purpose: 'batch' });
+    await addFile('f4', 'aa', 1, { userId: 'u2' });
+    expect((await store.mediaFiles.findBySha256('u1', 'aa', 'user_data'))?.id).toBe('f1');
+    expect((await store.mediaFiles.findBySha256('u1', 'aa', 'batch'))?.id).toBe('f3');
+    expect((await store.mediaFiles.findBySha256('u2', 'aa', 'user_data'))?.id).toBe('f4');
+    expect(await store.mediaFiles.findBySha256('u2', 'aa', 'batch')).toBeUndefined();
+  });
+
+  it('pages in both orders by (created_at, seq), after a position, optionally by purpose', async () => {
+    // Three files in one second: seq orders them.
+    await addFile('a', 's1', 10);
+    await addFile('b', 's2', 20);
+    await addFile('c', 's3', 20, { purpose: 'batch' });
+    await addFile('d', 's4', 20);
+    await addFile('e', 's5', 30, { purpose: 'batch' });
+    await addFile('x', 's6', 15, { userId: 'u2' });
+    const first = await store.mediaFiles.list('u1', { order: 'asc', limit: 2 });
+    expect(ids(first.rows)).toEqual(['a', 'b']);
+    expect(first.hasMore).toBe(true);
+    const second = await store.mediaFiles.list('u1', { order: 'asc', limit: 2, after: first.rows[1] });
+    expect(ids(second.rows)).toEqual(['c', 'd']);
+    const last = await store.mediaFiles.list('u1', { order: 'asc', limit: 2, after: second.rows[1] });
+    expect(ids(last.rows)).toEqual(['e']);
+    expect(last.hasMore).toBe(false);
+    const desc = await store.mediaFiles.list('u1', { order: 'desc', limit: 3 });
+    expect(ids(desc.rows)).toEqual(['e', 'd', 'c']);
+    expect(ids((await store.mediaFiles.list('u1', { order: 'desc', limit: 10, after: desc.rows[2] })).rows)).toEqual(['b', 'a']);
+    expect(ids((await store.mediaFiles.list('u1', { order: 'asc', limit: 10 }, 'batch')).rows)).toEqual(['c', 'e']);
+    const batchDesc = await store.mediaFiles.list('u1', { order: 'desc', limit: 1 }, 'batch');
+    expect(ids(batchDesc.rows)).toEqual(['e']);
+    expect(batchDesc.hasMore).toBe(true);
+    expect(ids((await store.mediaFiles.list('u1', { order: 'desc', limit: 5, after: batchDesc.rows[0] }, 'batch')).rows)).toEqual(['c']);
+    expect((await store.mediaFiles.list('u1', { order: 'asc', limit: 5 }, 'vision')).rows).toEqual([]);
+  });
+
+  it('drops a shared blob with its last file, and orphans after a user is deleted', async () => {
+    await addFile('f1', 'shared', 1, { bytes: 300 });
+    await addFile('f2', 'shared', 2, { bytes: 300 });
+    await addFile('f3', 'own', 3, { bytes: 50, userId: 'u2' });
+    expect(await store.mediaFiles.storageBytes()).toBe(350);
+    expect(await store.mediaFiles.deleteFile('u2', 'f1')).toEqual({ deleted: false });
+    expect(await store.transaction(() => store.mediaFiles.deleteFile('u1', 'f1'))).toEqual({ deleted: true });
+    expect(await store.mediaFiles.deleteFile('u1', 'f1')).toEqual({ deleted: false });
+    expect(await store.transaction(() => store.mediaFiles.deleteFile('u1', 'f2'))).toEqual({ deleted: true, orphanSha256: 'shared' });
+    expect(await store.mediaFiles.storageBytes()).toBe(50);
+    expect(await store.mediaFiles.deleteOrphanBlobs()).toEqual([]);
+    await store.users.delete('u2');
+    expect(await store.transaction(() => store.mediaFiles.deleteOrphanBlobs())).toEqual(['own']);
+    expect(await store.mediaFiles.storageBytes()).toBe(0);
+  });
+
+  it('caches OCR results per (content, languages), replaced on put, and ignores a put for a missing blob', async () => {
+    await addFile('f1', 'aa', 1);
+    expect(await store.mediaOcr.get('aa', 'eng')).toBeUndefined();
+    await store.mediaOcr.put('aa', 'eng', '{"text":"one"}', 5);
+    await store.mediaOcr.put('aa', 'eng+deu', '{"text":"two"}', 5);
+    await store.mediaOcr.put('aa', 'eng', '{"text":"three"}', 6);
+    expect(await store.mediaOcr.get('aa', 'eng')).toBe('{"text":"three"}');
+    expect(await store.mediaOcr.get('aa', 'eng+deu')).toBe('{"text":"two"}');
+    await store.mediaOcr.put('gone', 'eng', '{}', 7);
+    expect(await store.mediaOcr.get('gone', 'eng')).toBeUndefined();
+    // Inside a transaction the no-op leaves the transaction usable: what follows it commits.
+    await store.transaction(async () => {
+      await store.mediaOcr.put('gone', 'eng', '{}', 8);
+      await store.mediaOcr.put('aa', 'fra', '{"text":"four"}', 8);
+    });
+    expect(await store.mediaOcr.get('aa', 'fra')).toBe('{"text":"four"}');
+    // The cache goes with its blob.
+    await store.mediaFiles.deleteFile('u1', 'f1');
+    expect(await store.mediaOcr.get('aa', 'eng')).toBeUndefined();
+  });
+
+  it('takes an upload slot once while it is valid, restores it, and expires old ones', async () => {
+    const slot = { id: 'img_1', user_id: 'u1', mime_type: 'image/png', expires_at: 100 };
+    await store.mediaUploadSlots.insert(slot);
+    await store.mediaUploadSlots.insert({ id: 'img_2', user_id: 'u2', mime_type: 'image/jpeg', expires_at: 50 });
+    await expect(store.mediaUploadSlots.insert(slot)).rejects.toThrow();
+    expect(await store.mediaUploadSlots.take('img_1', 100)).toBeUndefined(); // expired at its second
+    expect(await store.mediaUploadSlots.take('img_1', 99)).toEqual(slot);
+    expect(await store.mediaUploadSlots.take('img_1', 99)).toBeUndefined();
+    await store.mediaUploadSlots.restore(slot);
+    expect(await store.mediaUploadSlots.deleteExpired(50)).toBe(1);
+    expect(await store.mediaUploadSlots.take('img_2', 0)).toBeUndefined();
+    expect(await store.mediaUploadSlots.take('img_1', 0)).toEqual(slot);
+  });
+});
