@@ -278,9 +278,22 @@ describeBothEngines('conversations', ({ store }) => {
       const project = uniqueName('proj');
       await s.projects.insert({ id: project, user_id: from, name: 'p', instruction: null, is_favorite: 0, archived_at: null, created_at: 1, updated_at: 1 });
       const c = await addConversation(s, from, 1, project);
+      // An archived conversation, a stored response and a pending upload slot, which the transfer drops.
+      const archived = await addConversation(s, from, 2);
+      const fileId = await s.archive.createFile(uniqueName('archive'), 3);
+      expect(await s.archive.moveOut({
+        id: archived.id, user_id: from, project_id: null, title: null, file_id: fileId, byte_offset: 0, byte_length: 10, items: 0,
+        created_at: 2, updated_at: 2, archived_at: 3,
+      }, archived.seq)).toBe(true);
+      expect(await s.idOwners.conversation(archived.id)).toBe(from);
+      await s.responses.insert({ id: uniqueName('resp'), user_id: from, previous_response_id: null, body: '{}', input_items: '[]', created_at: 1 });
+      const slot = uniqueName('slot');
+      await s.mediaUploadSlots.insert({ id: slot, user_id: from, mime_type: 'image/png', expires_at: 9_999_999_999 });
       const log = recorder(s);
       const moved = await s.transaction(() => s.memberData.transfer(from, to));
-      expect(moved).toEqual({ projects: 1, conversations: 1, archived_conversations: 0, media_files: 0, responses: 0 });
+      expect(moved).toEqual({ projects: 1, conversations: 1, archived_conversations: 1, media_files: 0, responses: 1 });
+      expect(await s.idOwners.conversation(archived.id)).toBe(to);
+      expect(await s.mediaUploadSlots.take(slot, 1)).toBeUndefined();
       expect(log.changes).toEqual([
         { entity: 'project', userId: from, id: project },
         { entity: 'project', userId: to, id: project },
@@ -292,7 +305,7 @@ describeBothEngines('conversations', ({ store }) => {
 
       log.changes.length = 0;
       const deleted = await s.transaction(() => s.memberData.deleteAll(to));
-      expect(deleted).toEqual({ projects: 1, conversations: 1, archived_conversations: 0, media_files: 0, responses: 0 });
+      expect(deleted).toEqual({ projects: 1, conversations: 1, archived_conversations: 1, media_files: 0, responses: 1 });
       expect(log.changes).toEqual([{ entity: 'conversation', userId: to, id: c.id }, { entity: 'project', userId: to, id: project }]);
       expect(await s.conversations.count(to)).toBe(0);
       expect(await s.idOwners.project(project)).toBeUndefined();
