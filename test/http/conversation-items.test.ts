@@ -2,10 +2,9 @@
  * /v1/conversations/{id}/items: adding items in OpenAI's and Jan's content forms, reading them back in
  * OpenAI's flat form, pagination, deletion, and what deleting a conversation does to its items.
  */
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conversationNotFound, invalid, useGuestApi, walkPages } from '../support/guest-api.js';
+import { withTestSql } from '../support/test-sql.js';
 
 const MSG_ID = /^msg_[0-9a-f]{48}$/;
 const FC_ID = /^fc_[0-9a-f]{48}$/;
@@ -236,13 +235,8 @@ describe('conversation items', () => {
       expect(read.status).toBe(404);
       expect(read.json).toEqual(conversationNotFound(conv));
       // Not only unreachable: the rows are gone from the database too.
-      const db = new Database(join(guest.server.dataDir, 'jan.sqlite'), { readonly: true });
-      try {
-        const left = db.prepare(`SELECT count(*) AS n FROM items WHERE id IN (?, ?)`).get(...itemIds) as { n: number };
-        expect(left.n).toBe(0);
-      } finally {
-        db.close();
-      }
+      const left = await withTestSql(guest.server, (sql) => sql.column<string>('SELECT id FROM items WHERE id IN (?, ?)', ...itemIds));
+      expect(left).toEqual([]);
     });
   });
 });

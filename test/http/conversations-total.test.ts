@@ -3,10 +3,9 @@
  * exact — equal to the number of conversations the list pages through, for all of a user's conversations
  * and per project — across create, delete, archive, restore on access, import, and between users.
  */
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../support/test-server.js';
+import { withTestSql } from '../support/test-sql.js';
 
 const DAY = 86_400;
 
@@ -38,13 +37,11 @@ describe('conversation list total', () => {
   const importAs = async (token: string, body: string) =>
     (await server.request('/v1/import', { method: 'POST', token, body, headers: { 'content-type': 'application/x-ndjson' } })).json;
 
-  /** Makes conversations look untouched for a year (a second connection to the same WAL database). */
-  const age = (ids: string[]) => {
-    const db = new Database(join(server.dataDir, 'jan.sqlite'));
-    const stmt = db.prepare('UPDATE conversations SET updated_at = updated_at - ?, created_at = created_at - ? WHERE id = ?');
-    for (const id of ids) stmt.run(365 * DAY, 365 * DAY, id);
-    db.close();
-  };
+  /** Makes conversations look untouched for a year (a second connection to the same database, either engine). */
+  const age = (ids: string[]) =>
+    withTestSql(server, async (sql) => {
+      for (const id of ids) await sql.run('UPDATE conversations SET updated_at = updated_at - ?, created_at = created_at - ? WHERE id = ?', 365 * DAY, 365 * DAY, id);
+    });
 
   it('counts creates and deletes, per user and per project', async () => {
     const project = (await server.request('/v1/projects', { method: 'POST', token: TEST_ADMIN_KEY, body: { name: 'p' } })).json.id as string;
@@ -68,7 +65,7 @@ describe('conversation list total', () => {
     const project = (await server.request('/v1/projects', { method: 'POST', token: TEST_ADMIN_KEY, body: { name: 'old' } })).json.id as string;
     const before = [await total(TEST_ADMIN_KEY), await total(TEST_ADMIN_KEY, project)];
     const old = [await create(TEST_ADMIN_KEY, { project_id: project }), await create(TEST_ADMIN_KEY, { project_id: project }), await create(TEST_ADMIN_KEY)];
-    age(old);
+    await age(old);
     const run = await server.request('/v1/admin/jobs/archive/run', { method: 'POST', token: TEST_ADMIN_KEY, body: {} });
     expect(run.json.report).toMatchObject({ archived: 3 });
     expect([await total(TEST_ADMIN_KEY), await total(TEST_ADMIN_KEY, project)]).toEqual(before);
