@@ -1,8 +1,9 @@
 /**
  * mediaFiles, mediaOcr and mediaUploadSlots on both engines, same scenarios: rows shaped alike (numbers as
  * numbers), keyset pages in both orders with ties broken by seq, purpose filter, blobs shared by files and
- * dropped with the last one, the OCR cache's no-op for a missing blob (also inside a transaction, which must
- * survive it), and upload slots taken once.
+ * dropped with the last one (exactly once when two deletes race; kept when an upload of the same content races
+ * the delete), the OCR cache's no-op for a missing blob (also inside a transaction, which must survive it), and
+ * upload slots taken once.
  */
 import { beforeEach, expect, it } from 'vitest';
 import type { MediaFileRow } from '../../server/store/media-files-repo.js';
@@ -94,6 +95,55 @@ describeBothEngines('media repositories', ({ openAnother }) => {
     await store.users.delete('u2');
     expect(await store.transaction(() => store.mediaFiles.deleteOrphanBlobs())).toEqual(['own']);
     expect(await store.mediaFiles.storageBytes()).toBe(0);
+  });
+
+  /** A promise and its resolver: a point one transaction waits at while the test starts another. */
+  const signal = () => {
+    let resolve!: () => void;
+    const promise = new Promise<void>((done) => (resolve = done));
+    return { promise, resolve };
+  };
+  /** Lets a started transaction run as far as it can (on PostgreSQL: until it waits for the other's row lock). */
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+
+  it('drops a blob exactly once when its last two files are deleted at once', async () => {
+    await addFile('f1', 'shared', 1);
+    await addFile('f2', 'shared', 2);
+    const firstDeleted = signal();
+    const commitFirst = signal();
+    const first = store.transaction(async () => {
+      const result = await store.mediaFiles.deleteFile('u1', 'f1');
+      firstDeleted.resolve();
+      await commitFirst.promise;
+      return result;
+    });
+    await firstDeleted.promise;
+    const second = store.transaction(() => store.mediaFiles.deleteFile('u1', 'f2'));
+    await settle();
+    commitFirst.resolve();
+    // Each saw the other's file until it was gone: the one that ends last drops the blob (none would leak it).
+    expect(await Promise.all([first, second])).toEqual([{ deleted: true }, { deleted: true, orphanSha256: 'shared' }]);
+    expect(await store.mediaFiles.storageBytes()).toBe(0);
+  });
+
+  it("keeps a blob whose last file is deleted while an upload of the same content is between its blob and file rows", async () => {
+    await addFile('f0', 'aa', 1, { userId: 'u2' });
+    const blobRecorded = signal();
+    const finishUpload = signal();
+    const upload = store.transaction(async () => {
+      expect(await store.mediaFiles.insertBlob({ sha256: 'aa', bytes: 100, mime_type: 'image/png', created_at: 2 })).toBe(false);
+      blobRecorded.resolve();
+      await finishUpload.promise;
+      await store.mediaFiles.insertFile({ id: 'f1', user_id: 'u1', sha256: 'aa', filename: 'f1.png', source: 'upload', purpose: 'user_data', created_at: 2 });
+    });
+    await blobRecorded.promise;
+    const deletion = store.transaction(() => store.mediaFiles.deleteFile('u2', 'f0'));
+    await settle();
+    finishUpload.resolve();
+    await upload;
+    expect(await deletion).toEqual({ deleted: true });
+    expect((await store.mediaFiles.get('u1', 'f1'))?.bytes).toBe(100);
+    expect(await store.mediaFiles.deleteOrphanBlobs()).toEqual([]);
   });
 
   it('caches OCR results per (content, languages), replaced on put, and ignores a put for a missing blob', async () => {

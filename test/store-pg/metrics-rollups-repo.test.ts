@@ -1,8 +1,8 @@
 /**
- * metricsRollups and uptime on both engines, same scenarios: rollup rows replaced whole on upsert (a batch
- * in one transaction, a histogram kept byte for byte), read back per hour and per range in (hour, method,
- * route) order, all-request totals and peaks; uptime runs numbered, beating and stopping, and the runs a
- * period needs (those alive in it, and the one before).
+ * metricsRollups and uptime on both engines, same scenarios: rollup rows replaced whole on upsert (a batch in
+ * one transaction, writers at once in any order without deadlock, a histogram kept byte for byte), read back
+ * per hour and per range in (hour, method, route) order, all-request totals and peaks; uptime runs numbered,
+ * beating and stopping, and the runs a period needs (those alive in it, and the one before).
  */
 import { beforeEach, expect, it } from 'vitest';
 import type { MetricsRollupRow } from '../../server/store/metrics-rollups-repo.js';
@@ -55,6 +55,12 @@ describeBothEngines('metrics rollups and uptime', ({ openAnother }) => {
     const bad = { ...rollup(H, 'GET', '/b', 1), count: null as unknown as number }; // NOT NULL
     await expect(store.metricsRollups.upsert([rollup(H, 'GET', '/a', 1), bad])).rejects.toThrow();
     expect(await store.metricsRollups.hour(H)).toEqual([]);
+  });
+
+  it('upserts two batches of the same rows in opposite orders at once (no deadlock)', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => rollup(H + (i % 3) * 3600, 'GET', `/r${i % 10}`, 1));
+    await Promise.all([store.metricsRollups.upsert(rows), store.metricsRollups.upsert([...rows].reverse())]);
+    expect(await store.metricsRollups.between(H, H + 3 * 3600)).toHaveLength(30);
   });
 
   it('records runs with heartbeats and clean stops, and returns the runs a period needs', async () => {

@@ -1,7 +1,8 @@
 /**
- * usage and memberQuotas on both engines, same scenarios: hourly usage adds up (across calls and within one
- * batch), totals per member (labelled by name, a deleted member by id), model and UTC day in the same order,
- * storage snapshots as levels, a member's stored bytes counted in UTF-8 bytes, and quotas replaced whole.
+ * usage and memberQuotas on both engines, same scenarios: hourly usage adds up (across calls, within one batch
+ * and from concurrent flushes of the same keys), totals per member (labelled by name, a deleted member by id),
+ * model and UTC day in the same order, storage snapshots as levels, a member's stored bytes counted in UTF-8
+ * bytes, and quotas replaced whole.
  */
 import { beforeEach, expect, it } from 'vitest';
 import type { Store } from '../../server/store/store.js';
@@ -52,6 +53,12 @@ describeBothEngines('usage and quota repositories', ({ openAnother }) => {
     expect(await store.usage.generatedSince('u_a', D0)).toBe(600);
     expect(await store.usage.generatedSince('u_a', D0 + HOUR)).toBe(100);
     expect(await store.usage.generatedSince('u_a', to)).toBe(0);
+  });
+
+  it('adds two batches of the same keys in opposite orders at once, both counted (no deadlock)', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => usage(D0 + (i % 4) * HOUR, `user_${i % 10}`, 'm1', 1));
+    await Promise.all([store.usage.add(rows), store.usage.add([...rows].reverse()), store.usage.add(rows)]);
+    expect(await store.usage.totals('model', D0, D0 + DAY)).toEqual([totals('m1', 'm1', 120, 0, 180)]);
   });
 
   it('keeps storage snapshots as levels: latest per member, last per day summed', async () => {

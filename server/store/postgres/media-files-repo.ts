@@ -1,7 +1,13 @@
 /**
- * PostgreSQL twin of media-files-repo.ts: files and blobs, same rows, same page order. Unlike SQLite, other
- * writers run between this repository's statements, so dropping a blob row re-checks in its own statement
- * that no file refers to it (a file added meanwhile keeps its blob).
+ * PostgreSQL twin of media-files-repo.ts: files and blobs, same rows, same page order.
+ *
+ * Unlike SQLite's, transactions here run side by side (also on other replicas), so the blob row is the lock
+ * that orders an upload and a delete of the same content (both run in `Store.transaction`):
+ * - an upload locks the blob row when it inserts or finds it (`insertBlob`), and keeps it until its commit,
+ *   so a delete cannot drop the blob between the upload's blob and file rows;
+ * - a delete locks the blob row after removing its file, then looks for other files in a new statement (a
+ *   new snapshot: it sees what the lock waited for). Two deletes of the last two files of one blob thus drop
+ *   it exactly once, and a delete racing an upload of the same content keeps it.
  */
 import type { MediaBlobRow, MediaFileRow, MediaFilesRepo, NewMediaFile } from '../media-files-repo.js';
 import { keysetClauses, toPage, type Page, type PageRequest, type SortOrder } from '../page.js';
@@ -11,8 +17,7 @@ import type { PgSql } from './pg-sql.js';
 
 const columns = 'f.seq, f.id, f.user_id, f.sha256, f.filename, f.source, f.purpose, f.created_at, b.bytes, b.mime_type';
 const joined = 'media_files f JOIN media_blobs b ON b.sha256 = f.sha256';
-const deleteOrphan = `DELETE FROM media_blobs b WHERE b.sha256 = $1
-  AND NOT EXISTS (SELECT 1 FROM media_files f WHERE f.sha256 = b.sha256)`;
+const unreferenced = 'NOT EXISTS (SELECT 1 FROM media_files f WHERE f.sha256 = b.sha256)';
 
 export class PgMediaFilesRepo implements RepoApi<MediaFilesRepo> {
   /** The list statement per (order, has a position, by purpose), written once. */
@@ -43,10 +48,16 @@ export class PgMediaFilesRepo implements RepoApi<MediaFilesRepo> {
     }
   }
 
+  /**
+   * Adds the blob unless its content is stored already; true when the row is new. Either way the row stays
+   * locked until the caller's transaction ends (ON CONFLICT DO UPDATE locks the row even when its WHERE
+   * updates nothing), so that a concurrent delete of the content's last file keeps it.
+   */
   async insertBlob(row: MediaBlobRow): Promise<boolean> {
     const changed = await this.sql.run(
       'media.insert_blob',
-      `INSERT INTO media_blobs (sha256, bytes, mime_type, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING`,
+      `INSERT INTO media_blobs (sha256, bytes, mime_type, created_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (sha256) DO UPDATE SET sha256 = excluded.sha256 WHERE false`,
       [row.sha256, row.bytes, row.mime_type, row.created_at],
     );
     return changed === 1;
@@ -84,21 +95,25 @@ export class PgMediaFilesRepo implements RepoApi<MediaFilesRepo> {
     return toPage(await this.sql.all<MediaFileRow>('media.list', text, values), page.limit);
   }
 
+  /** Deletes the file and locks its blob row (one statement); then drops the blob if no file refers to it any more. */
   async deleteFile(userId: string, id: string): Promise<{ deleted: boolean; orphanSha256?: string }> {
     const removed = await this.sql.get<{ sha256: string }>(
       'media.delete_file',
-      'DELETE FROM media_files WHERE user_id = $1 AND id = $2 RETURNING sha256',
+      `WITH removed AS (DELETE FROM media_files WHERE user_id = $1 AND id = $2 RETURNING sha256)
+       SELECT b.sha256 FROM media_blobs b JOIN removed r ON r.sha256 = b.sha256 FOR UPDATE OF b`,
       [userId, id],
     );
     if (!removed) return { deleted: false };
-    if ((await this.sql.run('media.delete_file', deleteOrphan, [removed.sha256])) === 0) return { deleted: true };
-    return { deleted: true, orphanSha256: removed.sha256 };
+    const dropped = await this.sql.run('media.delete_file', `DELETE FROM media_blobs b WHERE b.sha256 = $1 AND ${unreferenced}`, [removed.sha256]);
+    return dropped === 1 ? { deleted: true, orphanSha256: removed.sha256 } : { deleted: true };
   }
 
+  /** Blob rows nobody refers to; one an upload holds locked (it is about to refer to it) is left alone. */
   async deleteOrphanBlobs(): Promise<string[]> {
     const rows = await this.sql.all<{ sha256: string }>(
       'media.delete_orphans',
-      'DELETE FROM media_blobs b WHERE NOT EXISTS (SELECT 1 FROM media_files f WHERE f.sha256 = b.sha256) RETURNING sha256',
+      `DELETE FROM media_blobs WHERE sha256 IN (SELECT b.sha256 FROM media_blobs b WHERE ${unreferenced} FOR UPDATE SKIP LOCKED)
+       RETURNING sha256`,
     );
     return rows.map((row) => row.sha256);
   }

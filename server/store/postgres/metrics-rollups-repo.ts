@@ -16,16 +16,20 @@ const upsertSql = `INSERT INTO metrics_rollups (${columns})
     histogram_layout = excluded.histogram_layout, updated_at = excluded.updated_at`;
 
 
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 export class PgMetricsRollupsRepo implements RepoApi<MetricsRollupsRepo> {
   constructor(
     private readonly sql: PgSql,
     _announce: AnnounceChange,
   ) {}
 
+  /** Inserts or replaces the rows, all in one transaction, in key order (writers at once lock rows in the same order: no deadlock). */
   async upsert(rows: readonly MetricsRollupRow[]): Promise<void> {
     if (rows.length === 0) return;
+    const ordered = [...rows].sort((a, b) => a.hour_start - b.hour_start || compare(a.method, b.method) || compare(a.route, b.route));
     await this.sql.transaction(async () => {
-      for (const row of rows) {
+      for (const row of ordered) {
         await this.sql.run('metrics_rollups.upsert', upsertSql, [
           row.hour_start,
           row.method,

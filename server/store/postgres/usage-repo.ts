@@ -15,6 +15,8 @@ const DAY = 86_400;
 /** The UTC day (YYYY-MM-DD) of a day number (unix seconds / DAY), as SQLite's date(…, 'unixepoch'). */
 const dayKey = (dayNumber: string) => `to_char(DATE '1970-01-01' + (${dayNumber})::int, 'YYYY-MM-DD')`;
 
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 const range = 'h.hour_start >= $1 AND h.hour_start < $2';
 const totalsSql: Record<UsageGroup, string> = {
   user: `SELECT h.user_id AS key, coalesce(u.name, h.user_id) AS label, ${sums}
@@ -31,11 +33,15 @@ export class PgUsageRepo implements RepoApi<UsageRepo> {
     _announce: AnnounceChange,
   ) {}
 
-  /** Adds the rows to what is stored, all in one transaction. */
+  /**
+   * Adds the rows to what is stored, all in one transaction. Rows go in key order: replicas flushing the same
+   * hours at once then lock the rows in the same order and wait for each other instead of deadlocking.
+   */
   async add(rows: readonly UsageHourRow[]): Promise<void> {
     if (rows.length === 0) return;
+    const ordered = [...rows].sort((a, b) => a.hour_start - b.hour_start || compare(a.user_id, b.user_id) || compare(a.model, b.model));
     await this.sql.transaction(async () => {
-      for (const row of rows) {
+      for (const row of ordered) {
         await this.sql.run(
           'usage_hourly.add',
           `INSERT INTO usage_hourly (hour_start, user_id, model, requests, errors, prompt_tokens, completion_tokens, model_ms)
