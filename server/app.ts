@@ -15,6 +15,7 @@ import { errorHandler } from './http/middleware/error-handler.js';
 import { hostCheck } from './http/middleware/host-check.js';
 import { limits } from './http/middleware/limits.js';
 import { recordMetrics } from './http/middleware/record-metrics.js';
+import { replicaWrites } from './http/middleware/replica-writes.js';
 import { requestContext } from './http/middleware/request-context.js';
 import { routeDispatch } from './http/middleware/route-dispatch.js';
 import { routes } from './http/routes/index.js';
@@ -53,6 +54,8 @@ export function createApp({ config, services, logger, requestArrival }: AppDeps)
     // Rate and queue limits (429/503 with Retry-After); health checks and /metrics pass untouched.
     .use(limits(services.limits))
     .use(compression())
+    // Replicas: a write is answered once its cache invalidations have reached the other replicas (via Redis).
+    .use(replicaWrites(services.cluster))
     .use(routeDispatch(router)) // router.routes() without testing every route's pattern on every request
     // Not `throw: true`: the thrown errors carry no `Allow` header; the error handler turns the status into
     // the API's 405 and keeps the header the router set.

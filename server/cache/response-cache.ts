@@ -100,6 +100,11 @@ export class ResponseCache implements CacheInvalidator {
     this.resize(this.lru?.maxSize ?? 0);
   }
 
+  /** True while other replicas' invalidations cannot reach it (it answers and stores nothing). */
+  get isSuspended(): boolean {
+    return this.suspended;
+  }
+
   private makeLru(maxBytes: number): LRUCache<string, Entry> | undefined {
     if (maxBytes <= 0) return undefined;
     return new LRUCache<string, Entry>({
@@ -112,8 +117,9 @@ export class ResponseCache implements CacheInvalidator {
     });
   }
 
+  /** Configured on (a size above 0); it may still be suspended for a while (`suspend`). */
   get enabled(): boolean {
-    return this.lru !== undefined && !this.suspended;
+    return this.lru !== undefined;
   }
 
   get entries(): number {

@@ -5,9 +5,10 @@
  * else that keeps copies of data can subscribe the same way).
  *
  * Chosen over holding the cache in Redis (measured: test/load/cluster-cache-bench.ts): a hit stays a local
- * memory read with no round trip, and a write costs one PUBLISH, sent before the writer's response leaves.
- * The price is a window: another replica drops its copy when the message arrives (one Redis hop after the
- * commit), so a read there in that window can still be served the old copy.
+ * memory read with no round trip, and a write costs one PUBLISH, whose answer the write's response waits for
+ * (`published()`), so the other replicas hold the invalidation before the writer hears its write succeeded.
+ * What remains is a window for readers that do not wait for the write's answer: until the message arrives
+ * (one Redis hop after the commit), another replica may still serve the old copy.
  *
  * Messages lost while this replica's subscription was down cannot be replayed (pub/sub keeps nothing), so
  * `onOutage` tells the cache to stop serving and storing while it is down and to start empty when it is back.
@@ -36,6 +37,8 @@ export class ChangeBroadcast {
   private readonly outageListeners = new Set<OutageListener>();
   private readonly unsubscribeLocal: () => void;
   private subscribed = false;
+  /** PUBLISHes sent and not yet answered. */
+  private readonly inFlight = new Set<Promise<unknown>>();
   private closed = false;
   /** The changes other replicas committed. */
   readonly remote: StoreChanges = { subscribe: (listener) => this.add(this.listeners, listener) };
@@ -81,8 +84,21 @@ export class ChangeBroadcast {
   private publish(change: StoreChange): void {
     if (this.closed) return;
     const message: Message = { from: this.id, change };
-    // The store's listeners are synchronous: the command is written to the socket now, the reply is not awaited.
-    this.link.commands.publish(this.channel, JSON.stringify(message)).catch((error: unknown) => this.link.failed('publish', error));
+    // The store's listeners are synchronous: the command is written to the socket now; `published()` awaits replies.
+    const sent = this.link.commands.publish(this.channel, JSON.stringify(message)).catch((error: unknown) => this.link.failed('publish', error));
+    this.inFlight.add(sent);
+    void sent.finally(() => this.inFlight.delete(sent));
+  }
+
+  /**
+   * Settles when every change published so far has reached Redis (answered or failed). Redis queues a message
+   * for the subscribers before it answers PUBLISH (and sends those out first), so once this settles the other
+   * replicas have the invalidation on their sockets ahead of any request a client sends them next: the HTTP layer awaits it before answering a
+   * write (http/middleware/replica-writes.ts), which closes the window in which another replica could still
+   * serve the old copy to a client that has seen the write acknowledged.
+   */
+  async published(): Promise<void> {
+    if (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
   private receive(text: string): void {

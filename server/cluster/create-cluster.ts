@@ -64,6 +64,9 @@ export function openCluster(options: ClusterOptions) {
       };
     },
 
+    /** Settles when the changes published so far have reached Redis (awaited before a write's response). */
+    published: (): Promise<void> => broadcast.published(),
+
     /**
      * Readiness (for /readyz): true when Redis answers a PING now and this replica hears the other replicas'
      * changes. Never rejects.

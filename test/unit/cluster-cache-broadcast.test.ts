@@ -104,14 +104,14 @@ describe('response-cache invalidation between replicas', () => {
     expect(two.cache.lookup('conv-d')?.body).toBe('D');
     await redis.kill();
     try {
-      await vi.waitFor(() => expect(two.cache.enabled).toBe(false), { timeout: 10_000 });
+      await vi.waitFor(() => expect(two.cache.isSuspended).toBe(true), { timeout: 10_000 });
       expect(two.cache.lookup('conv-d')).toBeUndefined();
       put(two.cache, 'conv-e', cacheTags.conversation('u1', 'e'), 'E'); // a read during the outage stores nothing
       expect(await two.cluster.ready()).toBe(false);
     } finally {
       await redis.restart();
     }
-    await vi.waitFor(() => expect(two.cache.enabled).toBe(true), { timeout: 10_000 });
+    await vi.waitFor(() => expect(two.cache.isSuspended).toBe(false), { timeout: 10_000 });
     expect(two.cache.entries).toBe(0);
     expect(two.cache.lookup('conv-d')).toBeUndefined();
     // Back to normal: fills are stored, and another replica's writes reach it again.
@@ -130,7 +130,7 @@ describe('response-cache invalidation between replicas', () => {
     const cluster = openCluster({ url: 'redis://127.0.0.1:1', changes: feed, prefix: 'none' });
     clusters.push(cluster);
     cluster.shareCache(cache);
-    expect(cache.enabled).toBe(false);
+    expect(cache.isSuspended).toBe(true);
     put(cache, 'k', 't', 'v');
     expect(cache.lookup('k')).toBeUndefined();
     expect(await cluster.ready()).toBe(false);
