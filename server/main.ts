@@ -9,9 +9,11 @@
 import type { Logger } from 'pino';
 import { parseCommandLine } from './config/command-line.js';
 import { cliAnswer } from './config/help-text.js';
+import { launchedByNpm } from './config/launcher.js';
 import { ConfigError, loadConfigWithSources, type LoadedConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
 import { createCliLog, type CliLog } from './log/cli-log.js';
+import { watchLauncher } from './launcher-watch.js';
 import { connectToParent, type ServerErrorKind } from './parent-channel.js';
 import type { RunningServer } from './start-server.js';
 
@@ -53,6 +55,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // npm does not pass a SIGTERM on (launcher-watch.ts): the npm that started us going away counts as one.
+  if (launchedByNpm()) {
+    watchLauncher(() => {
+      if (!stopping) stop('the npm process that started the server is gone');
+    });
+  }
   // The desktop app's stop request (or its going away) closes cleanly; repeated, it does not force an exit (a signal does).
   parent?.onStop(() => {
     if (!stopping) stop('stop requested by the desktop app');

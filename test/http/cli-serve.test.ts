@@ -84,6 +84,41 @@ describe('npx jan-server', () => {
   }, 60_000);
 });
 
+describe('under npm, whose SIGTERM does not reach the server', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'jan-bin-orphan-'));
+  });
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+  it.skipIf(process.platform === 'win32')('stops cleanly once the process that launched it (the shell npm runs it in) is gone', async () => {
+    // As npx runs a bin: a shell that waits for the server (the `; exit` keeps it from exec'ing the server).
+    const command = [process.execPath, ...serverEntry(), 'serve', '--port', '0'].map((arg) => `'${arg}'`).join(' ');
+    const shell = spawn('/bin/sh', ['-c', `${command}; exit $?`], {
+      cwd: root, env: { ...process.env, npm_command: 'exec', JAN_DATA_DIR: dataDir, JAN_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    shell.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    shell.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    // The pipes close only when every process holding them has exited: the shell and the server.
+    const pipesClosed = Promise.all([shell.stdout, shell.stderr].map((stream) => new Promise((resolve) => stream.once('close', resolve))));
+    const url = await new Promise<string>((resolve, reject) => {
+      shell.stdout.on('data', () => {
+        const match = /^Server: (\S+)$/m.exec(out);
+        if (match) resolve(match[1]!);
+      });
+      shell.once('exit', () => reject(new Error(`exited before listening: ${err}`)));
+    });
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+
+    shell.kill('SIGTERM'); // the shell alone, as npm's forwarded SIGTERM: the server is not signalled
+    await pipesClosed;
+    expect(err).toContain('jan-server: the npm process that started the server is gone, shutting down');
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  }, 60_000);
+});
+
 describe('parseCommandLine', () => {
   it('takes serve as the default command and leaves the options to the config loader', () => {
     expect(parseCommandLine([])).toEqual({ command: 'serve', options: [] });
