@@ -55,7 +55,14 @@ export function streamResponse(ctx: AppContext, produce: StreamProducer, format:
       await produce(send);
       if (options.done && !ctx.state.signal.aborted) send(options.done);
     } catch (error) {
-      if (ctx.state.signal.aborted && (!(error instanceof AppError) || error.status === 499)) return; // the client is gone
+      if (ctx.state.signal.aborted && (!(error instanceof AppError) || error.status === 499)) {
+        // The client is gone. A failure other than the abort itself (the producer's closing store write, made
+        // when the client left after the generation) has no one to tell, so the log says it.
+        if (!(error instanceof AppError) && (error as Error | undefined)?.name !== 'AbortError') {
+          options.logger?.error({ err: error, requestId: ctx.state.requestId }, 'stream failed after the client left');
+        }
+        return;
+      }
       const full = asStorageFull(error);
       if (full) options.onStorageFull?.();
       const appError = full ?? (error instanceof AppError

@@ -88,6 +88,22 @@ describe('streamed chat completions (scripted runtime)', () => {
     expect(items.json.data.map((i: { role: string }) => i.role)).toEqual(['user', 'assistant']);
   });
 
+  it('a conversation deleted while its turn streams: the closing write fails into a 404 error frame, and the server goes on', async () => {
+    const conversation = await server.request('/v1/conversations', { method: 'POST', token: TEST_ADMIN_KEY, body: {} });
+    const release = server.runtime.hold();
+    const pending = stream({ conversation: conversation.json.id });
+    await server.runtime.whenWaiting(1); // the stream has read the conversation and waits for its first token
+    expect((await server.request(`/v1/conversations/${conversation.json.id}`, { method: 'DELETE', token: TEST_ADMIN_KEY })).status).toBe(200);
+    release();
+    const res = await pending;
+    expect(res.status).toBe(200);
+    const events = parseSse(res.body.toString('utf8'));
+    expect(events.at(-2)!.json.choices[0].finish_reason).toBe('stop'); // the reply went out whole…
+    expect(events.at(-1)!.json.error).toMatchObject({ type: 'not_found_error', code: 'conversation_not_found' }); // …its storing did not
+    expect(events.some((e) => e.data === '[DONE]')).toBe(false);
+    expect((await stream({})).status).toBe(200);
+  });
+
   it('answers errors found before streaming with a status, not a stream', async () => {
     const res = await stream({ model: 'missing' });
     expect(res.status).toBe(404);
