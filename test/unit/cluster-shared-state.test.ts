@@ -8,6 +8,7 @@ import { Registry } from 'prom-client';
 import { RedisClientRates, RedisJobLease, RedisLink, SharedLoginThrottle } from '../../server/cluster/index.js';
 import type { AppError } from '../../server/errors/app-error.js';
 import { LimitsService } from '../../server/limits/index.js';
+import { JobRunner } from '../../server/lifecycle/job-runner.js';
 import { startRedis, type RedisServer } from '../cluster/redis-server.js';
 
 let redis: RedisServer;
@@ -170,6 +171,41 @@ describe('scheduled-job lease', () => {
     expect(await one.release('archive')).toBe(true);
     expect(await two.acquire('archive', 60_000)).toBe(true);
     expect(await one.acquire('archive', 60_000)).toBe(false);
+  });
+
+  it('two job runners on one schedule: the round runs on one replica only', async () => {
+    const [a, b] = [await replica(), await replica()];
+    const p = prefix();
+    const asked: boolean[] = [];
+    const runner = (link: RedisLink, runs: string[]) => {
+      const lease = new RedisJobLease(link, p);
+      const counted = { acquire: async (job: string, ttlMs: number) => {
+        const granted = await lease.acquire(job, ttlMs);
+        asked.push(granted);
+        return granted;
+      } };
+      return new JobRunner([{
+        name: 'sweep', description: 'test', intervalMs: 60_000, firstRunInMs: () => 0,
+        run: async () => {
+          runs.push('ran');
+          return {};
+        },
+      }], { lease: counted });
+    };
+    const [runsA, runsB] = [[] as string[], [] as string[]];
+    const runners = [runner(a.link, runsA), runner(b.link, runsB)];
+    for (const r of runners) r.start();
+    try {
+      await vi.waitFor(() => expect(asked).toHaveLength(2), { timeout: 10_000 });
+      expect(asked.filter(Boolean)).toHaveLength(1);
+      await vi.waitFor(() => expect(runners.map((r) => r.status('sweep').last_run?.status ?? null).filter(Boolean)).toEqual(['succeeded']), { timeout: 10_000 });
+      expect(runsA.length + runsB.length).toBe(1);
+      const [winner, loser] = runsA.length === 1 ? runners : [runners[1]!, runners[0]!];
+      expect(winner!.status('sweep').last_run?.trigger).toBe('schedule');
+      expect(loser!.status('sweep')).toMatchObject({ current_run: null, last_run: null });
+    } finally {
+      await Promise.all(runners.map((r) => r.close()));
+    }
   });
 
   it('a lease lapses after its time, and then another replica takes it', async () => {
