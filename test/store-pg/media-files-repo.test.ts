@@ -2,8 +2,8 @@
  * mediaFiles, mediaOcr and mediaUploadSlots on both engines, same scenarios: rows shaped alike (numbers as
  * numbers), keyset pages in both orders with ties broken by seq, purpose filter, blobs shared by files and
  * dropped with the last one (exactly once when two deletes race; kept when an upload of the same content races
- * the delete), the OCR cache's no-op for a missing blob (also inside a transaction, which must survive it), and
- * upload slots taken once.
+ * the delete), the OCR cache's no-op for a missing blob (also inside a transaction, which must survive it, and for a
+ * blob deleted while the put runs), and upload slots taken once.
  */
 import { beforeEach, expect, it } from 'vitest';
 import type { MediaFileRow } from '../../server/store/media-files-repo.js';
@@ -165,6 +165,29 @@ describeBothEngines('media repositories', ({ openAnother }) => {
     // The cache goes with its blob.
     await store.mediaFiles.deleteFile('u1', 'f1');
     expect(await store.mediaOcr.get('aa', 'eng')).toBeUndefined();
+  });
+
+  it('ignores an OCR put for a blob deleted while the put runs, and the surrounding transaction still commits', async () => {
+    await addFile('f1', 'aa', 1);
+    const blobDeleted = signal();
+    const commitDelete = signal();
+    const deletion = store.transaction(async () => {
+      expect(await store.mediaFiles.deleteFile('u1', 'f1')).toEqual({ deleted: true, orphanSha256: 'aa' });
+      blobDeleted.resolve();
+      await commitDelete.promise;
+    });
+    await blobDeleted.promise;
+    const slot = { id: 'img_1', user_id: 'u1', mime_type: 'image/png', expires_at: 100 };
+    const caching = store.transaction(async () => {
+      await store.mediaOcr.put('aa', 'eng', '{}', 5); // on PostgreSQL: sees the blob, waits for the delete, then the foreign key refuses
+      await store.mediaUploadSlots.insert(slot);
+    });
+    await settle();
+    commitDelete.resolve();
+    await deletion;
+    await caching;
+    expect(await store.mediaOcr.get('aa', 'eng')).toBeUndefined();
+    expect(await store.mediaUploadSlots.take('img_1', 0)).toEqual(slot);
   });
 
   it('takes an upload slot once while it is valid, restores it, and expires old ones', async () => {

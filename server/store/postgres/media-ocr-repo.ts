@@ -22,18 +22,21 @@ export class PgMediaOcrRepo implements RepoApi<MediaOcrRepo> {
   }
 
   /**
-   * Stores a result; a no-op when the blob was deleted meanwhile. The EXISTS guard keeps that case from
-   * raising (an error would abort a surrounding transaction); the catch covers a blob deleted concurrently.
+   * Stores a result; a no-op when the blob was deleted meanwhile. The EXISTS guard covers a blob gone before
+   * the statement, the catch one deleted while it ran. In PostgreSQL a failed statement aborts the whole
+   * transaction (in SQLite only the statement), so inside one the insert runs in a savepoint of its own.
    */
   async put(sha256: string, languages: string, body: string, at: number): Promise<void> {
-    try {
-      await this.sql.run(
+    const insert = () =>
+      this.sql.run(
         'ocr.put',
         `INSERT INTO ocr_results (sha256, languages, body, created_at)
          SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM media_blobs WHERE sha256 = $1)
          ON CONFLICT (sha256, languages) DO UPDATE SET body = excluded.body, created_at = excluded.created_at`,
         [sha256, languages, body, at],
       );
+    try {
+      await (this.sql.inTransaction ? this.sql.transaction(insert) : insert());
     } catch (error) {
       if ((error as { code?: string }).code !== FOREIGN_KEY_VIOLATION) throw error;
     }
