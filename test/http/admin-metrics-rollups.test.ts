@@ -1,8 +1,7 @@
 /** The hourly rollups survive a restart of the server on the same data folder (written on shutdown, read back). */
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MetricsHistory } from '../../server/api/kpi.js';
+import { openServerDatabase } from '../support/server-database.js';
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../support/test-server.js';
 
 const admin = { token: TEST_ADMIN_KEY };
@@ -21,17 +20,18 @@ describe('metrics rollups across a restart', () => {
     expect((await first.request('/v1/conversations/conv_nope', admin)).status).toBe(404);
     await first.stop();
 
-    // What the shutdown wrote, read straight from the file.
-    const db = new Database(join(first.dataDir, 'jan.sqlite'), { readonly: true });
-    const rows = db.prepare('SELECT method, route, count, errors_4xx FROM metrics_rollups ORDER BY route').all();
-    db.close();
+    // What the shutdown wrote, read straight from the database.
+    const db = await openServerDatabase(first);
+    const rows = await db.all('SELECT method, route, count, errors_4xx FROM metrics_rollups ORDER BY route');
+    await db.close();
     expect(rows).toEqual([
       { method: '*', route: '*', count: 21, errors_4xx: 1 },
       { method: 'GET', route: '/v1/conversations', count: 20, errors_4xx: 0 },
       { method: 'GET', route: '/v1/conversations/:id', count: 1, errors_4xx: 1 },
     ]);
 
-    const second = await startTestServer({ dataDir: first.dataDir });
+    // The same data folder, and the same database when it is PostgreSQL.
+    const second = await startTestServer({ dataDir: first.dataDir, databaseUrl: first.config.databaseUrl });
     servers.push(second);
     for (let i = 0; i < 5; i++) await second.request('/v1/conversations', admin);
     const history = MetricsHistory.parse((await second.request('/v1/admin/metrics/history?hours=2', admin)).json);

@@ -3,11 +3,10 @@
  * `POST /auth/sessions/revoke-all`, and a session ending with the API key that made it. Logout itself is in
  * dashboard-login.test.ts.
  */
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectError } from '../support/error-envelope.js';
+import { openServerDatabase, type ServerDatabase } from '../support/server-database.js';
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../support/test-server.js';
 
 const SESSION_ID = /^sess_[0-9a-f]{48}$/;
@@ -29,13 +28,13 @@ async function ownerLogin(server: TestServer, headers: Record<string, string> = 
 
 describe('dashboard sessions', () => {
   let server: TestServer;
-  let db: Database.Database;
+  let db: ServerDatabase;
   beforeAll(async () => {
     server = await startTestServer();
-    db = new Database(join(server.dataDir, 'jan.sqlite'), { readonly: true });
+    db = await openServerDatabase(server);
   });
   afterAll(async () => {
-    db.close();
+    await db.close();
     await server.close();
   });
   afterEach(() => {
@@ -83,7 +82,7 @@ describe('dashboard sessions', () => {
     const who = await me(cookie!);
     expect(who.status).toBe(200);
     expect(who.json).toMatchObject({ id: guest.userId, role: 'guest', auth_method: 'session' });
-    const row = db.prepare('SELECT user_id, created_by_api_key_id, revoked_at FROM sessions WHERE id = ?').get(res.json.id);
+    const row = await db.get('SELECT user_id, created_by_api_key_id, revoked_at FROM sessions WHERE id = ?', res.json.id);
     expect(row).toEqual({ user_id: guest.userId, created_by_api_key_id: guest.keyId, revoked_at: null });
   });
 
@@ -236,12 +235,12 @@ describe('dashboard sessions', () => {
     expect((await server.request(`/auth/api-keys/${guest.keyId}`, { method: 'DELETE', token: guest.token })).status).toBe(204);
     expectError(await me(made.cookie!), 401, unauthorized);
     expect((await me(kept.cookie!)).status).toBe(200);
-    const row = db.prepare('SELECT revoked_at FROM sessions WHERE id = ?').get(made.res.json.id) as { revoked_at: number | null };
-    expect(row.revoked_at).toEqual(expect.any(Number));
+    const row = await db.get<{ revoked_at: number | null }>('SELECT revoked_at FROM sessions WHERE id = ?', made.res.json.id);
+    expect(row!.revoked_at).toEqual(expect.any(Number));
   });
 
   it('a session cookie without a session id (a stateless one from before) is a 401', async () => {
-    const { value } = db.prepare("SELECT value FROM settings WHERE key = 'token_secret'").get() as { value: string };
+    const { value } = (await db.get<{ value: string }>("SELECT value FROM settings WHERE key = 'token_secret'"))!;
     const owner = (await server.request('/auth/me', { token: TEST_ADMIN_KEY })).json.id as string;
     const stateless = await new SignJWT({ role: 'admin', kind: 'session' })
       .setProtectedHeader({ alg: 'HS256' }).setSubject(owner).setIssuer('jan-server-desktop').setIssuedAt().setExpirationTime('1h')
@@ -252,28 +251,28 @@ describe('dashboard sessions', () => {
   it('last_seen_at is written at most once a minute, not per request', async () => {
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
     const { res, cookie } = await keyLogin((await guestWithKey()).key);
-    const lastSeen = () => (db.prepare('SELECT last_seen_at FROM sessions WHERE id = ?').get(res.json.id) as { last_seen_at: number }).last_seen_at;
+    const lastSeen = async () => (await db.get<{ last_seen_at: number }>('SELECT last_seen_at FROM sessions WHERE id = ?', res.json.id))!.last_seen_at;
     const created = res.json.created_at as number;
     vi.advanceTimersByTime(30_000);
     expect((await me(cookie!)).status).toBe(200);
-    expect(lastSeen()).toBe(created);
+    expect(await lastSeen()).toBe(created);
     vi.advanceTimersByTime(31_000);
     expect((await me(cookie!)).status).toBe(200);
-    expect(lastSeen()).toBeGreaterThanOrEqual(created + 60);
-    const seen = lastSeen();
+    expect(await lastSeen()).toBeGreaterThanOrEqual(created + 60);
+    const seen = await lastSeen();
     expect((await me(cookie!)).status).toBe(200);
-    expect(lastSeen()).toBe(seen);
+    expect(await lastSeen()).toBe(seen);
   });
 
   it('an expired session is a 401, and expired rows are deleted at the next login', async () => {
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
     const cookie = await ownerLogin(server);
-    const count = () => (db.prepare('SELECT count(*) AS n FROM sessions WHERE expires_at <= ?').get(Math.floor(Date.now() / 1000)) as { n: number }).n;
+    const count = async () => (await db.get<{ n: number }>('SELECT count(*) AS n FROM sessions WHERE expires_at <= ?', Math.floor(Date.now() / 1000)))!.n;
     vi.advanceTimersByTime((server.config.sessionTtlSeconds + 1) * 1000);
     expectError(await me(cookie), 401, unauthorized);
-    expect(count()).toBeGreaterThan(0);
+    expect(await count()).toBeGreaterThan(0);
     await ownerLogin(server);
-    expect(count()).toBe(0);
+    expect(await count()).toBe(0);
   });
 });
 

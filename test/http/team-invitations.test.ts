@@ -5,10 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from '../support/error-envelope.js';
+import { openServerDatabase, type ServerDatabase } from '../support/server-database.js';
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../support/test-server.js';
 import { accept, cookieOf, invite, login, newMember, ownerId, PASSWORD } from './team-helpers.js';
 
@@ -16,15 +15,15 @@ const INVITATION_ID = /^inv_[0-9a-f]{48}$/;
 
 describe('team invitations', () => {
   let server: TestServer;
-  let db: Database.Database;
+  let db: ServerDatabase;
   let owner: string;
   beforeAll(async () => {
     server = await startTestServer();
-    db = new Database(join(server.dataDir, 'jan.sqlite'));
+    db = await openServerDatabase(server);
     owner = await ownerId(server);
   });
   afterAll(async () => {
-    db.close();
+    await db.close();
     await server.close();
   });
 
@@ -42,7 +41,7 @@ describe('team invitations', () => {
     });
     // 256 bits of randomness, stored as SHA-256 only.
     expect(Buffer.from(res.json.code, 'base64url')).toHaveLength(32);
-    const row = db.prepare('SELECT * FROM invitations WHERE id = ?').get(res.json.id) as Record<string, unknown>;
+    const row = (await db.get('SELECT * FROM invitations WHERE id = ?', res.json.id))!;
     expect(Object.values(row).map(String)).not.toContain(res.json.code);
     expect(row.code_hash).toEqual(createHash('sha256').update(res.json.code).digest());
 
@@ -113,7 +112,7 @@ describe('team invitations', () => {
 
   it('an expired link and a revoked link answer 410 with the reason; revoking twice is a 404', async () => {
     const expired = await invite(server, { role: 'member', expires_in_seconds: 60 });
-    db.prepare('UPDATE invitations SET expires_at = created_at - 1 WHERE id = ?').run(expired.id);
+    await db.run('UPDATE invitations SET expires_at = created_at - 1 WHERE id = ?', expired.id);
     const gone = { type: 'invalid_request_error', code: 'invitation_expired', message: /expired on \d{4}-\d\d-\d\dT.*Ask an admin for a new link\./ };
     expectError(await server.request(`/auth/invitations/${expired.code}`), 410, gone);
     expectError(await acceptRaw(expired.code, { name: 'sam', password: PASSWORD }), 410, gone);

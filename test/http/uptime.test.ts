@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { summarize } from '../../server/kpi/uptime-recorder.js';
-import { openStore } from '../../server/store/store.js';
+import { openConfiguredStore } from '../../server/store/store.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../support/test-server.js';
 
 const run = (id: number, started_at: number, last_seen_at: number, stopped_at: number | null = null) => ({ id, started_at, last_seen_at, stopped_at });
@@ -33,7 +34,12 @@ describe('uptime summary', () => {
 
 describe('SLA availability over restarts', () => {
   let server: TestServer | undefined;
-  afterEach(() => server?.close());
+  let database: TestDatabase | undefined;
+  afterEach(async () => {
+    await server?.close();
+    await database?.drop();
+    server = database = undefined;
+  });
 
   it('a server that was down part of the month shows it, and a clean stop is not downtime', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'jan-uptime-'));
@@ -42,15 +48,16 @@ describe('SLA availability over restarts', () => {
     const monthStart = new Date(d.getFullYear(), d.getMonth(), 1).getTime() / 1000;
     const span = now / 1000 - monthStart;
     const at = (share: number) => Math.floor(monthStart + share * span);
-    // Earlier runs of this data folder: one that crashed (no stop) and one stopped cleanly.
-    const store = openStore({ file: join(dataDir, 'jan.sqlite') });
+    // Earlier runs of this data folder (and database): one that crashed (no stop) and one stopped cleanly.
+    database = await createTestDatabase();
+    const store = await openConfiguredStore({ databaseUrl: database.url, file: join(dataDir, 'jan.sqlite') });
     const crashed = await store.uptime.start(at(0.1));
     await store.uptime.beat(crashed, at(0.3));
     const stopped = await store.uptime.start(at(0.5));
     await store.uptime.stop(stopped, at(0.7));
     await store.close();
 
-    server = await startTestServer({ dataDir });
+    server = await startTestServer({ dataDir, databaseUrl: database.url });
     const res = await server.request('/v1/admin/sla', { token: TEST_ADMIN_KEY });
     expect(res.status).toBe(200);
     const { availability } = res.json;
@@ -67,8 +74,7 @@ describe('SLA availability over restarts', () => {
   it('a clean stop and restart leaves availability whole', async () => {
     server = await startTestServer();
     await server.stop();
-    const dataDir = server.dataDir;
-    server = await startTestServer({ dataDir });
+    server = await startTestServer({ dataDir: server.dataDir, databaseUrl: server.config.databaseUrl });
     const { availability } = (await server.request('/v1/admin/sla', { token: TEST_ADMIN_KEY })).json;
     expect(availability.uptime).toMatchObject({ downtime_seconds: 0, incidents: 0 });
     expect([null, 1]).toContain(availability.uptime.ratio);
