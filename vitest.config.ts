@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 import { postgresAvailable } from './test/cluster/postgres-server.js';
 
 /** HTTP test files about the SQLite file itself (its backups, corruption, restore, crash durability): not run on PostgreSQL. */
-const sqliteOnly: string[] = [];
+const sqliteOnly = ['test/http/disk-full.test.ts', 'test/http/corrupt-database.test.ts'];
 const withPostgres = postgresAvailable();
 if (!withPostgres) console.warn('PostgreSQL not found (Debian package postgresql): the HTTP suite runs on SQLite only.');
 

@@ -78,7 +78,7 @@ export async function createServices(store: Store, config: Config, metrics: Metr
     onQuotaChange: ({ actorId, userId, before, after }) => team.audit.record(actorId, 'member.quotas', userId, { before, after }),
   });
   const { requestAccounting: accounting } = usage;
-  const mediaServices = createMediaServices(store, config, metrics, ocr);
+  const mediaServices = createMediaServices(store, config, metrics, ocr, inference.logger);
   const inferenceServices = createInferenceServices(store, config, metrics, inference, {
     accounting,
     conversations,
