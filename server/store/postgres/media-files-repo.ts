@@ -51,7 +51,8 @@ export class PgMediaFilesRepo implements RepoApi<MediaFilesRepo> {
   /**
    * Adds the blob unless its content is stored already; true when the row is new. Either way the row stays
    * locked until the caller's transaction ends (ON CONFLICT DO UPDATE locks the row even when its WHERE
-   * updates nothing), so that a concurrent delete of the content's last file keeps it.
+   * updates nothing), so that a concurrent delete of the content's last file keeps it: callers insert the blob
+   * and its file in one transaction (the media service does).
    */
   async insertBlob(row: MediaBlobRow): Promise<boolean> {
     const changed = await this.sql.run(
@@ -95,17 +96,23 @@ export class PgMediaFilesRepo implements RepoApi<MediaFilesRepo> {
     return toPage(await this.sql.all<MediaFileRow>('media.list', text, values), page.limit);
   }
 
-  /** Deletes the file and locks its blob row (one statement); then drops the blob if no file refers to it any more. */
+  /**
+   * Deletes the file and locks its blob row (one statement); then drops the blob if no file refers to it any
+   * more. In a transaction of its own when the caller has none (the lock must hold across both statements).
+   */
   async deleteFile(userId: string, id: string): Promise<{ deleted: boolean; orphanSha256?: string }> {
-    const removed = await this.sql.get<{ sha256: string }>(
-      'media.delete_file',
-      `WITH removed AS (DELETE FROM media_files WHERE user_id = $1 AND id = $2 RETURNING sha256)
-       SELECT b.sha256 FROM media_blobs b JOIN removed r ON r.sha256 = b.sha256 FOR UPDATE OF b`,
-      [userId, id],
-    );
-    if (!removed) return { deleted: false };
-    const dropped = await this.sql.run('media.delete_file', `DELETE FROM media_blobs b WHERE b.sha256 = $1 AND ${unreferenced}`, [removed.sha256]);
-    return dropped === 1 ? { deleted: true, orphanSha256: removed.sha256 } : { deleted: true };
+    const run = async (): Promise<{ deleted: boolean; orphanSha256?: string }> => {
+      const removed = await this.sql.get<{ sha256: string }>(
+        'media.delete_file',
+        `WITH removed AS (DELETE FROM media_files WHERE user_id = $1 AND id = $2 RETURNING sha256)
+         SELECT b.sha256 FROM media_blobs b JOIN removed r ON r.sha256 = b.sha256 FOR UPDATE OF b`,
+        [userId, id],
+      );
+      if (!removed) return { deleted: false };
+      const dropped = await this.sql.run('media.delete_file', `DELETE FROM media_blobs b WHERE b.sha256 = $1 AND ${unreferenced}`, [removed.sha256]);
+      return dropped === 1 ? { deleted: true, orphanSha256: removed.sha256 } : { deleted: true };
+    };
+    return this.sql.inTransaction ? run() : this.sql.transaction(run);
   }
 
   /** Blob rows nobody refers to; one an upload holds locked (it is about to refer to it) is left alone. */
