@@ -194,6 +194,30 @@ describe('POST /v1/models/pull', () => {
     expect(await modelIds(server)).not.toContain('split-Q4_K_M-00001-of-00002');
   });
 
+  it('the same model asked for several times at once is one pull; pause and resume sent together leave it in one state', async () => {
+    server = await startHubServer(standin);
+    const held = standin.holdAt('random-F16.gguf', 100_000);
+    const s = server;
+    const answers = await Promise.all([1, 2, 3].map(() => pull(s, { model: 'hf.co/acme/Random-GGUF:F16' })));
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202]);
+    const id = answers[0]!.json.id as string;
+    expect(answers.map((a) => a.json.id)).toEqual([id, id, id]);
+    expect((await s.request('/v1/models/pulls', { token })).json.data.map((p: { id: string }) => p.id)).toEqual([id]);
+    await held.reached;
+    // Decisions run one at a time: whatever the order, the pull ends paused or running, never both at once.
+    const [paused, resumed] = await Promise.all([
+      s.request(`/v1/models/pulls/${id}/pause`, { method: 'POST', token }),
+      s.request(`/v1/models/pulls/${id}/resume`, { method: 'POST', token }),
+    ]);
+    expect([paused.status, resumed.status]).toEqual([200, 200]);
+    const settled = (await s.request(`/v1/models/pulls/${id}`, { token })).json;
+    if (settled.status === 'paused') await s.request(`/v1/models/pulls/${id}/resume`, { method: 'POST', token });
+    held.release();
+    const done = await waitForPull(s, id, (p) => p.status === 'completed');
+    expect(done.bytes_done).toBe(bigger.length);
+    expect((await readFile(join(s.modelsDir, 'random-F16.gguf'))).equals(bigger)).toBe(true);
+  });
+
   it("Ollama's /api/pull pulls an hf.co name with Ollama's progress lines, and /api/tags lists it", async () => {
     server = await startHubServer(standin);
     const response = await fetch(`${server.url}/api/pull`, {
