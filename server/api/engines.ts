@@ -18,6 +18,11 @@ export const EngineSpec = z.object({
   url: EngineUrl,
   /** The model ids it serves; absent: discovered from its `GET /v1/models` at every health check. */
   models: z.array(z.string().min(1).max(256)).min(1).max(1000).optional(),
+  /**
+   * Ms the engine may stay silent — for the headers of a non-streamed answer (the whole generation), or between
+   * two chunks of a stream — before the request counts as failed. Default 60000 (the request timeout's cap).
+   */
+  timeout_ms: z.number().int().min(100).max(600_000).optional(),
 }).strict();
 export type EngineSpec = z.infer<typeof EngineSpec>;
 
@@ -83,6 +88,7 @@ export const EngineStatus = z.object({
   models_source: z.enum(['listed', 'discovered']),
   consecutive_failures: z.number().int(),
   requests_total: z.number().int(),
+  /** Failed requests (health checks that failed show in `consecutive_failures` and `last_error`). */
   errors_total: z.number().int(),
   last_error: z.string().nullable(),
   /** Unix seconds of the last health check, null before the first. */

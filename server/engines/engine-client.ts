@@ -1,15 +1,14 @@
 /**
  * The HTTP calls to one engine, all through server/net's guarded fetcher with the engine's host on its
  * allow-list: a proxied POST, and the health check (`GET /v1/models`, which also names the models it serves).
- * Timeouts keep every call bounded: the connection within CONNECT_TIMEOUT_MS, then no more than
- * STALL_TIMEOUT_MS without a byte (a non-streamed generation sends its headers only when it is done).
+ * Timeouts keep every call bounded: the connection within CONNECT_TIMEOUT_MS, then no more than the engine's
+ * `stallMs` without a byte (a non-streamed generation sends its headers only when it is done).
  */
 import type { Readable } from 'node:stream';
 import { sendApiRequest, systemResolver, type ApiResponse, type Resolver } from '../net/index.js';
 import type { Upstream } from './upstream.js';
 
 export const CONNECT_TIMEOUT_MS = 5_000;
-export const STALL_TIMEOUT_MS = 60_000;
 const HEALTH_TIMEOUT_MS = 5_000;
 /** A whole non-streamed answer (embeddings of many inputs are the largest). */
 export const MAX_JSON_BYTES = 64 * 1024 * 1024;
@@ -25,7 +24,7 @@ export function postToEngine(upstream: Upstream, path: string, body: unknown, si
     method: 'POST', policy: 'public', allow: upstream.allow, resolver,
     headers: headers(upstream, { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }),
     body: JSON.stringify(body),
-    connectTimeoutMs: CONNECT_TIMEOUT_MS, stallTimeoutMs: STALL_TIMEOUT_MS, maxBytes: MAX_JSON_BYTES, signal,
+    connectTimeoutMs: CONNECT_TIMEOUT_MS, stallTimeoutMs: upstream.stallMs, maxBytes: MAX_JSON_BYTES, signal,
   });
 }
 
@@ -50,11 +49,11 @@ export async function readText(body: Readable, max: number): Promise<string> {
  */
 export async function checkEngine(upstream: Upstream, resolver: Resolver = systemResolver): Promise<string[]> {
   if (upstream.hostName !== undefined) upstream.allow = (await resolver(upstream.hostName, 0)).map((entry) => entry.address);
-  const signal = AbortSignal.timeout(HEALTH_TIMEOUT_MS);
+  const timeoutMs = Math.min(HEALTH_TIMEOUT_MS, upstream.stallMs);
   const response = await sendApiRequest(`${upstream.baseUrl}/v1/models`, {
     method: 'GET', policy: 'public', allow: upstream.allow, resolver,
     headers: headers(upstream, { accept: 'application/json' }),
-    connectTimeoutMs: HEALTH_TIMEOUT_MS, stallTimeoutMs: HEALTH_TIMEOUT_MS, maxBytes: MAX_ERROR_BYTES * 16, signal,
+    connectTimeoutMs: timeoutMs, stallTimeoutMs: timeoutMs, maxBytes: MAX_ERROR_BYTES * 16,
   });
   const text = await readText(response.body, MAX_ERROR_BYTES * 16);
   if (response.status !== 200) throw new Error(`GET /v1/models answered HTTP ${response.status}`);

@@ -7,7 +7,8 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 /** From a quick embedding on a LAN box (10 ms) to a long generation (60 s, the request cap). */
 const BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
-export const ENGINE_ERROR_KINDS = ['connect', 'timeout', 'status_5xx', 'auth', 'stream', 'bad_body'] as const;
+/** `check`: a failed health check; the others are failed requests. */
+export const ENGINE_ERROR_KINDS = ['check', 'connect', 'timeout', 'status_5xx', 'auth', 'stream', 'bad_body'] as const;
 export type EngineErrorKind = (typeof ENGINE_ERROR_KINDS)[number];
 
 export function createEngineMetrics(registry: Registry) {

@@ -10,7 +10,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { parseEngineKeys, parseEngineSpecs, type EngineStatusList } from '../api/engines.js';
-import type { Resolver } from '../net/index.js';
+import { FetchError, type Resolver } from '../net/index.js';
 import { checkEngine } from './engine-client.js';
 import { noHealthyEngine } from './engine-errors.js';
 import { forwardToEngines, type EngineReply } from './engine-forward.js';
@@ -173,7 +173,7 @@ export class EnginesService {
       if (wasEjected) this.options.logger?.info({ engine: upstream.name }, 'engine healthy again');
     } catch (error) {
       const wasEjected = upstream.state === 'ejected';
-      upstream.failed('connect', `health check: ${error instanceof Error ? error.message : String(error)}`);
+      upstream.failed('check', `health check: ${error instanceof FetchError ? error.detail : error instanceof Error ? error.message : String(error)}`);
       if (!wasEjected && upstream.state === 'ejected') this.options.logger?.warn({ engine: upstream.name, error: upstream.lastError }, 'engine ejected');
     } finally {
       upstream.lastCheckAt = Math.floor(Date.now() / 1000);

@@ -9,12 +9,16 @@ import { literalAddress } from '../net/index.js';
 import { ENGINE_ERROR_KINDS, type EngineErrorKind, type EngineMetrics } from './engine-metrics.js';
 
 export const EJECT_AFTER = 3;
+/** A non-streamed generation sends its headers only when done: as long as the request timeout's cap. */
+export const DEFAULT_STALL_MS = 60_000;
 
 export class Upstream {
   readonly name: string;
   /** The base URL without a trailing slash; `/v1/...` is appended. */
   readonly baseUrl: string;
   readonly listed: readonly string[] | undefined;
+  /** Ms without a byte before a request fails (the spec's `timeout_ms`). */
+  readonly stallMs: number;
   state: EngineStatus['state'] = 'unknown';
   discovered: readonly string[] = [];
   inFlight = 0;
@@ -41,6 +45,7 @@ export class Upstream {
     this.name = spec.name;
     this.baseUrl = spec.url.replace(/\/+$/, '');
     this.listed = spec.models;
+    this.stallMs = spec.timeout_ms ?? DEFAULT_STALL_MS;
     const host = new URL(spec.url).hostname;
     const literal = literalAddress(host);
     this.allow = literal === undefined ? [] : [literal];
@@ -51,7 +56,7 @@ export class Upstream {
 
   /** Same engine, same address and key: a reconfiguration keeps its state. */
   sameAs(spec: EngineSpec, key: string | undefined): boolean {
-    return spec.url === this.spec.url && key === this.key && JSON.stringify(spec.models) === JSON.stringify(this.listed);
+    return JSON.stringify(spec) === JSON.stringify(this.spec) && key === this.key;
   }
 
   get models(): readonly string[] {
@@ -86,7 +91,7 @@ export class Upstream {
 
   /** A failed check or request; the message names what happened, never a key. `counts`: towards ejection. */
   failed(kind: EngineErrorKind, message: string, counts = true): void {
-    this.errors++;
+    if (kind !== 'check') this.errors++; // errors_total counts requests; checks show in the failures in a row
     this.metrics.errors.inc({ engine: this.name, kind });
     this.lastError = message;
     if (!counts) return;

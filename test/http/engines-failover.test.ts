@@ -1,9 +1,10 @@
 /**
  * Remote engines when things go wrong, with upstreams that are other instances of this server (scripted
  * runtime, so the tests hold generations and count them exactly): least-outstanding balancing, failover past a
- * dead engine, a client that leaves aborting the engine's generation, an engine's 400 in our envelope, an engine
+ * dead engine and past a silent one, a client that leaves aborting the engine's generation, an engine's 400 in our envelope, an engine
  * killed mid-stream, and one that goes down (503 + Retry-After, ejected) and comes back (healthy again).
  */
+import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startScriptedServer, type ScriptedServer } from '../support/inference-server.js';
 import { expectError } from '../support/error-envelope.js';
@@ -20,8 +21,10 @@ async function upstreamServer(port = 0): Promise<ScriptedServer> {
   return server;
 }
 
-async function gatewayFor(engines: Array<{ name: string; server?: TestServer; port?: number }>, models?: string[]): Promise<ScriptedServer> {
-  const specs = engines.map((e) => ({ name: e.name, url: `http://127.0.0.1:${e.port ?? new URL(e.server!.url).port}`, ...(models && { models }) }));
+async function gatewayFor(engines: Array<{ name: string; server?: TestServer; port?: number }>, models?: string[], timeoutMs?: number): Promise<ScriptedServer> {
+  const specs = engines.map((e) => ({
+    name: e.name, url: `http://127.0.0.1:${e.port ?? new URL(e.server!.url).port}`, ...(models && { models }), ...(timeoutMs && { timeout_ms: timeoutMs }),
+  }));
   const gateway = await startScriptedServer([], {
     engines: JSON.stringify(specs), engineKeys: engines.map((e) => `${e.name}=${TEST_ADMIN_KEY}`).join(','), engineCheckMs: 100,
   });
@@ -81,6 +84,27 @@ describe('remote engines: balancing and failover', () => {
     const deadStatus = await engineStatus(gateway, 'dead');
     expect(deadStatus.errors_total).toBeGreaterThan(0);
     expect(deadStatus.last_error).toMatch(/ECONNREFUSED/);
+  });
+
+  it('gives up on an engine that accepts the connection and stays silent, and fails over', async () => {
+    const silent = createServer((socket) => socket.on('data', () => undefined)); // reads requests, never answers
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const silentPort = (silent.address() as AddressInfo).port;
+      const b = await upstreamServer();
+      const gateway = await gatewayFor([{ name: 'silent', port: silentPort }, { name: 'b', server: b }], [MODEL], 300);
+      for (let i = 0; i < 2; i++) {
+        const reply = await chat(gateway);
+        expect(reply.status, reply.text).toBe(200);
+        expect(reply.headers.get('x-jan-engine')).toBe('b');
+      }
+      expect((await engineStatus(gateway, 'silent')).last_error).toMatch(/Nothing arrived from .* for 300 ms/);
+      await b.stop(); // now only the silent one is left: a 503, not a hang
+      const alone = await chat(gateway);
+      expectError(alone, 503, { type: 'service_unavailable_error', code: 'engine_unavailable', message: /could be reached|is healthy now/ });
+    } finally {
+      silent.close();
+    }
   });
 
   it('aborts the engine\'s generation when the client goes away', async () => {

@@ -11,6 +11,7 @@ import type { KpiState } from '../lib/kpi-store.js';
 import { Caches, Database, Llm, Resources } from './overview/System.js';
 import { Distribution, HeadlineStats, RoutesTable, TrafficCharts } from './overview/Traffic.js';
 import { WindowPicker } from './overview/WindowPicker.js';
+import { EnginesCard } from './overview/EnginesCard.js';
 import { UsageCard } from './overview/UsageCard.js';
 import { useMe } from './team/use-team.js';
 
@@ -47,6 +48,7 @@ export function Overview() {
       </div>
       {firstRun && <FirstRunCard />}
       <UsageCard />
+      <EnginesCard admin={admin} />
       {member ? null : !available ? (
         <Unavailable what="Live metrics">This server has no KPI stream (<code>/v1/admin/metrics/stream</code>); its raw figures are at <a href="/metrics">/metrics</a>.</Unavailable>
       ) : !started ? (
