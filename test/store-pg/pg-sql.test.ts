@@ -32,7 +32,11 @@ describe('PgSql', () => {
         await sql.get('test.add', text, [1]);
         return sql.all<{ name: string; statement: string }>('test.list', 'SELECT name, statement FROM pg_prepared_statements ORDER BY name');
       });
-      expect(prepared).toContainEqual({ name: 'jan_1', statement: text });
+      expect(prepared.filter((row) => row.statement === text)).toEqual([{ name: expect.stringMatching(/^jan_[0-9a-f]{32}$/), statement: text }]);
+      // A second PgSql on the same pool names the same text alike (no clash of a name with another text).
+      const other = new PgSql(pool, new QueryTimer());
+      expect(await Promise.all([1, 2, 3].map((n) => other.get<{ n: number }>('test.add', text, [n])))).toEqual([{ n: 2 }, { n: 3 }, { n: 4 }]);
+      expect((await other.get<{ n: number }>('test.sub', 'SELECT $1::int - 1 AS n', [5]))!.n).toBe(4);
     } finally {
       await pool.end();
     }
