@@ -132,6 +132,21 @@ describeBothEngines('conversations', ({ store }) => {
       expect((await s.conversations.list({ userId: u2, order: 'asc', limit: 10 })).rows).toEqual([]);
     });
 
+    it('are counted exactly under concurrent inserts and deletes (PostgreSQL: on several connections at once)', async () => {
+      const s = store();
+      const [u1, u2] = [await addUser(s), await addUser(s)];
+      const owner = (n: number): string => (n % 2 ? u1 : u2);
+      const made = await Promise.all(Array.from({ length: 40 }, (_, n) => addConversation(s, owner(n), n, n % 4 < 2 ? 'proj_c' : null)));
+      const deleted = await Promise.all(made.map((c, n) => (n % 5 === 0 ? s.conversations.delete(owner(n), c.id) : false)));
+      expect(deleted.filter(Boolean)).toHaveLength(8);
+      for (const user of [u1, u2]) {
+        const rows = (await s.conversations.list({ userId: user, order: 'asc', limit: 100 })).rows;
+        expect(await s.conversations.count(user)).toBe(rows.length);
+        expect(await s.conversations.count(user, 'proj_c')).toBe(rows.filter((row) => row.project_id === 'proj_c').length);
+      }
+      expect((await s.conversations.count(u1)) + (await s.conversations.count(u2))).toBe(32);
+    });
+
     it('announce inserts, updates, touches and deletes; an id taken twice is a unique violation', async () => {
       const s = store();
       const user = await addUser(s);
