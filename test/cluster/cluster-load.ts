@@ -1,7 +1,8 @@
 /**
  * A steady write load through the cluster for the failover tests: `workers` loops, each with its own guest
- * token, each creating conversations one after another. Every answer is sorted into acknowledged (201, the id
- * kept to read back later) and failed (anything else, or no answer), with the time it failed.
+ * token, each creating conversations one after another. Every answer is sorted into acknowledged (200, the id
+ * kept to read back later) and failed (anything else, or no answer), with the time it failed. Each loop waits
+ * `pauseMs` between requests, so that it stays under a per-client rate limit.
  */
 /** A conversation the cluster acknowledged, and whose it is. */
 export interface Written {
@@ -20,7 +21,7 @@ export interface RunningLoad {
   stop(): Promise<LoadResult>;
 }
 
-export function startWriteLoad(baseUrl: string, tokens: string[]): RunningLoad {
+export function startWriteLoad(baseUrl: string, tokens: string[], pauseMs = 50): RunningLoad {
   const result: LoadResult = { acknowledged: [], failures: [], requests: 0 };
   let running = true;
   const loop = async (token: string) => {
@@ -34,11 +35,12 @@ export function startWriteLoad(baseUrl: string, tokens: string[]): RunningLoad {
           signal: AbortSignal.timeout(15_000),
         });
         const text = await response.text();
-        if (response.status === 201) result.acknowledged.push({ id: (JSON.parse(text) as { id: string }).id, token });
+        if (response.status === 200) result.acknowledged.push({ id: (JSON.parse(text) as { id: string }).id, token });
         else result.failures.push({ at: Date.now(), reason: `${response.status} ${text.slice(0, 120)}` });
       } catch (error) {
         result.failures.push({ at: Date.now(), reason: String((error as Error).cause ?? error) });
       }
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   };
   const loops = tokens.map((token) => loop(token));
@@ -51,11 +53,17 @@ export function startWriteLoad(baseUrl: string, tokens: string[]): RunningLoad {
   };
 }
 
-/** Guest tokens for `count` separate users (each has its own rate-limit bucket). */
+/** Guest tokens for `count` separate users (each has its own rate-limit bucket); a 429 is waited out. */
 export async function guestTokens(baseUrl: string, count: number): Promise<string[]> {
   const tokens: string[] = [];
   for (let i = 0; i < count; i++) {
     const response = await fetch(`${baseUrl}/auth/guest-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    if (response.status === 429) {
+      // Logins are limited per client address too: wait as told, then ask again.
+      await new Promise((resolve) => setTimeout(resolve, Number(response.headers.get('retry-after') ?? 1) * 1000));
+      i--;
+      continue;
+    }
     if (response.status !== 201) throw new Error(`guest login: ${response.status} ${await response.text()}`);
     tokens.push(((await response.json()) as { access_token: string }).access_token);
   }
@@ -68,6 +76,11 @@ export async function missingConversations(baseUrl: string, written: Written[]):
   for (const { id, token } of written) {
     const response = await fetch(`${baseUrl}/v1/conversations/${id}`, { headers: { authorization: `Bearer ${token}` } });
     await response.arrayBuffer();
+    if (response.status === 429) {
+      await new Promise((resolve) => setTimeout(resolve, Number(response.headers.get('retry-after') ?? 1) * 1000));
+      written.push({ id, token }); // asked again at the end
+      continue;
+    }
     if (response.status !== 200) missing.push(id);
   }
   return missing;

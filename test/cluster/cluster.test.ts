@@ -1,6 +1,6 @@
 /**
  * The cluster test (`npm run test:cluster`): three replicas of the server behind haproxy (health checks on
- * /readyz every 500 ms, down after 2 failures), sharing PostgreSQL and Redis, all real processes on loopback.
+ * /readyz every second, down after 3 failures), sharing PostgreSQL and Redis, all real processes on loopback.
  * What a team running it on its own infrastructure relies on: SDK clients work through the balancer, a write on
  * one replica is read fresh on another, a per-client rate limit holds cluster-wide, a crashed replica costs only
  * the requests in flight on it and leaves the rotation within the check interval, and a rolling restart loses
@@ -11,18 +11,30 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guestTokens, missingConversations, startWriteLoad } from './cluster-load.js';
 import { CLUSTER_ADMIN_KEY, startLocalCluster, type LocalCluster } from './local-cluster.js';
 
-const CHECK_INTERVAL_MS = 500;
-const RATE_LIMIT = 100;
+const CHECK_INTERVAL_MS = 1000;
+/** Per client, per second: above what one load loop sends (one request each 250 ms), far below a burst of 600. */
+const RATE_LIMIT = 5;
+const LOOP_PAUSE_MS = 250;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function call(url: string, path: string, token: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-  const response = await fetch(url + path, {
-    method: init.method ?? 'GET',
-    headers: { authorization: `Bearer ${token}`, ...(init.body !== undefined && { 'content-type': 'application/json' }), ...init.headers },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+/** One request; a 429 is waited out (Retry-After) and sent again unless `rateLimited` is 'keep'. */
+async function call(
+  url: string, path: string, token: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}, rateLimited: 'retry' | 'keep' = 'retry',
+) {
+  for (;;) {
+    const response = await fetch(url + path, {
+      method: init.method ?? 'GET',
+      headers: { authorization: `Bearer ${token}`, ...(init.body !== undefined && { 'content-type': 'application/json' }), ...init.headers },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+    const text = await response.text();
+    if (response.status === 429 && rateLimited === 'retry') {
+      await sleep(Number(response.headers.get('retry-after') ?? 1) * 1000);
+      continue;
+    }
+    return { status: response.status, headers: response.headers, json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+  }
 }
 
 describe('a cluster of three replicas behind haproxy, sharing PostgreSQL and Redis', () => {
@@ -34,8 +46,8 @@ describe('a cluster of three replicas behind haproxy, sharing PostgreSQL and Red
       checkIntervalMs: CHECK_INTERVAL_MS,
       env: {
         JAN_CLIENT_RATE_LIMIT: String(RATE_LIMIT),
-        // Keep serving (readyz 503) for longer than haproxy needs to see it (2 checks), then drain.
-        JAN_DRAIN_DELAY_MS: String(CHECK_INTERVAL_MS * 4),
+        // Keep serving (readyz 503) for longer than haproxy needs to see it (3 checks), then drain.
+        JAN_DRAIN_DELAY_MS: String(CHECK_INTERVAL_MS * 5),
         JAN_SHUTDOWN_TIMEOUT_MS: '10000',
       },
     });
@@ -43,7 +55,7 @@ describe('a cluster of three replicas behind haproxy, sharing PostgreSQL and Red
   afterAll(async () => cluster?.stop(), 60_000);
 
   it('the OpenAI SDK works through the balancer', async () => {
-    const client = new OpenAI({ apiKey: CLUSTER_ADMIN_KEY, baseURL: `${cluster.url}/v1`, maxRetries: 0, timeout: 10_000 });
+    const client = new OpenAI({ apiKey: CLUSTER_ADMIN_KEY, baseURL: `${cluster.url}/v1`, maxRetries: 5, timeout: 10_000 }); // retries a 429 after its Retry-After
     const created = await client.conversations.create({ metadata: { via: 'haproxy' }, items: [{ type: 'message', role: 'user', content: 'hi' }] });
     // Round robin: the next calls land on other replicas, which read what the first one wrote.
     for (let i = 0; i < 3; i++) expect(await client.conversations.retrieve(created.id)).toEqual(created);
@@ -56,7 +68,7 @@ describe('a cluster of three replicas behind haproxy, sharing PostgreSQL and Red
     const [token] = await guestTokens(cluster.url, 1);
     const [one, two] = cluster.replicas;
     const created = await call(one!.url, '/v1/conversations', token!, { method: 'POST', body: { metadata: { title: 'first' } } });
-    expect(created.status).toBe(201);
+    expect(created.status).toBe(200);
     const id = created.json!.id as string;
     const before = await call(two!.url, `/v1/conversations/${id}`, token!);
     expect(before.status).toBe(200);
@@ -75,9 +87,9 @@ describe('a cluster of three replicas behind haproxy, sharing PostgreSQL and Red
     const [token] = await guestTokens(cluster.url, 1);
     const started = Date.now();
     const statuses: number[] = [];
-    // 30 at a time, 900 in all: far more than one second's allowance on all three replicas together.
-    for (let batch = 0; batch < 30; batch++) {
-      const answers = await Promise.all(Array.from({ length: 30 }, () => call(cluster.url, '/v1/conversations?limit=1', token!)));
+    // 30 at a time, 600 in all: far more than the allowance of all three replicas together.
+    for (let batch = 0; batch < 20; batch++) {
+      const answers = await Promise.all(Array.from({ length: 30 }, () => call(cluster.url, '/v1/conversations?limit=1', token!, {}, 'keep')));
       statuses.push(...answers.map((a) => a.status));
     }
     const seconds = (Date.now() - started) / 1000;
@@ -86,12 +98,13 @@ describe('a cluster of three replicas behind haproxy, sharing PostgreSQL and Red
     expect(statuses).toContain(429);
     // One bucket: the rate for the time taken plus one burst (the limit itself), with a little slack for refill
     // between the clock reads. Three unshared buckets would allow three times the rate.
+    console.log(`rate limit ${RATE_LIMIT}/s per client, 3 replicas: ${served} of ${statuses.length} served in ${seconds.toFixed(1)} s (${(served / seconds).toFixed(1)}/s)`);
     expect(served).toBeLessThanOrEqual(Math.ceil(RATE_LIMIT * (seconds + 1) * 1.1));
-  });
+  }, 120_000);
 
-  it('kill -9 of one replica under load: only its in-flight requests fail, haproxy drops it within two checks, every acknowledged write is there, and it rejoins', async () => {
+  it('kill -9 of one replica under load: only its in-flight requests fail, haproxy drops it within its checks, every acknowledged write is there, and it rejoins', async () => {
     const tokens = await guestTokens(cluster.url, 6);
-    const load = startWriteLoad(cluster.url, tokens);
+    const load = startWriteLoad(cluster.url, tokens, LOOP_PAUSE_MS);
     await sleep(1500);
     const killedAt = Date.now();
     await cluster.kill(1);
@@ -99,12 +112,13 @@ describe('a cluster of three replicas behind haproxy, sharing PostgreSQL and Red
     await sleep(1000);
     const result = await load.stop();
 
+    console.log(`kill -9: haproxy marked it DOWN after ${downAfterMs} ms; ${result.requests} requests, ${result.acknowledged.length} acknowledged, ${result.failures.length} failed: ${JSON.stringify(result.failures.map((f) => f.reason))}`);
     expect(result.acknowledged.length).toBeGreaterThan(20);
     // A request the killed replica held when it died can fail (haproxy retries only what never reached a server);
     // there is at most one per load loop, and none after haproxy took it out.
     expect(result.failures.length).toBeLessThanOrEqual(tokens.length);
     for (const failure of result.failures) expect(failure.at).toBeLessThanOrEqual(killedAt + downAfterMs + 1000);
-    // The guide: failover under 30 s. Here: two failed checks.
+    // The guide: failover under 30 s. Here: three failed checks.
     expect(downAfterMs).toBeLessThan(30_000);
     expect(await missingConversations(cluster.url, result.acknowledged)).toEqual([]);
 
@@ -115,7 +129,7 @@ describe('a cluster of three replicas behind haproxy, sharing PostgreSQL and Red
 
   it('a rolling restart of all three replicas under load loses no request', async () => {
     const tokens = await guestTokens(cluster.url, 6);
-    const load = startWriteLoad(cluster.url, tokens);
+    const load = startWriteLoad(cluster.url, tokens, LOOP_PAUSE_MS);
     await sleep(1000);
     for (let index = 0; index < cluster.replicas.length; index++) {
       expect(await cluster.terminate(index)).toBe(0); // drained and exited cleanly
@@ -124,6 +138,7 @@ describe('a cluster of three replicas behind haproxy, sharing PostgreSQL and Red
     }
     await sleep(500);
     const result = await load.stop();
+    console.log(`rolling restart: ${result.requests} requests, ${result.acknowledged.length} acknowledged, ${result.failures.length} failed`);
     expect(result.failures).toEqual([]);
     expect(result.acknowledged.length).toBeGreaterThan(20);
     expect(await missingConversations(cluster.url, result.acknowledged)).toEqual([]);

@@ -1,6 +1,6 @@
 /**
  * Debian's haproxy in front of the replicas, as a load balancer in production would be: round robin, health
- * checks on `/readyz` every `checkIntervalMs` (down after 2 failures, up after 2 successes), a request that could
+ * checks on `/readyz` every `checkIntervalMs` (down after 3 failures, up after 2 successes), a request that could
  * not reach a server (connection refused or reset before a response) retried on another one, and a stats page
  * (CSV) to read each server's state. Runs in a temp folder, as `nobody` when the tests run as root.
  */
@@ -58,8 +58,10 @@ export function configFor(port: number, statsPort: number, options: HaproxyOptio
     'backend replicas',
     '  balance roundrobin',
     '  option httpchk GET /readyz',
+    // A check may wait behind real work on a busy replica: give it longer than the interval before it counts as failed.
+    `  timeout check ${inter * 2}`,
     '  http-check expect status 200',
-    ...options.backends.map((backend, i) => `  server replica${i + 1} 127.0.0.1:${backend} check inter ${inter} fall 2 rise 2`),
+    ...options.backends.map((backend, i) => `  server replica${i + 1} 127.0.0.1:${backend} check inter ${inter} fall 3 rise 2`),
     '',
   ].join('\n');
 }
