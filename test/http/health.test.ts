@@ -6,6 +6,7 @@ import { HealthService } from '../../server/health/health-service.js';
 import { openStore } from '../../server/store/store.js';
 import { readVersion } from '../../server/version.js';
 import { expectError } from '../support/error-envelope.js';
+import { testEngine } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 describe('health endpoints', () => {
@@ -36,7 +37,7 @@ describe('health endpoints', () => {
       status: 'ok',
       version: readVersion(),
       uptime_seconds: expect.any(Number),
-      database: { status: 'ok', schema_version: expect.any(Number), journal_mode: 'wal' },
+      database: { status: 'ok', schema_version: expect.any(Number), journal_mode: testEngine === 'sqlite' ? 'wal' : 'postgres' },
     });
     expect(res.json.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(res.json.uptime_seconds).toBeGreaterThanOrEqual(0);
