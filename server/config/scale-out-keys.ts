@@ -27,6 +27,12 @@ export const scaleOutKeys = {
     description: 'A Redis URL (`redis://host:6379`): rate limits, cache invalidation, login throttling and scheduled-job leases shared by all replicas.',
     parse: connectionUrl(['redis', 'rediss']),
   }),
+  mediaDir: key({
+    savable: false,
+    env: 'JAN_MEDIA_DIR', flag: '--media-dir', default: '', defaultDoc: '`media` in the data folder',
+    description: 'Folder for uploaded files and resumable uploads in progress. Replicas share one (a folder every replica mounts, e.g. a ReadWriteMany volume), so a file or an interrupted upload is found through any of them.',
+    parse: z.string(),
+  }),
   role: key({
     savable: false,
     env: 'JAN_ROLE', flag: '--role', default: 'all', defaultDoc: '`all`',

@@ -20,6 +20,7 @@ import { JobRunner, type JobDefinition, type JobLease } from './job-runner.js';
 import { OptimizeJob } from './optimize-job.js';
 import { LimitsService, type SharedClientRates } from '../limits/index.js';
 import { invalidateOnStoreChanges, ResponseCache } from '../cache/index.js';
+import { mediaDirOf } from '../media/index.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -56,8 +57,8 @@ function jobDefinitions(store: Store, config: Config, deps: JobsDeps, backups: B
   const dayOld = 24 * HOUR;
   const cleanup = new CleanupJob({
     tempFolders: [
-      { dir: join(config.dataDir, 'media', 'tmp'), olderThanMs: dayOld },
-      { dir: join(config.dataDir, 'media', 'uploads'), olderThanMs: dayOld, match: /\.done$/ },
+      { dir: join(mediaDirOf(config), 'tmp'), olderThanMs: dayOld },
+      { dir: join(mediaDirOf(config), 'uploads'), olderThanMs: dayOld, match: /\.done$/ },
       { dir: archive.dir, olderThanMs: HOUR, match: /\.tmp$/ },
     ],
     archiveDir: archive.dir,

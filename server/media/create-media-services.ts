@@ -14,9 +14,14 @@ import { MediaSigner } from './media-signer.js';
 import { MediaUploadsService } from './media-uploads-service.js';
 import { TextExtractionService } from './text-extraction-service.js';
 
+/** Where uploaded files live: `JAN_MEDIA_DIR`, else `media` in the data folder. */
+export function mediaDirOf(config: Pick<Config, 'mediaDir' | 'dataDir'>): string {
+  return config.mediaDir || join(config.dataDir, 'media');
+}
+
 /** `logger`: where background work (the start-up sweep of orphaned blobs) reports failures. */
 export function createMediaServices(store: Store, config: Config, metrics: Metrics, ocr: OcrRuntime, logger?: Logger) {
-  const root = join(config.dataDir, 'media');
+  const root = mediaDirOf(config);
   const media = new MediaService(store, new BlobStore(root), metrics, {
     maxUploadBytes: config.mediaMaxUploadBytes,
     remoteFetch: config.mediaRemoteFetch,

@@ -3,7 +3,7 @@
  * text extraction (text layers and OCR) and Jan's media API.
  * Other folders import this domain only through this file.
  */
-export { createMediaServices } from './create-media-services.js';
+export { createMediaServices, mediaDirOf } from './create-media-services.js';
 export { fileTooLarge } from './media-errors.js';
 export { mediaFileFromRow } from './media-service.js';
 export type { ByteRange, MediaContent, RangeChooser } from './media-service.js';

@@ -83,6 +83,33 @@ describe('a cluster of three replicas behind haproxy, sharing PostgreSQL and Red
     expect(after.headers.get('etag')).not.toBe(etag);
   });
 
+  it('a resumable upload begun on one replica is finished through another, and read on a third (shared media folder)', async () => {
+    const [token] = await guestTokens(cluster.url, 1);
+    const [one, two, three] = cluster.replicas;
+    const data = Buffer.from('shared media folder '.repeat(20_000));
+    const tus = { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0' };
+    const created = await fetch(`${one!.url}/v1/media/uploads`, {
+      method: 'POST',
+      headers: { ...tus, 'upload-length': String(data.length), 'upload-metadata': `filename ${Buffer.from('notes.txt').toString('base64')}` },
+    });
+    expect(created.status).toBe(201);
+    const path = new URL(created.headers.get('location')!, one!.url).pathname;
+    const half = Math.floor(data.length / 2);
+    const patch = (url: string, offset: number, bytes: Buffer) => fetch(url + path, {
+      method: 'PATCH', headers: { ...tus, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' }, body: bytes,
+    });
+    expect((await patch(one!.url, 0, data.subarray(0, half))).status).toBe(204);
+    const head = await fetch(two!.url + path, { method: 'HEAD', headers: tus });
+    expect(head.headers.get('upload-offset')).toBe(String(half));
+    const finished = await patch(two!.url, half, data.subarray(half));
+    expect(finished.status).toBe(204);
+    const fileId = finished.headers.get('media-file-id');
+    expect(fileId).toMatch(/^jan_/);
+    const content = await fetch(`${three!.url}/v1/media/files/${fileId}/content`, { headers: { authorization: `Bearer ${token}` } });
+    expect(content.status).toBe(200);
+    expect(Buffer.from(await content.arrayBuffer()).equals(data)).toBe(true);
+  });
+
   it('a per-client rate limit holds across the cluster, not once per replica', async () => {
     const [token] = await guestTokens(cluster.url, 1);
     const started = Date.now();

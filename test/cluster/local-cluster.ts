@@ -20,6 +20,8 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** haproxy's health-check interval. */
   checkIntervalMs?: number;
+  /** An existing database for the replicas (e.g. one seeded by a bench); its server is the caller's to stop. */
+  databaseUrl?: string;
 }
 
 export interface Replica {
@@ -37,6 +39,9 @@ export interface LocalCluster {
   redisUrl: string;
   replicas: Replica[];
   haproxy: Haproxy;
+  redis: RedisServer;
+  /** The PostgreSQL server started for the cluster; undefined when `options.databaseUrl` was given. */
+  postgres: PostgresServer | undefined;
   /** SIGKILL, as a crash. */
   kill(index: number): Promise<void>;
   /** SIGTERM: the replica drains and exits; resolves with its exit code. */
@@ -50,16 +55,17 @@ export interface LocalCluster {
 
 export async function startLocalCluster(options: ClusterOptions = {}): Promise<LocalCluster> {
   const count = options.replicas ?? 3;
-  const postgres: PostgresServer = await startPostgres();
+  const postgres: PostgresServer | undefined = options.databaseUrl === undefined ? await startPostgres() : undefined;
   let redis: RedisServer | undefined;
   const replicas: Replica[] = [];
   let haproxy: Haproxy | undefined;
   const root = await mkdtemp(join(tmpdir(), 'jan-cluster-'));
   try {
-    const databaseUrl = await postgres.createDatabase();
+    const databaseUrl = options.databaseUrl ?? (await postgres!.createDatabase());
     redis = await startRedis();
     const envFor = (port: number, dataDir: string): Record<string, string> => ({
-      JAN_PORT: String(port), JAN_HOST: '127.0.0.1', JAN_DATA_DIR: dataDir, JAN_MODELS_DIR: join(root, 'models'),
+      // Models and media in folders all replicas share, as a ReadWriteMany volume would be in Kubernetes.
+      JAN_PORT: String(port), JAN_HOST: '127.0.0.1', JAN_DATA_DIR: dataDir, JAN_MODELS_DIR: join(root, 'models'), JAN_MEDIA_DIR: join(root, 'media'),
       JAN_DATABASE_URL: databaseUrl, JAN_REDIS_URL: redis!.url, JAN_API_KEY: CLUSTER_ADMIN_KEY, JAN_LOG_FORMAT: 'json',
       ...options.env,
     });
@@ -79,6 +85,8 @@ export async function startLocalCluster(options: ClusterOptions = {}): Promise<L
       redisUrl: redis.url,
       replicas,
       haproxy: proxy,
+      redis,
+      postgres,
       async kill(index) {
         await endChild(replicas[index]!.process.child, 'SIGKILL');
       },
@@ -106,7 +114,7 @@ export async function startLocalCluster(options: ClusterOptions = {}): Promise<L
         await proxy.stop();
         await Promise.all(replicas.map((r) => endChild(r.process.child, 'SIGTERM')));
         await redis?.stop();
-        await postgres.stop();
+        await postgres?.stop();
         await rm(root, { recursive: true, force: true });
       },
     };
@@ -116,7 +124,7 @@ export async function startLocalCluster(options: ClusterOptions = {}): Promise<L
     await haproxy?.stop();
     await Promise.all(replicas.map((r) => endChild(r.process.child, 'SIGKILL')));
     await redis?.stop();
-    await postgres.stop();
+    await postgres?.stop();
     await rm(root, { recursive: true, force: true });
     throw error;
   }
