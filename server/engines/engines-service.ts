@@ -40,7 +40,8 @@ export interface ModelRequest {
 export class EnginesService {
   private upstreams: Upstream[] = [];
   private readonly metrics: EngineMetrics;
-  private readonly checking = new Set<Upstream>();
+  /** The check running on each engine (one at a time). */
+  private readonly checking = new Map<Upstream, Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private checkMs: number;
   private turn = 0;
@@ -98,7 +99,8 @@ export class EnginesService {
    * 503 with Retry-After when every engine serving it is ejected.
    */
   async forward(path: string, body: ModelRequest, signal: AbortSignal): Promise<EngineReply | null> {
-    const serving = this.upstreams.filter((u) => u.serves(body.model));
+    let serving = this.upstreams.filter((u) => u.serves(body.model));
+    if (serving.length === 0 && (await this.firstChecks())) serving = this.upstreams.filter((u) => u.serves(body.model));
     if (serving.length === 0) return null;
     const ready = serving.filter((u) => u.takesRequests);
     if (ready.length === 0) throw noHealthyEngine(body.model, serving.map((u) => u.name), this.retryAfter);
@@ -145,11 +147,6 @@ export class EnginesService {
     return { object: 'list', data: this.upstreams.map((u) => u.status()), check_interval_ms: this.checkMs };
   }
 
-  /** Runs one round of checks now and resolves when it is done (tests; the timer runs them too). */
-  async checkNow(): Promise<void> {
-    await Promise.all(this.upstreams.map((u) => this.check(u)));
-  }
-
   close(): void {
     this.closed = true;
     clearInterval(this.timer);
@@ -160,9 +157,29 @@ export class EnginesService {
     for (const upstream of this.upstreams) void this.check(upstream);
   }
 
-  private async check(upstream: Upstream): Promise<void> {
-    if (this.checking.has(upstream) || this.closed) return;
-    this.checking.add(upstream);
+  /**
+   * Just after start (or a reconfiguration) an engine whose models are discovered has not said yet what it
+   * serves: a request for a model nobody lists waits for those first checks (bounded by their timeout) rather
+   * than going to the local runtime and a 404. True when it waited.
+   */
+  private async firstChecks(): Promise<boolean> {
+    const pending = this.upstreams.filter((u) => u.lastCheckAt === null && !u.listed).map((u) => this.checking.get(u));
+    if (!pending.some((p) => p !== undefined)) return false;
+    await Promise.all(pending);
+    return true;
+  }
+
+  private check(upstream: Upstream): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    let running = this.checking.get(upstream);
+    if (!running) {
+      running = this.runCheck(upstream).finally(() => this.checking.delete(upstream));
+      this.checking.set(upstream, running);
+    }
+    return running;
+  }
+
+  private async runCheck(upstream: Upstream): Promise<void> {
     const started = performance.now();
     try {
       const models = await checkEngine(upstream, this.options.resolver);
@@ -177,7 +194,6 @@ export class EnginesService {
       if (!wasEjected && upstream.state === 'ejected') this.options.logger?.warn({ engine: upstream.name, error: upstream.lastError }, 'engine ejected');
     } finally {
       upstream.lastCheckAt = Math.floor(Date.now() / 1000);
-      this.checking.delete(upstream);
     }
   }
 }

@@ -33,6 +33,8 @@ export class Upstream {
    * fetcher's allow-list (a literal IP at once; a host name's addresses as each health check resolves them).
    */
   allow: string[];
+  /** Left the configuration: its metrics series are gone and stay gone. */
+  private retired = false;
   /** The host when it is a name (its addresses are resolved at each check), undefined for a literal IP. */
   readonly hostName: string | undefined;
 
@@ -74,12 +76,14 @@ export class Upstream {
   started(): void {
     this.inFlight++;
     this.requests++;
+    if (this.retired) return;
     this.metrics.requests.inc({ engine: this.name });
     this.metrics.inFlight.inc({ engine: this.name });
   }
 
   finished(seconds: number): void {
     this.inFlight--;
+    if (this.retired) return;
     this.metrics.inFlight.dec({ engine: this.name });
     this.metrics.duration.observe({ engine: this.name }, seconds);
   }
@@ -92,15 +96,16 @@ export class Upstream {
   /** A failed check or request; the message names what happened, never a key. `counts`: towards ejection. */
   failed(kind: EngineErrorKind, message: string, counts = true): void {
     if (kind !== 'check') this.errors++; // errors_total counts requests; checks show in the failures in a row
-    this.metrics.errors.inc({ engine: this.name, kind });
+    if (!this.retired) this.metrics.errors.inc({ engine: this.name, kind });
     this.lastError = message;
     if (!counts) return;
     this.consecutiveFailures++;
     if (this.consecutiveFailures >= EJECT_AFTER) this.setState('ejected');
   }
 
-  /** Drops its series from the registry (the engine left the configuration). */
+  /** Drops its series from the registry (the engine left the configuration); checks and requests still running on it no longer count. */
   forget(): void {
+    this.retired = true;
     for (const metric of [this.metrics.requests, this.metrics.inFlight, this.metrics.duration, this.metrics.up]) metric.remove({ engine: this.name });
     for (const kind of ENGINE_ERROR_KINDS) this.metrics.errors.remove({ engine: this.name, kind });
   }
@@ -127,6 +132,6 @@ export class Upstream {
 
   private setState(state: EngineStatus['state']): void {
     this.state = state;
-    this.metrics.up.set({ engine: this.name }, state === 'ejected' ? 0 : 1);
+    if (!this.retired) this.metrics.up.set({ engine: this.name }, state === 'ejected' ? 0 : 1);
   }
 }

@@ -184,6 +184,25 @@ describe('remote engines: errors', () => {
     expect(back.status, back.text).toBe(200);
   });
 
+  it('takes an engine list saved in Settings at once, and drops a removed engine', async () => {
+    const a = await upstreamServer();
+    const gateway = await startScriptedServer([]);
+    open.push(gateway);
+    const engines = JSON.stringify([{ name: 'a', url: a.url }]);
+    const saved = await gateway.request('/v1/admin/settings', { method: 'PATCH', token: TEST_ADMIN_KEY, body: { values: { engines, engineCheckMs: 100 } } });
+    expect(saved.status, saved.text).toBe(200);
+    // No key for it (JAN_ENGINE_KEYS is env/flag only): the upstream refuses, and the engine shows why.
+    await until('the refused check', async () => (await engineStatus(gateway, 'a'))?.last_error?.includes('HTTP 401'));
+    expect((await engineStatus(gateway, 'a')).has_key).toBe(false);
+    const settings = await gateway.request('/v1/admin/settings', { token: TEST_ADMIN_KEY });
+    expect(settings.json.data.find((x: { name: string }) => x.name === 'engines')).toMatchObject({ value: engines, source: 'saved', live: true, pending_restart: false });
+
+    const removed = await gateway.request('/v1/admin/settings', { method: 'PATCH', token: TEST_ADMIN_KEY, body: { values: { engines: null } } });
+    expect(removed.status, removed.text).toBe(200);
+    expect((await gateway.request('/v1/admin/engines', { token: TEST_ADMIN_KEY })).json.data).toEqual([]);
+    expect((await gateway.request('/metrics')).text).not.toContain('jan_engine_up{engine="a"}');
+  });
+
   it('refuses an engine list the schema rejects, by the setting\'s name, when saved in Settings', async () => {
     const gateway = await startScriptedServer([]);
     open.push(gateway);
