@@ -137,7 +137,7 @@ describeBothEngines('conversations', ({ store }) => {
       const [u1, u2] = [await addUser(s), await addUser(s)];
       const owner = (n: number): string => (n % 2 ? u1 : u2);
       const made = await Promise.all(Array.from({ length: 40 }, (_, n) => addConversation(s, owner(n), n, n % 4 < 2 ? 'proj_c' : null)));
-      const deleted = await Promise.all(made.map((c, n) => (n % 5 === 0 ? s.conversations.delete(owner(n), c.id) : false)));
+      const deleted = await Promise.all(made.map((c, n) => (n % 5 === 0 ? s.conversations.delete(owner(n), c.id) : Promise.resolve(false))));
       expect(deleted.filter(Boolean)).toHaveLength(8);
       for (const user of [u1, u2]) {
         const rows = (await s.conversations.list({ userId: user, order: 'asc', limit: 100 })).rows;
