@@ -30,10 +30,16 @@ export class ItemsService {
     const conversation = await this.conversations.requireRow(userId, conversationId);
     const now = nowSeconds();
     const rows = body.items.map((input) => newItemRow(input, conversation.seq, now));
-    await this.store.transaction(async () => {
-      for (const row of rows) await this.store.items.insert(row);
-      await this.store.conversations.touch(conversation.seq, now);
-    });
+    try {
+      await this.store.transaction(async () => {
+        for (const row of rows) await this.store.items.insert(row);
+        await this.store.conversations.touch(conversation.seq, now);
+      });
+    } catch (error) {
+      // Deleted by another request since the lookup (the items' foreign key refused them): the same 404.
+      if (!(await this.store.conversations.get(userId, conversationId))) throw notFound('conversation', conversationId, 'conversation_id');
+      throw error;
+    }
     return listEnvelope(rows.map((row) => itemFromRow({ ...row, seq: 0 })), false);
   }
 
