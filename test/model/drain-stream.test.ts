@@ -15,7 +15,7 @@ import { spawnServer, type ServerProcess } from '../support/server-process.js';
 import { parseSse } from '../support/sse.js';
 import { TEST_ADMIN_KEY } from '../support/test-server.js';
 
-const MAX_TOKENS = 400;
+const MAX_TOKENS = 800;
 
 describe('SIGTERM during a streaming chat completion', () => {
   let dataDir: string;
@@ -58,12 +58,10 @@ describe('SIGTERM during a streaming chat completion', () => {
     server.child.kill('SIGTERM');
 
     // The listener closes (no drain delay set): a new connection is refused while the stream is still running.
+    // (One that raced the close, queued by the kernel but never accepted, is reset instead: ask again.)
     for (;;) {
       const error = await rawRequest(url, { path: '/healthz' }).then(() => undefined, (e: NodeJS.ErrnoException) => e);
-      if (error) {
-        expect(error.code).toBe('ECONNREFUSED');
-        break;
-      }
+      if (error?.code === 'ECONNREFUSED') break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const eventsAtRefusal = text.split('\n\n').length - 1;
