@@ -1,8 +1,13 @@
 /**
- * Hourly request rollups: writes what the live windows saw in the current clock hour to SQLite every
+ * Hourly request rollups: writes what the live windows saw in the current clock hour to the store every
  * minute and on close, and the previous hour one last time once it has ended. A restart within an hour
  * loses nothing already written: the stored rows of the hour the server starts in are merged (histograms
  * included, so percentiles stay exact) with what this run observes.
+ *
+ * Several replicas on one database: each writes only its own rows (keyed by its `instance`, migration 014),
+ * so none overwrites another's counts; readers merge the instances' rows of an hour and route (counts and
+ * histograms add up, so percentiles stay exact; peaks add up too, as the replicas serve at the same time).
+ * With one server there is one instance and everything reads as before.
  *
  * Lifecycle: the constructor starts reading the stored rows of the current hour (every read and write waits
  * for them) and an unref'd timer; `close()` clears it and writes once more (await it before the store closes).
@@ -37,6 +42,8 @@ export interface HourRollup {
 
 export interface KpiRollupsOptions {
   intervalMs?: number;
+  /** This server's id among replicas on one database (instance-id.ts); '' by default. */
+  instance?: string;
   logger?: Pick<Logger, 'warn'>;
 }
 
@@ -59,7 +66,7 @@ export function fromRow(row: MetricsRollupRow): HourRollup {
   };
 }
 
-function toRow(rollup: HourRollup, now: number): MetricsRollupRow {
+function toRow(rollup: HourRollup, now: number, instance: string): MetricsRollupRow {
   return {
     hour_start: rollup.hourStart / 1000, method: rollup.method, route: rollup.route, count: rollup.count,
     errors_4xx: rollup.errors4xx, errors_5xx: rollup.errors5xx, sum_ms: rollup.sumMs, max_ms: rollup.maxMs,
@@ -67,6 +74,7 @@ function toRow(rollup: HourRollup, now: number): MetricsRollupRow {
     histogram: rollup.counts ? encodeSparse(rollup.counts) : null,
     histogram_layout: rollup.counts ? HISTOGRAM_LAYOUT : null,
     updated_at: Math.floor(now / 1000),
+    instance,
   };
 }
 
@@ -95,6 +103,25 @@ export function mergeRollups(parts: readonly HourRollup[], scratch = new Accumul
   };
 }
 
+/**
+ * Merges one hour and route as several instances saw it: like `mergeRollups`, except that the peaks add up
+ * (replicas serve at the same time; a single one is returned as it is).
+ */
+export function mergeInstances(parts: readonly HourRollup[], scratch = new Accumulator()): HourRollup {
+  if (parts.length === 1) return parts[0]!;
+  return { ...mergeRollups(parts, scratch), peakRps: parts.reduce((sum, part) => sum + part.peakRps, 0) };
+}
+
+/** Stored rows of any hours and instances, one rollup per hour and route (in the order first seen). */
+export function mergeStoredRows(rows: readonly MetricsRollupRow[], scratch = new Accumulator()): HourRollup[] {
+  const byKey = new Map<string, HourRollup[]>();
+  for (const row of rows) {
+    const key = `${row.hour_start} ${keyOf(row.method, row.route)}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), fromRow(row)]);
+  }
+  return [...byKey.values()].map((parts) => mergeInstances(parts, scratch));
+}
+
 /** This run's figures; percentiles are filled in by `mergeRollups` from the counts. */
 function fromFigures(hourStart: number, figures: HourFigures): HourRollup {
   const { stats } = figures;
@@ -111,7 +138,8 @@ export class KpiRollups {
   private readonly timer: NodeJS.Timeout;
   private readonly scratch = new Accumulator();
   private readonly baseHour: number;
-  /** Settles once what an earlier run stored for `baseHour` is in `base`. */
+  private readonly instance: string;
+  /** Settles once what an earlier run of this instance stored for `baseHour` is in `base`. */
   private readonly loaded: Promise<void>;
   /** The write in progress, if any (the next one starts after it). */
   private writing: Promise<void> | undefined;
@@ -121,6 +149,7 @@ export class KpiRollups {
     private readonly live: LiveWindows,
     private readonly options: KpiRollupsOptions = {},
   ) {
+    this.instance = options.instance ?? '';
     this.baseHour = hourOf(live.now());
     this.lastWritten = this.baseHour;
     this.loaded = this.loadBase();
@@ -128,8 +157,24 @@ export class KpiRollups {
     this.timer.unref();
   }
 
-  /** One hour's rollups as far as known now: stored rows of an earlier run merged with this run's figures. */
+  /**
+   * One hour's rollups as far as known now: this instance's (`ownHourRollups`) merged with what the other
+   * instances on the database stored for the hour (as of their last write, at most a write interval old).
+   */
   async hourRollups(hourStart: number): Promise<HourRollup[]> {
+    const own = await this.ownHourRollups(hourStart);
+    const others = (await this.repo.hour(hourStart / 1000)).filter((row) => row.instance !== this.instance);
+    if (others.length === 0) return own;
+    const parts = new Map<string, HourRollup[]>();
+    for (const rollup of [...own, ...others.map(fromRow)]) {
+      const key = keyOf(rollup.method, rollup.route);
+      parts.set(key, [...(parts.get(key) ?? []), rollup]);
+    }
+    return [...parts.values()].map((each) => mergeInstances(each, this.scratch));
+  }
+
+  /** This instance's rollups of one hour: the stored rows of its earlier run merged with this run's figures. */
+  private async ownHourRollups(hourStart: number): Promise<HourRollup[]> {
     await this.loaded;
     const rows = new Map<string, HourRollup[]>();
     if (hourStart === this.baseHour) for (const [key, rollup] of this.base) rows.set(key, [rollup]);
@@ -170,15 +215,16 @@ export class KpiRollups {
   private async write(): Promise<void> {
     const hour = this.currentHour();
     const now = this.live.now();
-    if (this.lastWritten < hour) await this.repo.upsert((await this.hourRollups(this.lastWritten)).map((r) => toRow(r, now)));
-    await this.repo.upsert((await this.hourRollups(hour)).map((r) => toRow(r, now)));
+    const rows = async (hourStart: number) => (await this.ownHourRollups(hourStart)).map((r) => toRow(r, now, this.instance));
+    if (this.lastWritten < hour) await this.repo.upsert(await rows(this.lastWritten));
+    await this.repo.upsert(await rows(hour));
     this.lastWritten = hour;
   }
 
   /** A failed read (the database is gone) leaves this run's figures alone in the hour: logged, not thrown. */
   private async loadBase(): Promise<void> {
     try {
-      for (const row of await this.repo.hour(this.baseHour / 1000)) this.base.set(keyOf(row.method, row.route), fromRow(row));
+      for (const row of await this.repo.hour(this.baseHour / 1000, this.instance)) this.base.set(keyOf(row.method, row.route), fromRow(row));
     } catch (error) {
       this.options.logger?.warn({ err: error }, 'could not read the stored metrics rollups of this hour');
     }

@@ -10,7 +10,7 @@ import { ENDPOINT_SLA_TARGETS, GLOBAL_SLA, type EndpointSlaTarget } from '../met
 import type { MetricsRollupsRepo } from '../store/metrics-rollups-repo.js';
 import type { RepoApi } from '../store/store.js';
 import { latencySummary } from './kpi-service.js';
-import { fromRow, HOUR_MS, mergeRollups, type HourRollup, type KpiRollups } from './kpi-rollups.js';
+import { fromRow, HOUR_MS, mergeRollups, mergeStoredRows, type HourRollup, type KpiRollups } from './kpi-rollups.js';
 import type { UptimeRecorder } from './uptime-recorder.js';
 
 const DAY_MS = 24 * HOUR_MS;
@@ -76,7 +76,8 @@ export class SlaService {
   async history(hours: number): Promise<MetricsHistory> {
     await this.rollups.settle();
     const currentHour = this.rollups.currentHour();
-    const stored = (await this.repo.between((currentHour - (hours - 1) * HOUR_MS) / 1000, currentHour / 1000)).map(fromRow);
+    // A row per instance (replicas on one database) is merged into one per hour and route.
+    const stored = mergeStoredRows(await this.repo.between((currentHour - (hours - 1) * HOUR_MS) / 1000, currentHour / 1000), this.scratch);
     const rows = [...stored, ...(await this.rollups.hourRollups(currentHour))].map((r) => ({
       hour_start: r.hourStart, method: r.method, route: r.route, count: r.count, errors_4xx: r.errors4xx, errors_5xx: r.errors5xx,
       mean_ms: r.count > 0 ? r.sumMs / r.count : null, max_ms: r.count > 0 ? r.maxMs : null,

@@ -1,9 +1,16 @@
 /**
- * Records the server's uptime in SQLite so that availability can see downtime, which no request metric can:
+ * Records the server's uptime in the store so that availability can see downtime, which no request metric can:
  * a server that was down all night served no failing requests. Each run is a row; a heartbeat once a minute
  * moves its `last_seen_at`; a clean stop marks the gap that follows as planned maintenance (the guide excludes
  * scheduled maintenance from availability). A crash leaves the run without a stop, so the gap from its last
  * heartbeat to the next start counts as downtime (overstated by less than one heartbeat interval).
+ *
+ * Several replicas on one database: their runs overlap, and the service is up while any replica is. The runs
+ * are merged into the stretches when at least one was up; a gap between stretches is maintenance when the run
+ * that ended the stretch stopped cleanly, downtime otherwise. A run of another instance without a stop that
+ * was seen within the last two heartbeats is alive (its heartbeat is not due yet); one of this instance that
+ * is not this process's run is over (one host and port is one process). One server: one stretch per run, as
+ * before.
  *
  * Lifecycle: `start()` once after the server listens, `stop()` once on a clean shutdown (awaited before the store
  * closes; it never rejects). A failed heartbeat is skipped, never thrown from its timer.
@@ -16,7 +23,7 @@ export const HEARTBEAT_MS = 60_000;
 export interface UptimeSummary {
   /** Seconds of the period the server was meant to be up (the period less maintenance, from the first run on). */
   observed_seconds: number;
-  /** Unplanned gaps: from a run's last heartbeat (it did not stop cleanly) to the next start. */
+  /** Unplanned gaps: from the last heartbeat of the run that was up last (it did not stop cleanly) to the next start. */
   downtime_seconds: number;
   /** Gaps after clean stops, excluded from the observed time. */
   maintenance_seconds: number;
@@ -35,13 +42,15 @@ export class UptimeRecorder {
     private readonly repo: RepoApi<UptimeRepo>,
     private readonly now: () => number = Date.now,
     private readonly heartbeatMs = HEARTBEAT_MS,
+    /** This server's id among replicas on one database (instance-id.ts). */
+    private readonly instance = '',
   ) {}
 
   async start(): Promise<void> {
     if (this.runId !== undefined || this.starting) return;
     this.starting = true;
     try {
-      this.runId = await this.repo.start(this.seconds());
+      this.runId = await this.repo.start(this.seconds(), this.instance);
     } finally {
       this.starting = false;
     }
@@ -63,7 +72,8 @@ export class UptimeRecorder {
   /** Uptime over [fromMs, now]. The current run counts as up to now. */
   async summary(fromMs: number): Promise<UptimeSummary> {
     const nowS = this.seconds();
-    return summarize(await this.repo.since(Math.floor(fromMs / 1000)), Math.floor(fromMs / 1000), nowS, this.runId);
+    const self = { instance: this.instance, aliveWithinSeconds: (2 * this.heartbeatMs) / 1000 };
+    return summarize(await this.repo.since(Math.floor(fromMs / 1000)), Math.floor(fromMs / 1000), nowS, this.runId, self);
   }
 
   /** A failed heartbeat (a full disk) only makes the recorded uptime shorter; it must not reject in a timer. */
@@ -80,21 +90,45 @@ export class UptimeRecorder {
   }
 }
 
-/** Gaps between consecutive runs, clipped to [from, to]; the period starts no earlier than the first run. */
-export function summarize(runs: readonly UptimeRunRow[], from: number, to: number, currentRunId?: number): UptimeSummary {
-  const first = runs[0];
-  const start = Math.max(from, first?.started_at ?? to);
+/** Who asks: runs of other instances seen within `aliveWithinSeconds` of the end of the period are still up. */
+export interface SummarySelf {
+  instance: string;
+  aliveWithinSeconds: number;
+}
+
+type Run = Pick<UptimeRunRow, 'id' | 'started_at' | 'last_seen_at' | 'stopped_at'> & { instance?: string };
+
+/**
+ * Gaps between the stretches when at least one run was up, clipped to [from, to]; the period starts no earlier
+ * than the first run. `currentRunId` (the caller's own run) is up until `to`.
+ */
+export function summarize(runs: readonly Run[], from: number, to: number, currentRunId?: number, self?: SummarySelf): UptimeSummary {
+  const sorted = [...runs].sort((a, b) => a.started_at - b.started_at || a.id - b.id);
+  const start = Math.max(from, sorted[0]?.started_at ?? to);
+  const alive = (run: Run) =>
+    run.id === currentRunId ||
+    (self !== undefined && run.stopped_at === null && (run.instance ?? '') !== self.instance && run.last_seen_at >= to - self.aliveWithinSeconds);
+  const endOf = (run: Run) => (alive(run) ? Infinity : (run.stopped_at ?? run.last_seen_at));
   let downtime = 0;
   let maintenance = 0;
   let incidents = 0;
-  for (let i = 0; i < runs.length; i++) {
-    const run = runs[i]!;
-    if (run.id === currentRunId) continue; // still up
-    const gapStart = run.stopped_at ?? run.last_seen_at;
-    const gapEnd = runs[i + 1]?.started_at ?? to;
-    const clipped = Math.min(gapEnd, to) - Math.max(gapStart, start);
+  for (let i = 0; i < sorted.length; ) {
+    // One stretch: runs that start before the ones so far have all ended. `last` ended it (on a tie, a crash:
+    // a replica that failed then is not hidden by one stopped in the same second).
+    let last = sorted[i]!;
+    let end = endOf(last);
+    let j = i + 1;
+    for (; j < sorted.length && sorted[j]!.started_at <= end; j++) {
+      const run = sorted[j]!;
+      const runEnd = endOf(run);
+      if (runEnd > end || (runEnd === end && run.stopped_at === null)) [last, end] = [run, runEnd];
+    }
+    i = j;
+    if (end === Infinity) continue; // still up
+    const gapEnd = sorted[j]?.started_at ?? to;
+    const clipped = Math.min(gapEnd, to) - Math.max(end, start);
     if (clipped <= 0) continue;
-    if (run.stopped_at !== null) maintenance += clipped;
+    if (last.stopped_at !== null) maintenance += clipped;
     else {
       downtime += clipped;
       incidents++;

@@ -12,6 +12,7 @@ import { migration010 } from './migrations/010-saved-settings.js';
 import { migration011 } from './migrations/011-model-pulls.js';
 import { migration012 } from './migrations/012-team.js';
 import { migration013 } from './migrations/013-usage-quotas.js';
+import { migration014 } from './migrations/014-replica-instances.js';
 
 export interface Migration {
   version: number;
@@ -25,7 +26,7 @@ export interface Migration {
 }
 
 /** In order; the database's `user_version` says how many have been applied. */
-export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012, migration013];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012, migration013, migration014];
 
 /** Applies every migration newer than the database, each in its own transaction. Returns the new version. */
 export function migrate(db: Database.Database, list: readonly Migration[] = migrations): number {

@@ -13,7 +13,7 @@ const H = 1_772_323_200;
 
 const rollup = (hour_start: number, method: string, route: string, count: number, extra: Partial<MetricsRollupRow> = {}): MetricsRollupRow => ({
   hour_start, method, route, count, errors_4xx: 1, errors_5xx: count > 5 ? 2 : 0, sum_ms: count * 1.25, max_ms: 9.5,
-  p50_ms: 1.5, p95_ms: null, p99_ms: 8.75, max_rps: count, histogram: null, histogram_layout: null, updated_at: hour_start + 60, ...extra,
+  p50_ms: 1.5, p95_ms: null, p99_ms: 8.75, max_rps: count, histogram: null, histogram_layout: null, updated_at: hour_start + 60, instance: '', ...extra,
 });
 
 describeBothEngines('metrics rollups and uptime', ({ openAnother }) => {
@@ -72,9 +72,9 @@ describeBothEngines('metrics rollups and uptime', ({ openAnother }) => {
     const third = await store.uptime.start(1000); // the second died without a stop
     expect([typeof first, second > first, third > second]).toEqual(['number', true, true]);
     expect(await store.uptime.since(0)).toEqual([
-      { id: first, started_at: 100, last_seen_at: 170, stopped_at: 170 },
-      { id: second, started_at: 500, last_seen_at: 560, stopped_at: null },
-      { id: third, started_at: 1000, last_seen_at: 1000, stopped_at: null },
+      { id: first, started_at: 100, last_seen_at: 170, stopped_at: 170, instance: '' },
+      { id: second, started_at: 500, last_seen_at: 560, stopped_at: null, instance: '' },
+      { id: third, started_at: 1000, last_seen_at: 1000, stopped_at: null, instance: '' },
     ]);
     // From 600: the third is alive in it, the second is the last one before.
     expect((await store.uptime.since(600)).map((run) => run.id)).toEqual([second, third]);

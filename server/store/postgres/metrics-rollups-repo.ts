@@ -1,15 +1,15 @@
-/** PostgreSQL twin of metrics-rollups-repo.ts: hourly request rollups (a row is replaced whole on upsert). */
+/** PostgreSQL twin of metrics-rollups-repo.ts: hourly request rollups, a row per instance (replaced whole on upsert). */
 import type { MetricsRollupRow, MetricsRollupsRepo, RequestTotals } from '../metrics-rollups-repo.js';
 import type { RepoApi } from '../repo-api.js';
 import type { AnnounceChange } from '../store-changes.js';
 import type { PgSql } from './pg-sql.js';
 
 const columns =
-  'hour_start, method, route, count, errors_4xx, errors_5xx, sum_ms, max_ms, p50_ms, p95_ms, p99_ms, max_rps, histogram, histogram_layout, updated_at';
+  'hour_start, method, route, count, errors_4xx, errors_5xx, sum_ms, max_ms, p50_ms, p95_ms, p99_ms, max_rps, histogram, histogram_layout, updated_at, instance';
 
 const upsertSql = `INSERT INTO metrics_rollups (${columns})
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-  ON CONFLICT (hour_start, method, route) DO UPDATE SET
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+  ON CONFLICT (hour_start, method, route, instance) DO UPDATE SET
     count = excluded.count, errors_4xx = excluded.errors_4xx, errors_5xx = excluded.errors_5xx,
     sum_ms = excluded.sum_ms, max_ms = excluded.max_ms, p50_ms = excluded.p50_ms, p95_ms = excluded.p95_ms,
     p99_ms = excluded.p99_ms, max_rps = excluded.max_rps, histogram = excluded.histogram,
@@ -27,7 +27,7 @@ export class PgMetricsRollupsRepo implements RepoApi<MetricsRollupsRepo> {
   /** Inserts or replaces the rows, all in one transaction, in key order (writers at once lock rows in the same order: no deadlock). */
   async upsert(rows: readonly MetricsRollupRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const ordered = [...rows].sort((a, b) => a.hour_start - b.hour_start || compare(a.method, b.method) || compare(a.route, b.route));
+    const ordered = [...rows].sort((a, b) => a.hour_start - b.hour_start || compare(a.method, b.method) || compare(a.route, b.route) || compare(a.instance, b.instance));
     await this.sql.transaction(async () => {
       for (const row of ordered) {
         await this.sql.run('metrics_rollups.upsert', upsertSql, [
@@ -46,17 +46,24 @@ export class PgMetricsRollupsRepo implements RepoApi<MetricsRollupsRepo> {
           row.histogram,
           row.histogram_layout,
           row.updated_at,
+          row.instance,
         ]);
       }
     });
   }
 
-  async hour(hourStart: number): Promise<MetricsRollupRow[]> {
-    return this.sql.all('metrics_rollups.hour', `SELECT ${columns} FROM metrics_rollups WHERE hour_start = $1`, [hourStart]);
+  async hour(hourStart: number, instance?: string): Promise<MetricsRollupRow[]> {
+    if (instance !== undefined) {
+      return this.sql.all('metrics_rollups.hour_of', `SELECT ${columns} FROM metrics_rollups WHERE hour_start = $1 AND instance = $2 ORDER BY method, route`, [
+        hourStart,
+        instance,
+      ]);
+    }
+    return this.sql.all('metrics_rollups.hour', `SELECT ${columns} FROM metrics_rollups WHERE hour_start = $1 ORDER BY method, route, instance`, [hourStart]);
   }
 
   async between(from: number, to: number): Promise<MetricsRollupRow[]> {
-    return this.sql.all('metrics_rollups.between', `SELECT ${columns} FROM metrics_rollups WHERE hour_start >= $1 AND hour_start < $2 ORDER BY hour_start, method, route`, [
+    return this.sql.all('metrics_rollups.between', `SELECT ${columns} FROM metrics_rollups WHERE hour_start >= $1 AND hour_start < $2 ORDER BY hour_start, method, route, instance`, [
       from,
       to,
     ]);
@@ -76,8 +83,8 @@ export class PgMetricsRollupsRepo implements RepoApi<MetricsRollupsRepo> {
   async hourlyPeaks(from: number, to: number): Promise<{ hour_start: number; max_rps: number }[]> {
     return this.sql.all(
       'metrics_rollups.peaks',
-      `SELECT hour_start, max_rps FROM metrics_rollups
-       WHERE method = '*' AND route = '*' AND hour_start >= $1 AND hour_start < $2 ORDER BY hour_start`,
+      `SELECT hour_start, sum(max_rps)::bigint AS max_rps FROM metrics_rollups
+       WHERE method = '*' AND route = '*' AND hour_start >= $1 AND hour_start < $2 GROUP BY hour_start ORDER BY hour_start`,
       [from, to],
     );
   }

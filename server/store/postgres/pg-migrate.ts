@@ -8,6 +8,7 @@
  */
 import type pg from 'pg';
 import { pgMigration013 } from './migrations/013-baseline.js';
+import { pgMigration014 } from './migrations/014-replica-instances.js';
 
 export interface PgMigration {
   version: number;
@@ -16,7 +17,7 @@ export interface PgMigration {
 }
 
 /** In order; the baseline first. */
-export const pgMigrations: readonly PgMigration[] = [pgMigration013];
+export const pgMigrations: readonly PgMigration[] = [pgMigration013, pgMigration014];
 
 /** Any fixed number; the replicas of one deployment agree on it ('jan' + 'mig' in ASCII). */
 const MIGRATION_LOCK = 0x6a616e6d6967;

@@ -10,8 +10,12 @@ export class PgUptimeRepo implements RepoApi<UptimeRepo> {
     _announce: AnnounceChange,
   ) {}
 
-  async start(now: number): Promise<number> {
-    const row = await this.sql.get<{ id: number }>('uptime.start', 'INSERT INTO uptime_runs (started_at, last_seen_at) VALUES ($1, $1) RETURNING id', [now]);
+  async start(now: number, instance = ''): Promise<number> {
+    const row = await this.sql.get<{ id: number }>(
+      'uptime.start',
+      'INSERT INTO uptime_runs (started_at, last_seen_at, instance) VALUES ($1, $1, $2) RETURNING id',
+      [now, instance],
+    );
     return Number(row!.id);
   }
 
@@ -23,12 +27,12 @@ export class PgUptimeRepo implements RepoApi<UptimeRepo> {
     await this.sql.run('uptime.stop', 'UPDATE uptime_runs SET last_seen_at = $1, stopped_at = $1 WHERE id = $2', [now, id]);
   }
 
-  /** Runs alive at or after `from`, plus the last run before it (whose end opens the first gap), oldest first. */
+  /** Runs alive at or after `from`, plus the one seen last before it (whose end opens the first gap), oldest first. */
   async since(from: number): Promise<UptimeRunRow[]> {
     return this.sql.all(
       'uptime.since',
-      `SELECT id, started_at, last_seen_at, stopped_at FROM uptime_runs
-       WHERE last_seen_at >= $1 OR id = (SELECT max(id) FROM uptime_runs WHERE last_seen_at < $1)
+      `SELECT id, started_at, last_seen_at, stopped_at, instance FROM uptime_runs
+       WHERE last_seen_at >= $1 OR id = (SELECT id FROM uptime_runs WHERE last_seen_at < $1 ORDER BY last_seen_at DESC, id DESC LIMIT 1)
        ORDER BY started_at, id`,
       [from],
     );
