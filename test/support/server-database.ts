@@ -28,7 +28,7 @@ export async function openServerDatabase(server: { dataDir: string; config: { da
       get: async <T>(sql: string, ...params: unknown[]) => db.prepare(sql).get(...params) as T | undefined,
       all: async <T>(sql: string, ...params: unknown[]) => db.prepare(sql).all(...params) as T[],
       run: async (sql, ...params) => void db.prepare(sql).run(...params),
-      close: async () => db.close(),
+      close: async () => void db.close(),
     };
   }
   const pool = createPgPool({ url: server.config.databaseUrl, poolSize: 1 });

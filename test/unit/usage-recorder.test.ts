@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../server/store/store.js';
 import { UsageRecorder } from '../../server/usage/usage-recorder.js';
@@ -78,7 +79,8 @@ describe('UsageRecorder', () => {
     let fail = true;
     const repo = { ...store.usage, add: (rows: Parameters<typeof store.usage.add>[0]) => (fail ? Promise.reject(new Error('disk full')) : store.usage.add(rows)) };
     const warnings: string[] = [];
-    const recorder = new UsageRecorder(repo, { now: () => now, intervalMs: 3_600_000, logger: { warn: (_: unknown, message: string) => void warnings.push(message) } });
+    const logger = { warn: (_: unknown, message?: string) => void warnings.push(message ?? '') } as unknown as Pick<Logger, 'warn'>;
+    const recorder = new UsageRecorder(repo, { now: () => now, intervalMs: 3_600_000, logger });
     recorder.record(usage('u1'));
     await recorder.flush(); // resolves: a failed write is logged, never thrown
     expect(warnings).toEqual(['usage counters not written; retrying at the next flush']);
