@@ -163,8 +163,9 @@ export class EnginesService {
    * than going to the local runtime and a 404. True when it waited.
    */
   private async firstChecks(): Promise<boolean> {
-    const pending = this.upstreams.filter((u) => u.lastCheckAt === null && !u.listed).map((u) => this.checking.get(u));
-    if (!pending.some((p) => p !== undefined)) return false;
+    const pending = this.upstreams.filter((u) => u.lastCheckAt === null && !u.listed)
+      .map((u) => this.checking.get(u)).filter((p): p is Promise<void> => p !== undefined);
+    if (pending.length === 0) return false;
     await Promise.all(pending);
     return true;
   }
