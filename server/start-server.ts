@@ -161,8 +161,11 @@ export async function startServer(input: Config | LoadedConfig, options: StartSe
   services.lan.attach(listeners);
   // An API-only replica (JAN_ROLE=api) runs no scheduled job and keeps no local model, so it resumes no model download either.
   if (config.role === 'all') services.jobs.start(); // maintenance and backups on their schedules
-  services.uptime.start(); // a run row and its heartbeat: downtime shows in the SLA's availability
-  if (config.role === 'all') services.pulls.start(); // model downloads a stopped server left running go on from where they were
+  await services.uptime.start(); // a run row and its heartbeat: downtime shows in the SLA's availability
+  if (config.role === 'all') {
+    // Model downloads a stopped server left running go on from where they were; a failure to resume is logged.
+    services.pulls.start().catch((error: unknown) => logger.error({ err: error }, 'resuming model downloads failed'));
+  }
   // The OpenAPI document and the dashboard's files, built and compressed now rather than on the dashboard's
   // first load (see http/precompressed.ts); compression runs on the thread pool.
   const warmUp = () => Promise.all([openApiBodyFor(services).warm(), warmDashboardFiles(services)]);
@@ -185,7 +188,7 @@ export async function startServer(input: Config | LoadedConfig, options: StartSe
       await services.cluster?.close(); // Redis: the last invalidations have been sent; both connections end
       await services.kpi.close(); // writes the last rollups, so before the store closes
       await services.usageRecorder.close(); // writes the last usage counters, before the store closes
-      services.uptime.stop(); // a clean stop: the time until the next start is maintenance
+      await services.uptime.stop(); // a clean stop: the time until the next start is maintenance
       await services.models.close();
       await runtime.close();
       services.mediaUploads.close();
