@@ -148,8 +148,8 @@ export async function startServer(input: Config | LoadedConfig, options: StartSe
   } catch (error) {
     services.engines.close();
     await services.cluster?.close();
-    services.kpi.close();
-    services.usageRecorder.close();
+    await services.kpi.close();
+    await services.usageRecorder.close();
     await services.models.close();
     await runtime.close();
     services.mediaUploads.close();

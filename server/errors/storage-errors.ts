@@ -1,12 +1,13 @@
 /**
- * A full disk, as every write path sees it: SQLite says `SQLITE_FULL` (the SQLite driver's error code),
+ * A full disk, as every write path sees it: SQLite says `SQLITE_FULL` (the SQLite driver's error code), PostgreSQL `53100`,
  * the file system says `ENOSPC` (no space left) or `EDQUOT` (the user's quota is used up). All of them become
  * one answer, 507 with code `insufficient_storage`, wherever the error surfaces (the error handler, the tus
  * responses, event streams, job runs); the message names no path.
  */
 import { AppError } from './app-error.js';
 
-const STORAGE_FULL_CODES = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT']);
+/** PostgreSQL says 53100 (disk_full). */
+const STORAGE_FULL_CODES = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT', '53100']);
 /** How far down `cause` chains to look (a wrapper around a wrapper around the fs error). */
 const MAX_CAUSES = 5;
 

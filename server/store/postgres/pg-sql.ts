@@ -7,6 +7,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { AppError } from '../../errors/app-error.js';
 import type { QueryTimer } from '../query-timer.js';
 
 /** How many distinct statement texts are prepared by name (the repositories have a few hundred). */
@@ -30,7 +31,7 @@ export class PgSql {
 
   /** Every row. `text` uses `$1, $2 …` placeholders. */
   async all<T>(operation: string, text: string, values: unknown[] = []): Promise<T[]> {
-    const result = await this.timer.runAsync(operation, () => this.client().query(this.statement(text, values)));
+    const result = await this.query(operation, text, values);
     return result.rows as T[];
   }
 
@@ -41,7 +42,7 @@ export class PgSql {
 
   /** Runs a statement and returns how many rows it changed. */
   async run(operation: string, text: string, values: unknown[] = []): Promise<number> {
-    const result = await this.timer.runAsync(operation, () => this.client().query(this.statement(text, values)));
+    const result = await this.query(operation, text, values);
     return result.rowCount ?? 0;
   }
 
@@ -98,7 +99,27 @@ export class PgSql {
     return name === undefined ? { text, values } : { name, text, values };
   }
 
+  private async query(operation: string, text: string, values: unknown[]): Promise<pg.QueryResult> {
+    try {
+      return await this.timer.runAsync(operation, () => this.client().query(this.statement(text, values)));
+    } catch (error) {
+      throw asUnstorableText(error) ?? error;
+    }
+  }
+
   private client(): pg.Pool | pg.PoolClient {
     return this.open.getStore()?.client ?? this.pool;
   }
+}
+
+/**
+ * PostgreSQL's text cannot hold the NUL character (U+0000), which SQLite stores: the request's fault, so a 400
+ * that says so rather than a 500 (22021: character_not_in_repertoire; 22P05: untranslatable_character).
+ */
+function asUnstorableText(error: unknown): AppError | undefined {
+  const code = (error as { code?: unknown })?.code;
+  if (code !== '22021' && code !== '22P05') return undefined;
+  return new AppError(400, 'invalid_request_error', 'Text with a NUL character (\\u0000) cannot be stored on this server (PostgreSQL); remove it and retry.', {
+    code: 'invalid_text',
+  });
 }
