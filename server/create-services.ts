@@ -98,7 +98,7 @@ export async function createServices(store: Store, config: Config, metrics: Metr
   });
   return {
     settings,
-    health: new HealthService(store, version, () => [...operations.limits.degradedReasons(), ...diskSpace.degradedReasons()]),
+    health: new HealthService(store, version, () => [...operations.limits.degradedReasons(), ...diskSpace.degradedReasons(), ...(cluster?.degradedReasons() ?? [])]),
     // `/readyz`: the database (and Redis, with JAN_REDIS_URL) answers and the server is not draining.
     readiness: new Readiness({
       probes: [

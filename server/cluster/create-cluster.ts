@@ -41,6 +41,7 @@ export function openCluster(options: ClusterOptions) {
   const prefix = options.prefix ?? 'jan';
   const link = new RedisLink({ url: options.url, ...(options.metrics && { metrics: options.metrics }), ...(options.logger && { logger: options.logger }) });
   const broadcast = new ChangeBroadcast(link, options.changes, `${prefix}:store-changes`);
+  let reachedOnce = false;
   return {
     /** Per-client request rates for LimitsService (`sharedClientRates`). */
     clientRates: new RedisClientRates(link, `${prefix}:rate`),
@@ -68,11 +69,21 @@ export function openCluster(options: ClusterOptions) {
     published: (): Promise<void> => broadcast.published(),
 
     /**
-     * Readiness (for /readyz): true when Redis answers a PING now and this replica hears the other replicas'
-     * changes. Never rejects.
+     * Readiness (for /readyz): a replica is not ready until it has reached Redis once (answering a PING and
+     * hearing the other replicas' changes). After that a Redis outage does not take it out of the balancer:
+     * Redis is shared, so failing readiness would take every replica out at once, while each one can serve
+     * safely without it (its cache is off, rate limits fall back to its own memory, scheduled rounds are
+     * skipped). The outage shows in /v1/health as `degraded` (`redis_unreachable`) and on /metrics. Never rejects.
      */
     async ready(): Promise<boolean> {
-      return broadcast.listening && (await link.ready());
+      if (reachedOnce) return true;
+      reachedOnce = broadcast.listening && (await link.ready());
+      return reachedOnce;
+    },
+
+    /** For /v1/health: `redis_unreachable` while Redis does not answer or this replica does not hear the others. */
+    degradedReasons(): string[] {
+      return link.isUp && broadcast.listening ? [] : ['redis_unreachable'];
     },
 
     /** The last known state without a round trip (for /v1/health and the dashboard). */
