@@ -26,6 +26,8 @@ export interface BackendState {
 export interface Haproxy {
   /** `http://127.0.0.1:<port>`: the cluster's address. */
   url: string;
+  /** haproxy's process id (to read its CPU time from /proc). */
+  pid: number | undefined;
   /** Each backend server's state, from the stats page. */
   states(): Promise<BackendState[]>;
   stop(): Promise<void>;
@@ -103,6 +105,7 @@ export async function startHaproxy(options: HaproxyOptions): Promise<Haproxy> {
   }
   return {
     url,
+    pid: child.pid,
     states,
     async stop() {
       process.removeListener('exit', killOnExit);

@@ -27,6 +27,8 @@ export interface PostgresServer {
   createDatabase(): Promise<string>;
   /** Stops the server (or, on a reused one, drops the databases this handle created). */
   stop(): Promise<void>;
+  /** The postmaster's process id (its backends are its children); undefined on a reused server. */
+  pid?: number;
 }
 
 const superuser = 'postgres';
@@ -67,11 +69,12 @@ export async function startPostgres(): Promise<PostgresServer> {
       await stopChild(child);
       continue;
     }
-    return databases(url, async () => {
+    const handle = databases(url, async () => {
       process.removeListener('exit', killOnExit);
       await stopChild(child);
       await rm(folder, { recursive: true, force: true });
     });
+    return { ...handle, pid: child.pid };
   }
   await rm(folder, { recursive: true, force: true });
   throw lastError instanceof Error ? lastError : new Error(String(lastError));

@@ -22,6 +22,8 @@ export interface RedisServer {
   /** `redis://127.0.0.1:<port>`. */
   url: string;
   port: number;
+  /** The server's process id (a new one after `restart()`); undefined on a reused server. */
+  readonly pid: number | undefined;
   /** Ends the server (SIGTERM, SIGKILL if it lingers) and removes its folder. */
   stop(): Promise<void>;
   /** Ends the server at once (SIGKILL); the folder stays until `stop()`. */
@@ -37,7 +39,7 @@ export async function startRedis(): Promise<RedisServer> {
   if (reuse) {
     const port = Number(new URL(reuse).port || 6379);
     const none = async () => undefined;
-    return { url: reuse, port, stop: none, kill: none, restart: none };
+    return { url: reuse, port, pid: undefined, stop: none, kill: none, restart: none };
   }
   const folder = await mkdtemp(join(tmpdir(), 'jan-redis-'));
   const owner = unprivilegedOwner();
@@ -62,6 +64,9 @@ export async function startRedis(): Promise<RedisServer> {
     return {
       url: `redis://127.0.0.1:${port}`,
       port,
+      get pid() {
+        return child.pid;
+      },
       kill: () => stopChild('SIGKILL'),
       async restart() {
         await stopChild('SIGKILL');

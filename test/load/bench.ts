@@ -16,6 +16,7 @@ interface Suite {
 const SUITES: Suite[] = [
   { name: 'data-api', file: 'data-api-bench.ts', measures: 'conversation and item endpoints against the guide (default)' },
   { name: 'cache', file: 'cache-bench.ts', measures: 'the response cache on vs off' },
+  { name: 'cluster', file: 'cluster-bench.ts', measures: 'SQLite vs PostgreSQL node vs 3 replicas behind haproxy: RPS, p95, CPU µs per request per layer' },
   { name: 'cluster-cache', file: 'cluster-cache-bench.ts', measures: "replicas' response cache: invalidation broadcast vs the cache held in Redis" },
   { name: 'limits', file: 'limits-bench.ts', measures: 'overload at 1x and 2x each limit, and a soak run' },
   { name: 'inference', file: 'inference-bench.ts', measures: 'tokens/s and time to first token, direct vs HTTP, concurrent streams' },

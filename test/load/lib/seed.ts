@@ -1,7 +1,8 @@
 /**
  * Fills a fresh data dir with the benchmark's data set through the store itself (not over HTTP, which would
  * take minutes): the owner (the admin that `JAN_API_KEY` maps to), projects, conversations and their items,
- * one transaction per batch. Must run before the server opens the same file, and closes the store after.
+ * one transaction per batch. `seedStore` takes an open store of either engine; `seedDataDir` opens (and closes)
+ * a SQLite file and must run before the server opens it.
  */
 import { join } from 'node:path';
 import { UsersService } from '../../../server/auth/users-service.js';
@@ -79,27 +80,33 @@ async function seedConversation(store: Store, seed: { ownerId: string; projectId
   }
 }
 
-export async function seedDataDir(dataDir: string, counts: SeedCounts): Promise<SeededData> {
+/** Seeds an open store of either engine (SQLite or PostgreSQL, already migrated); the caller closes it. */
+export async function seedStore(store: Store, counts: SeedCounts): Promise<SeededData> {
   const started = performance.now();
+  // The same owner row the server would make on its first start; the server finds it and keeps it.
+  const owner = await new UsersService(store).ensureOwner();
+  const now = nowSeconds();
+  const out: SeededData = { ownerId: owner.id, projectIds: [], conversationIds: [], items: [], seconds: 0 };
+  out.projectIds = await seedProjects(store, owner.id, counts.projects, now);
+  // Conversations one minute apart, the newest now, so lists have a real order.
+  const first = now - counts.conversations * 60;
+  for (let start = 0; start < counts.conversations; start += BATCH) {
+    await store.transaction(async () => {
+      for (let index = start; index < Math.min(start + BATCH, counts.conversations); index++) {
+        const seed = { ownerId: owner.id, projectIds: out.projectIds, index, createdAt: first + index * 60, items: counts.itemsPerConversation };
+        await seedConversation(store, seed, out);
+      }
+    });
+  }
+  out.seconds = (performance.now() - started) / 1000;
+  return out;
+}
+
+/** Seeds a fresh SQLite data dir (its `jan.sqlite`), before the server opens it. */
+export async function seedDataDir(dataDir: string, counts: SeedCounts): Promise<SeededData> {
   const store = openStore({ file: join(dataDir, 'jan.sqlite') });
   try {
-    // The same owner row the server would make on its first start; the server finds it and keeps it.
-    const owner = await new UsersService(store).ensureOwner();
-    const now = nowSeconds();
-    const out: SeededData = { ownerId: owner.id, projectIds: [], conversationIds: [], items: [], seconds: 0 };
-    out.projectIds = await seedProjects(store, owner.id, counts.projects, now);
-    // Conversations one minute apart, the newest now, so lists have a real order.
-    const first = now - counts.conversations * 60;
-    for (let start = 0; start < counts.conversations; start += BATCH) {
-      await store.transaction(async () => {
-        for (let index = start; index < Math.min(start + BATCH, counts.conversations); index++) {
-          const seed = { ownerId: owner.id, projectIds: out.projectIds, index, createdAt: first + index * 60, items: counts.itemsPerConversation };
-          await seedConversation(store, seed, out);
-        }
-      });
-    }
-    out.seconds = (performance.now() - started) / 1000;
-    return out;
+    return await seedStore(store, counts);
   } finally {
     await store.close();
   }
