@@ -9,6 +9,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guestTokens, missingConversations, startWriteLoad } from './cluster-load.js';
+import { startEngine, type EngineProcess } from './engine-process.js';
 import { CLUSTER_ADMIN_KEY, startLocalCluster, type LocalCluster } from './local-cluster.js';
 
 const CHECK_INTERVAL_MS = 1000;
@@ -39,8 +40,11 @@ async function call(
 
 describe('a cluster of three replicas behind haproxy, sharing PostgreSQL and Redis', () => {
   let cluster: LocalCluster;
+  let engines: EngineProcess[] = [];
 
   beforeAll(async () => {
+    // Two GPU boxes, as far as the replicas know: instances of this server with the test model.
+    engines = await Promise.all(['engine1', 'engine2'].map((name) => startEngine(name)));
     cluster = await startLocalCluster({
       replicas: 3,
       checkIntervalMs: CHECK_INTERVAL_MS,
@@ -49,10 +53,17 @@ describe('a cluster of three replicas behind haproxy, sharing PostgreSQL and Red
         // Keep serving (readyz 503) for longer than haproxy needs to see it (3 checks), then drain.
         JAN_DRAIN_DELAY_MS: String(CHECK_INTERVAL_MS * 5),
         JAN_SHUTDOWN_TIMEOUT_MS: '10000',
+        // Stateless API replicas: inference comes from the engines.
+        JAN_ROLE: 'api',
+        JAN_ENGINES: JSON.stringify(engines.map((e) => ({ name: e.name, url: e.url }))),
+        JAN_ENGINE_CHECK_MS: '1000',
       },
     });
   }, 180_000);
-  afterAll(async () => cluster?.stop(), 60_000);
+  afterAll(async () => {
+    await cluster?.stop();
+    await Promise.all(engines.map((e) => e.stop()));
+  }, 60_000);
 
   it('the OpenAI SDK works through the balancer', async () => {
     const client = new OpenAI({ apiKey: CLUSTER_ADMIN_KEY, baseURL: `${cluster.url}/v1`, maxRetries: 5, timeout: 10_000 }); // retries a 429 after its Retry-After
@@ -169,5 +180,49 @@ describe('a cluster of three replicas behind haproxy, sharing PostgreSQL and Red
     expect(result.failures).toEqual([]);
     expect(result.acknowledged.length).toBeGreaterThan(20);
     expect(await missingConversations(cluster.url, result.acknowledged)).toEqual([]);
+  }, 180_000);
+
+  it('an engine killed and back: its model fails over to the other engine or gets 503 + Retry-After, never hangs', async () => {
+    const chat = () => call(cluster.url, '/v1/chat/completions', CLUSTER_ADMIN_KEY, {
+      method: 'POST', body: { model: 'designed', messages: [{ role: 'user', content: 'hi' }], max_tokens: 8 },
+    });
+    // Both engines serve it (each loads the model on its first request).
+    const served = new Set<string>();
+    for (let i = 0; i < 8 && served.size < 2; i++) {
+      const answer = await chat();
+      expect(answer.status).toBe(200);
+      served.add(answer.headers.get('x-jan-engine') ?? '');
+    }
+    expect([...served].sort()).toEqual(['engine1', 'engine2']);
+
+    await engines[0]!.kill();
+    const during: Array<{ status: number; engine: string | null; retryAfter: string | null }> = [];
+    for (let i = 0; i < 6; i++) {
+      const answer = await chat(); // a hang would fail the test on its timeout
+      during.push({ status: answer.status, engine: answer.headers.get('x-jan-engine'), retryAfter: answer.headers.get('retry-after') });
+    }
+    console.log(`engine1 killed: ${JSON.stringify(during)}`);
+    for (const answer of during) {
+      if (answer.status === 200) expect(answer.engine).toBe('engine2');
+      else {
+        expect([502, 503]).toContain(answer.status);
+        expect(answer.retryAfter).toBeTruthy();
+      }
+    }
+    expect(during.filter((a) => a.status === 200).length).toBeGreaterThan(0);
+
+    await engines[1]!.kill();
+    const none = await chat();
+    expect([502, 503]).toContain(none.status);
+    expect(none.headers.get('retry-after')).toBeTruthy();
+
+    await Promise.all(engines.map((e) => e.start()));
+    const deadline = Date.now() + 60_000;
+    let back = await chat();
+    while (back.status !== 200 && Date.now() < deadline) {
+      await sleep(500);
+      back = await chat();
+    }
+    expect(back.status).toBe(200);
   }, 180_000);
 });
