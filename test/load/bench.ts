@@ -27,6 +27,7 @@ const SUITES: Suite[] = [
   { name: 'hotpath', file: 'hot-path-bench.ts', measures: 'fixed per-request cost vs bare node:http and Koa (--baseline <ref>)' },
   { name: 'fairness', file: 'fairness-bench.ts', measures: "member B's time to first token while member A floods, JAN_FAIR_QUEUE on vs off" },
   { name: 'hub', file: 'hub-bench.ts', measures: 'model pull throughput vs curl of the same file, pull start to first token' },
+  { name: 'guide', file: 'guide-bench.ts', measures: "the guide's own ab, wrk and k6-style (autocannon) runs beside its 'Load test results indicate' figures" },
 ];
 
 const USAGE = `Usage: npm run bench -- [suite] [flags]   (flags of a suite: npm run bench -- <suite> --help)
