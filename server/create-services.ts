@@ -2,6 +2,7 @@
 import { hostname } from 'node:os';
 import type { Config } from './config/schema.js';
 import type { Metrics } from './metrics/create-metrics.js';
+import { registerOperationsGauges } from './metrics/operations-gauges.js';
 import type { OcrRuntime } from './ocr/create-ocr.js';
 import type { Store } from './store/store.js';
 import { ApiKeysService } from './auth/index.js';
@@ -47,6 +48,11 @@ export async function createServices(store: Store, config: Config, metrics: Metr
   cluster?.shareCache(operations.responseCache);
   // `disk_full` in /v1/health from the first write that failed for lack of space until space returns.
   const diskSpace = new DiskSpaceMonitor({ dir: config.dataDir });
+  const { limits } = operations;
+  registerOperationsGauges(metrics.registry, {
+    dataDir: config.dataDir, diskFull: () => diskSpace.degradedReasons().length > 0,
+    hardLimits: () => ({ connections: limits.connections.hard, streams: limits.streams.hard, queue: limits.queue.hard }),
+  });
   const conversations = new ConversationsService(store, { archive: operations.archive });
   const items = new ItemsService(store, conversations);
   const lan = new LanAccessService(config);

@@ -15,7 +15,7 @@ import { ConfigError, overlaySavedSettings, redactConfig, type LoadedConfig } fr
 import type { Config } from './config/schema.js';
 import { Listeners } from './listeners.js';
 import { createLogger } from './log/create-logger.js';
-import { createMetrics } from './metrics/create-metrics.js';
+import { createMetrics, SLOW_QUERY_SECONDS } from './metrics/create-metrics.js';
 import { createOcr } from './ocr/create-ocr.js';
 import type { InferenceRuntime } from './runtime/inference-runtime.js';
 import { defaultThreads, LlamaRuntime } from './runtime/llama-runtime.js';
@@ -86,6 +86,7 @@ export async function startServer(input: Config | LoadedConfig, options: StartSe
       synchronous: config.dbSynchronous,
       onQuery: (operation, seconds) => {
         metrics.dbQueryDuration.observe({ operation }, seconds);
+        if (seconds >= SLOW_QUERY_SECONDS) metrics.dbSlowQueries.inc({ operation });
         metrics.live.observeQuery(operation, seconds);
       },
     });
