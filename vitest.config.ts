@@ -15,7 +15,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'server', include: ['test/unit/**/*.test.ts', 'test/http/**/*.test.ts', 'test/model/**/*.test.ts', 'test/store-pg/**/*.test.ts'] },
+        test: { name: 'server', include: ['test/unit/**/*.test.ts', 'test/http/**/*.test.ts', 'test/model/**/*.test.ts', 'test/store-pg/**/*.test.ts', 'test/deploy/**/*.test.ts'] },
       },
       // The same HTTP suite on PostgreSQL (JAN_DATABASE_URL), one fresh database per test server.
       ...(withPostgres ? [{
