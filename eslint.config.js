@@ -90,6 +90,18 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through server/config/.' }] },
   },
   {
+    // The store is asynchronous (SQLite or PostgreSQL): a Promise used as a value (`if (store.x.get(id))` is always
+    // true), left floating (an error becomes an unhandled rejection) or handed to a callback that ignores it is a
+    // bug the compiler does not catch. These rules need type information, so only the server and the shell pay it.
+    files: ['server/**/*.ts', 'electron/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
     // The dashboard: the Rules of Hooks and the React Compiler's checks (purity, refs, effects).
     files: ['renderer/**/*.{ts,tsx}'],
     ...reactHooks.configs.flat.recommended,

@@ -218,7 +218,7 @@ function trayActions({ config, client, settings, login, showWindow, refresh }: T
   const fail = (title: string) => (error: Error) => dialog.showErrorBox(title, error.message);
   return {
     openDashboard: showWindow,
-    copyText: (text) => clipboard.writeText(text),
+    copyText: (text) => void clipboard.writeText(text),
     copyNewApiKey: () => {
       const name = `Desktop app ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`;
       client.createApiKey(name).then((key) => clipboard.writeText(key), fail('Could not create an API key'));

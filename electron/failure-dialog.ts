@@ -70,5 +70,5 @@ export async function showFailure(
     type: 'error', title: text.title, message: text.message, detail: text.detail,
     buttons: ['Quit', 'Copy details and quit'], defaultId: 0, cancelId: 0, noLink: true,
   });
-  if (response === 1) electron.clipboard.writeText(`${text.message}\n\n${text.detail}`);
+  if (response === 1) void electron.clipboard.writeText(`${text.message}\n\n${text.detail}`);
 }

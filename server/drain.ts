@@ -21,7 +21,8 @@ type WriteHeadArgs = [statusCode: number, statusMessage?: string | OutgoingHttpH
  * `handler` whose responses say `Connection: close` while the server drains. Node's own `server.close()` does not:
  * it closes keep-alive connections only once idle, which races with a client's next request on them.
  */
-export function closingConnectionsWhileDraining(handler: RequestListener, readiness: Pick<Readiness, 'draining'>): RequestListener {
+/** `handler` may return a Promise (Koa's does, and handles its own errors); nothing waits for it. */
+export function closingConnectionsWhileDraining(handler: (req: IncomingMessage, res: ServerResponse) => unknown, readiness: Pick<Readiness, 'draining'>): RequestListener {
   // Set on each response; decided when its headers go out (Koa sends them at the end), not when it arrived.
   function writeHead(this: ServerResponse, ...args: WriteHeadArgs): ServerResponse {
     if (readiness.draining && !this.headersSent) this.setHeader('Connection', 'close');

@@ -133,8 +133,9 @@ export async function startServer(input: Config | LoadedConfig, options: StartSe
   // The listening sockets; the LAN switch (services.lan) rebinds them without dropping accepted requests.
   // Connection limits: counted here, below Koa; requests on connections over the hard limit get a 503.
   const guard = connectionGuard(services.limits);
+  const koa = app.callback(); // its Promise settles when Koa has answered, errors included: nothing waits for it
   const listeners = new Listeners({
-    handler: closingConnectionsWhileDraining(arrivals.wrap(guard.wrap(app.callback())), services.readiness),
+    handler: closingConnectionsWhileDraining(arrivals.wrap(guard.wrap((req, res) => void koa(req, res))), services.readiness),
     drainTimeoutMs: config.shutdownTimeoutMs,
     logger,
     onConnection: (socket) => {
@@ -170,7 +171,7 @@ export async function startServer(input: Config | LoadedConfig, options: StartSe
   // The OpenAPI document and the dashboard's files, built and compressed now rather than on the dashboard's
   // first load (see http/precompressed.ts); compression runs on the thread pool.
   const warmUp = () => Promise.all([openApiBodyFor(services).warm(), warmDashboardFiles(services)]);
-  setTimeout(() => warmUp().catch((error: unknown) => logger.warn({ err: error }, 'warming up static responses failed')), 0).unref();
+  setTimeout(() => void warmUp().catch((error: unknown) => logger.warn({ err: error }, 'warming up static responses failed')), 0).unref();
   const port = listeners.port;
   const url = `http://${urlHost(config.host)}:${port}`;
   dataDirLock.setUrl(url); // for a second server's message

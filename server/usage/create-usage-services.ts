@@ -12,7 +12,7 @@ import { UsageService } from './usage-service.js';
 export interface UsageDeps {
   logger?: Logger;
   /** Told of every quota change (the audit log). */
-  onQuotaChange?: (change: QuotaChange) => void;
+  onQuotaChange?: (change: QuotaChange) => Promise<void> | void;
 }
 
 export function createUsageServices(store: Store, config: Pick<Config, 'fairQueue'>, deps: UsageDeps = {}) {

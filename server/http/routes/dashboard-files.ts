@@ -80,7 +80,7 @@ export class DashboardFiles {
   /** Loads and compresses every asset of the current build (in the background, at start). */
   async warm(): Promise<void> {
     if (!this.refresh()) return;
-    await Promise.all([...this.files.keys()].map((name) => this.assetBody(name)?.body.warm()));
+    await Promise.all([...this.files.keys()].map(async (name) => this.assetBody(name)?.body.warm()));
   }
 
   /** The asset's bytes, ready to send in any encoding; read from disk on first use (at most a few hundred KB). */
