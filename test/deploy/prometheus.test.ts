@@ -28,10 +28,14 @@ describe('Prometheus rules', () => {
     expect(readFileSync(SLA_TESTS_FILE, 'utf8'), 'run: npx tsx build/deploy/prometheus/generate-rules.ts').toBe(renderSlaTests());
   });
 
-  it('has a p95 and a p99 alert for every guide route with percentiles, at its target', () => {
+  it('has a p95 and a p99 alert for every guide route with percentiles, at its target (not for routes that also stream)', () => {
     const sla = rules(SLA_ALERTS_FILE);
-    const withLatency = ENDPOINT_SLA_TARGETS.filter((t) => t.latencyMs && t.variant === 'default');
+    const streams = ENDPOINT_SLA_TARGETS.filter((t) => t.variant === 'stream').map((t) => `${t.method} ${t.route}`);
+    expect(streams).toEqual(['POST /v1/chat/completions']);
+    const withLatency = ENDPOINT_SLA_TARGETS.filter((t) => t.latencyMs && t.variant === 'default' && !streams.includes(`${t.method} ${t.route}`));
     expect(timedTargets()).toHaveLength(withLatency.length);
+    expect(withLatency.length).toBe(13);
+    expect(sla.filter((r) => r.expr.includes('route="/v1/chat/completions"'))).toEqual([]);
     for (const t of withLatency) {
       for (const p of ['p95', 'p99'] as const) {
         const rule = sla.find((r) => r.alert === `JanRoute${p.toUpperCase()}OverTarget` && r.expr.includes(`route="${t.route}"`) && r.expr.includes(`method="${t.method}"`));
