@@ -29,6 +29,7 @@ export interface K6Result {
   /** Virtual users of each one-second step. */
   steps: number[];
   requests: number;
+  /** Requests built of each kind; a few more than answered (autocannon builds the next one before a step ends). */
   byKind: Record<keyof typeof MIX, number>;
   rps: number;
   latencyMs: { p50: number; p95: number; p99: number; max: number };
