@@ -4,11 +4,15 @@
  * image, production dependencies only in the final stage, a non-root user, a HEALTHCHECK on /healthz without
  * curl, STOPSIGNAL SIGTERM, volumes for data, models and media, and the documented command.
  */
-import { readFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const deployDir = join(import.meta.dirname, '../../build/deploy');
+const root = join(import.meta.dirname, '../..');
+const deployDir = join(root, 'build/deploy');
 
 interface Instruction { keyword: string; args: string }
 
@@ -123,4 +127,68 @@ describe('build/deploy/Dockerfile', () => {
     expect(bad[0]!.find((i) => i.keyword === 'USER')?.args).toBe('root');
     expect(bad[0]!.find((i) => i.keyword === 'RUN')?.args).toBe('npm ci --include=dev');
   });
+});
+
+/** A free TCP port on loopback (the HEALTHCHECK reads JAN_PORT, so port 0 will not do). */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs the HEALTHCHECK's command: its exit code, as Docker would see it. */
+function healthcheck(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => execFile(argv[0]!, argv.slice(1), { env }, (error) => resolve(error ? Number(error.code ?? 1) : 0)));
+}
+
+// The final stage's file layout without Docker: its `COPY --from=build` paths copied from this checkout's build
+// (package.json last, so it is the newest file, the worst case for the build-freshness check), its `touch`, its
+// ENV (the /var/lib/jan folders moved into a temp folder), its CMD, then its HEALTHCHECK and a SIGTERM. Needs
+// `npm run build`'s output; skipped without it (`npm test` in a fresh clone has none).
+const built = existsSync(join(root, 'dist/server/main.js')) && existsSync(join(root, 'renderer/dist/index.html'));
+describe.skipIf(!built)('the runtime stage, laid out without Docker', () => {
+  it('starts from the built files alone, passes its HEALTHCHECK and drains on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jan-image-'));
+    try {
+      const copies = final.filter((i) => i.keyword === 'COPY' && i.args.startsWith('--from=build'))
+        .map((i) => i.args.split(/\s+/).slice(1, -1)).flat().map((path) => path.replace(/^\/app\//, ''));
+      const sources = copies.filter((path) => path !== 'package.json' && path !== 'package-lock.json');
+      for (const path of sources) cpSync(join(root, path), join(dir, path), { recursive: true });
+      symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+      writeFileSync(join(dir, 'package.json'), readFileSync(join(root, 'package.json')));
+      const touch = /\btouch ([^&]+)/.exec(get('RUN').map((i) => i.args).join('\n'));
+      expect(touch, 'the runtime stage refreshes the build stamps').not.toBeNull();
+      for (const file of touch![1]!.trim().split(/\s+/)) writeFileSync(join(dir, file), new Date().toISOString());
+      const port = await freePort();
+      const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir };
+      for (const [name, value] of Object.entries(envOf(final))) env[name] = value.replace(/^\/var\/lib\/jan\//, `${dir}/var/`);
+      Object.assign(env, { JAN_PORT: String(port), JAN_ROLE: 'api', JAN_DRAIN_DELAY_MS: '300', JAN_SHUTDOWN_TIMEOUT_MS: '2000', JAN_BACKUP_INTERVAL_HOURS: '0', JAN_MAINTENANCE_INTERVAL_MINUTES: '0' });
+      for (const name of ['JAN_DATA_DIR', 'JAN_MODELS_DIR', 'JAN_MEDIA_DIR']) mkdirSync(env[name]!, { recursive: true });
+      const [command, ...cmdArgs] = JSON.parse(get('CMD').at(-1)!.args) as string[];
+      expect(command).toBe('node');
+      let output = '';
+      const child = spawn(process.execPath, cmdArgs, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const check = (JSON.parse(get('HEALTHCHECK')[0]!.args.replace(/^.*?CMD\s+/, '')) as string[]).map((a, i) => (i === 0 && a === 'node' ? process.execPath : a));
+      let healthy = 1;
+      for (let attempt = 0; attempt < 100 && healthy !== 0 && child.exitCode === null; attempt++) {
+        healthy = await healthcheck(check, env);
+        if (healthy !== 0) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(healthy, output).toBe(0);
+      expect(output).not.toMatch(/building the (server|dashboard)/);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(ready.status).toBe(200);
+      child.kill(get('STOPSIGNAL')[0]!.args as NodeJS.Signals);
+      expect(await exited, output).toBe(0);
+      expect(await healthcheck(check, env)).not.toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
