@@ -2,7 +2,7 @@
 // Runs one of Jan Server's Newman collections against a fresh server of ours and checks the result against
 // test/jan/expected-failures.json: every step must pass except the listed ones (which say why).
 //
-//   npm run test:jan -- <collection.json> [--folder NAME]... [--guest-token-var NAME]... [--with-test-model] [--postgres]
+//   npm run test:jan -- <collection.json> [--folder NAME]... [--guest-token-var NAME]... [--with-test-model] [--postgres | --cluster]
 //
 // The server runs from the build (built first if stale) on a free port with a temp data folder.
 // --guest-token-var sets a Newman environment variable to a fresh guest token (for steps that expect a
@@ -11,6 +11,8 @@
 // "Hey world") into the server's models folder, so the chat steps have a model to run.
 // --postgres keeps the server's data in a fresh database on a PostgreSQL server started for the run
 // (test/cluster/postgres-server.ts: Debian's postgresql, unprivileged, in a temp folder) instead of SQLite.
+// --cluster runs it through haproxy against three replicas sharing PostgreSQL and Redis, their inference from a
+// remote engine with the test model (test/cluster/local-cluster.ts), instead of one server.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,16 +23,17 @@ import { buildIsStale, entry, root } from './build-state.mjs';
 const newman = createRequire(import.meta.url)('newman');
 
 function parseArgs(argv) {
-  const args = { collection: undefined, folders: [], guestVars: [], withTestModel: false, postgres: false };
+  const args = { collection: undefined, folders: [], guestVars: [], withTestModel: false, postgres: false, cluster: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--folder') args.folders.push(argv[++i]);
     else if (argv[i] === '--guest-token-var') args.guestVars.push(argv[++i]);
     else if (argv[i] === '--with-test-model') args.withTestModel = true;
     else if (argv[i] === '--postgres') args.postgres = true;
+    else if (argv[i] === '--cluster') args.cluster = true;
     else if (!args.collection) args.collection = argv[i];
     else throw new Error(`unexpected argument ${argv[i]}`);
   }
-  if (!args.collection) throw new Error('usage: run-jan-collection <collection.json> [--folder NAME]... [--guest-token-var NAME]... [--with-test-model] [--postgres]');
+  if (!args.collection) throw new Error('usage: run-jan-collection <collection.json> [--folder NAME]... [--guest-token-var NAME]... [--with-test-model] [--postgres | --cluster]');
   return args;
 }
 
@@ -69,12 +72,12 @@ if (args.withTestModel) {
   const out = join(dataDir, 'models', 'designed.gguf');
   execFileSync(process.execPath, ['--import', 'tsx', join(root, 'test/support/gguf/make-model.ts'), 'designed', '--out', out], { cwd: root, stdio: 'inherit' });
 }
-// The test helper is TypeScript: loaded through tsx's API (a dev dependency, as newman is).
-const postgres = args.postgres
-  ? await (await import('tsx/esm/api')).tsImport('../../test/cluster/postgres-server.ts', import.meta.url).then((m) => m.startPostgres())
-  : undefined;
-const { child, url } = await startServer(dataDir, await postgres?.createDatabase());
-console.log(`database: ${postgres ? 'PostgreSQL' : 'SQLite'}`);
+// The test helpers are TypeScript: loaded through tsx's API (a dev dependency, as newman is).
+const tsHelper = async (path) => (await import('tsx/esm/api')).tsImport(path, import.meta.url);
+const postgres = args.postgres ? await (await tsHelper('../../test/cluster/postgres-server.ts')).startPostgres() : undefined;
+const cluster = args.cluster ? await (await tsHelper('../../test/cluster/local-cluster.ts')).startLocalCluster({ replicas: 3, engines: 1 }) : undefined;
+const { child, url } = cluster ? { child: undefined, url: cluster.url } : await startServer(dataDir, await postgres?.createDatabase());
+console.log(`database: ${postgres || cluster ? 'PostgreSQL' : 'SQLite'}${cluster ? `, through haproxy to ${cluster.replicas.length} replicas` : ''}`);
 let exitCode = 1;
 try {
   const envVar = [{ key: 'kong_url', value: url }];
@@ -100,8 +103,11 @@ try {
   console.log(`${executed.size - failedSteps.size} passed, ${unexpected.length} failed, ${stillFailingExpected.length} skipped`);
   exitCode = unexpected.length === 0 && executed.size > 0 ? 0 : 1;
 } finally {
-  child.kill('SIGTERM');
-  await new Promise((resolve) => child.once('exit', resolve));
+  if (child) {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+  await cluster?.stop();
   rmSync(dataDir, { recursive: true, force: true });
   await postgres?.stop();
 }

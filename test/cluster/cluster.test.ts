@@ -9,7 +9,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guestTokens, missingConversations, startWriteLoad } from './cluster-load.js';
-import { startEngine, type EngineProcess } from './engine-process.js';
 import { CLUSTER_ADMIN_KEY, startLocalCluster, type LocalCluster } from './local-cluster.js';
 
 const CHECK_INTERVAL_MS = 1000;
@@ -40,30 +39,22 @@ async function call(
 
 describe('a cluster of three replicas behind haproxy, sharing PostgreSQL and Redis', () => {
   let cluster: LocalCluster;
-  let engines: EngineProcess[] = [];
 
   beforeAll(async () => {
-    // Two GPU boxes, as far as the replicas know: instances of this server with the test model.
-    engines = await Promise.all(['engine1', 'engine2'].map((name) => startEngine(name)));
     cluster = await startLocalCluster({
       replicas: 3,
+      // Two GPU boxes, as far as the replicas know (stateless API replicas): instances of this server with the test model.
+      engines: 2,
       checkIntervalMs: CHECK_INTERVAL_MS,
       env: {
         JAN_CLIENT_RATE_LIMIT: String(RATE_LIMIT),
         // Keep serving (readyz 503) for longer than haproxy needs to see it (3 checks), then drain.
         JAN_DRAIN_DELAY_MS: String(CHECK_INTERVAL_MS * 5),
         JAN_SHUTDOWN_TIMEOUT_MS: '10000',
-        // Stateless API replicas: inference comes from the engines.
-        JAN_ROLE: 'api',
-        JAN_ENGINES: JSON.stringify(engines.map((e) => ({ name: e.name, url: e.url }))),
-        JAN_ENGINE_CHECK_MS: '1000',
       },
     });
   }, 180_000);
-  afterAll(async () => {
-    await cluster?.stop();
-    await Promise.all(engines.map((e) => e.stop()));
-  }, 60_000);
+  afterAll(async () => cluster?.stop(), 60_000);
 
   it('the OpenAI SDK works through the balancer', async () => {
     const client = new OpenAI({ apiKey: CLUSTER_ADMIN_KEY, baseURL: `${cluster.url}/v1`, maxRetries: 5, timeout: 10_000 }); // retries a 429 after its Retry-After
@@ -195,6 +186,7 @@ describe('a cluster of three replicas behind haproxy, sharing PostgreSQL and Red
     }
     expect([...served].sort()).toEqual(['engine1', 'engine2']);
 
+    const { engines } = cluster;
     await engines[0]!.kill();
     const during: Array<{ status: number; engine: string | null; retryAfter: string | null }> = [];
     for (let i = 0; i < 6; i++) {

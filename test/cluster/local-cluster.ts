@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnServer, type ServerProcess } from '../support/server-process.js';
+import { startEngine, type EngineProcess } from './engine-process.js';
 import { startHaproxy, type Haproxy } from './haproxy.js';
 import { startPostgres, type PostgresServer } from './postgres-server.js';
 import { startRedis, type RedisServer } from './redis-server.js';
@@ -22,6 +23,11 @@ export interface ClusterOptions {
   checkIntervalMs?: number;
   /** An existing database for the replicas (e.g. one seeded by a bench); its server is the caller's to stop. */
   databaseUrl?: string;
+  /**
+   * Remote engines to start first (processes of this server with the designed test model): the replicas then run
+   * as stateless API replicas (`JAN_ROLE=api`) whose inference comes from them (`JAN_ENGINES`).
+   */
+  engines?: number;
 }
 
 export interface Replica {
@@ -42,6 +48,7 @@ export interface LocalCluster {
   redis: RedisServer;
   /** The PostgreSQL server started for the cluster; undefined when `options.databaseUrl` was given. */
   postgres: PostgresServer | undefined;
+  engines: EngineProcess[];
   /** SIGKILL, as a crash. */
   kill(index: number): Promise<void>;
   /** SIGTERM: the replica drains and exits; resolves with its exit code. */
@@ -60,13 +67,19 @@ export async function startLocalCluster(options: ClusterOptions = {}): Promise<L
   const replicas: Replica[] = [];
   let haproxy: Haproxy | undefined;
   const root = await mkdtemp(join(tmpdir(), 'jan-cluster-'));
+  const engines: EngineProcess[] = [];
   try {
+    for (let i = 1; i <= (options.engines ?? 0); i++) engines.push(await startEngine(`engine${i}`));
+    const engineEnv: Record<string, string> = engines.length === 0 ? {} : {
+      JAN_ROLE: 'api', JAN_ENGINES: JSON.stringify(engines.map((e) => ({ name: e.name, url: e.url }))), JAN_ENGINE_CHECK_MS: '1000',
+    };
     const databaseUrl = options.databaseUrl ?? (await postgres!.createDatabase());
     redis = await startRedis();
     const envFor = (port: number, dataDir: string): Record<string, string> => ({
       // Models and media in folders all replicas share, as a ReadWriteMany volume would be in Kubernetes.
       JAN_PORT: String(port), JAN_HOST: '127.0.0.1', JAN_DATA_DIR: dataDir, JAN_MODELS_DIR: join(root, 'models'), JAN_MEDIA_DIR: join(root, 'media'),
       JAN_DATABASE_URL: databaseUrl, JAN_REDIS_URL: redis!.url, JAN_API_KEY: CLUSTER_ADMIN_KEY, JAN_LOG_FORMAT: 'json',
+      ...engineEnv,
       ...options.env,
     });
     // One at a time: the first migrates the empty database (the others would wait on its lock anyway).
@@ -87,6 +100,7 @@ export async function startLocalCluster(options: ClusterOptions = {}): Promise<L
       haproxy: proxy,
       redis,
       postgres,
+      engines,
       async kill(index) {
         await endChild(replicas[index]!.process.child, 'SIGKILL');
       },
@@ -115,6 +129,7 @@ export async function startLocalCluster(options: ClusterOptions = {}): Promise<L
         await Promise.all(replicas.map((r) => endChild(r.process.child, 'SIGTERM')));
         await redis?.stop();
         await postgres?.stop();
+        await Promise.all(engines.map((e) => e.stop()));
         await rm(root, { recursive: true, force: true });
       },
     };
@@ -125,6 +140,7 @@ export async function startLocalCluster(options: ClusterOptions = {}): Promise<L
     await Promise.all(replicas.map((r) => endChild(r.process.child, 'SIGKILL')));
     await redis?.stop();
     await postgres?.stop();
+    await Promise.all(engines.map((e) => e.stop()));
     await rm(root, { recursive: true, force: true });
     throw error;
   }
