@@ -46,8 +46,8 @@ export const ROWS: { title: string; panels: PanelSpec[] }[] = [
         title: 'Error Rate', type: 'gauge', unit: 'percentunit', min: 0, max: 0.02, thresholds: [[0.005, 'red']],
         description: 'Share of requests answered 5xx (SLA: under 0.5 %) and 4xx.',
         targets: [
-          { expr: `sum(rate(jan_requests_total{${I},status=~"5.."}[$__rate_interval])) / sum(rate(jan_requests_total{${I}}[$__rate_interval]))`, legend: '5xx' },
-          { expr: `sum(rate(jan_requests_total{${I},status=~"4.."}[$__rate_interval])) / sum(rate(jan_requests_total{${I}}[$__rate_interval]))`, legend: '4xx' },
+          { expr: `(sum(rate(jan_requests_total{${I},status=~"5.."}[$__rate_interval])) or vector(0)) / sum(rate(jan_requests_total{${I}}[$__rate_interval]))`, legend: '5xx' },
+          { expr: `(sum(rate(jan_requests_total{${I},status=~"4.."}[$__rate_interval])) or vector(0)) / sum(rate(jan_requests_total{${I}}[$__rate_interval]))`, legend: '4xx' },
         ],
       },
       {
