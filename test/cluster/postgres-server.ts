@@ -13,12 +13,12 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { endChild, freePort, unprivilegedUser } from './service-process.js';
 
 export interface PostgresServer {
   /** A superuser's URL of the server's `postgres` database. */
@@ -39,7 +39,8 @@ export async function startPostgres(): Promise<PostgresServer> {
   if (reuse) return databases(reuse, async () => undefined);
   const bin = binDir();
   const folder = await mkdtemp(join(tmpdir(), 'jan-pg-'));
-  const owner = unprivilegedOwner();
+  const owner = unprivilegedUser('postgres', 'nobody');
+  if (process.getuid?.() === 0 && !owner) throw new Error('running as root, and neither a postgres nor a nobody user exists to run PostgreSQL as');
   if (owner) await chown(folder, owner.uid, owner.gid);
   const data = join(folder, 'data');
   try {
@@ -66,12 +67,12 @@ export async function startPostgres(): Promise<PostgresServer> {
     } catch (error) {
       lastError = error;
       process.removeListener('exit', killOnExit);
-      await stopChild(child);
+      await stopPostgres(child);
       continue;
     }
     const handle = databases(url, async () => {
       process.removeListener('exit', killOnExit);
-      await stopChild(child);
+      await stopPostgres(child);
       await rm(folder, { recursive: true, force: true });
     });
     return { ...handle, pid: child.pid };
@@ -139,30 +140,6 @@ function binDir(): string {
   throw new Error('PostgreSQL not found: install Debian\'s postgresql (initdb and postgres), or set JAN_TEST_POSTGRES_URL');
 }
 
-/** As root: the `postgres` system user's ids, else `nobody`'s; otherwise none (run as ourselves). */
-function unprivilegedOwner(): { uid: number; gid: number } | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  const users = new Map<string, { uid: number; gid: number }>();
-  for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
-    const [name, , uid, gid] = line.split(':');
-    if (name && uid && gid) users.set(name, { uid: Number(uid), gid: Number(gid) });
-  }
-  const owner = users.get('postgres') ?? users.get('nobody');
-  if (!owner) throw new Error('running as root, and neither a postgres nor a nobody user exists to run PostgreSQL as');
-  return owner;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 /** Resolves once a connection succeeds; rejects with the server's log if it exits first or takes over 30 s. */
 async function waitReady(url: string, child: ChildProcess): Promise<void> {
   let log = '';
@@ -186,11 +163,6 @@ async function waitReady(url: string, child: ChildProcess): Promise<void> {
 }
 
 /** Fast shutdown (SIGINT: roll back open transactions, disconnect clients), SIGKILL if it lingers. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGINT');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
+function stopPostgres(child: ChildProcess): Promise<void> {
+  return endChild(child, 'SIGINT', 10_000);
 }

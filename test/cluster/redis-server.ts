@@ -12,11 +12,11 @@
  * without `stop()` still ends its server (an `exit` listener kills it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { endChild, freePort, unprivilegedUser } from './service-process.js';
 
 export interface RedisServer {
   /** `redis://127.0.0.1:<port>`. */
@@ -42,7 +42,7 @@ export async function startRedis(): Promise<RedisServer> {
     return { url: reuse, port, pid: undefined, stop: none, kill: none, restart: none };
   }
   const folder = await mkdtemp(join(tmpdir(), 'jan-redis-'));
-  const owner = unprivilegedOwner();
+  const owner = unprivilegedUser('nobody'); // none: Redis runs as root, which it allows
   if (owner) await chown(folder, owner.uid, owner.gid);
   // A free port can be taken between our check and the server's bind: try a few.
   let lastError: unknown;
@@ -97,27 +97,6 @@ async function launch(port: number, folder: string, owner: { uid: number; gid: n
   }
 }
 
-/** As root: `nobody`'s ids (Redis needs none of root's rights); otherwise none (run as ourselves). */
-function unprivilegedOwner(): { uid: number; gid: number } | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
-    const [name, , uid, gid] = line.split(':');
-    if (name === 'nobody' && uid && gid) return { uid: Number(uid), gid: Number(gid) };
-  }
-  return undefined; // no nobody user: Redis runs as root, which it allows
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 /** One PING over a raw socket: true when the server answers PONG. */
 function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -152,11 +131,3 @@ async function waitReady(port: number, child: ChildProcess): Promise<void> {
   throw new Error(`redis-server did not start${exited ? ' (it exited)' : ''}: ${log}`);
 }
 
-async function endChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill(signal);
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}

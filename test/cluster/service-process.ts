@@ -33,12 +33,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Sends `signal` and waits for the exit; SIGKILL after 5 s. */
-export async function endChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+/** Sends `signal` and waits for the exit; SIGKILL after `killAfterMs`. */
+export async function endChild(child: ChildProcess, signal: NodeJS.Signals, killAfterMs = 5_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill(signal);
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
   await exited;
   clearTimeout(timer);
 }
