@@ -33,13 +33,21 @@ export function abRow(run: ToolRun<AbResult>): Row {
   };
 }
 
+/** What wrk's errors were: a timeout is a request unanswered within wrk's 2 s socket timeout. */
+function wrkErrors(r: WrkResult): string {
+  if (r.errors === 0) return '';
+  const { connect, read, write, timeout } = r.socketErrors;
+  const kinds = [[timeout, 'timeouts (no answer within 2 s)'], [r.non2xx3xx, 'non-2xx/3xx'], [connect, 'connect'], [read, 'read'], [write, 'write']] as const;
+  return `; errors: ${kinds.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`).join(', ')}`;
+}
+
 export function wrkRow(run: ToolRun<WrkResult>): Row {
   if (!run.parsed.ok) return { tool: 'wrk /v1/conversations', p50: null, p95: null, p99: null, rps: null, requests: null, errorRate: null, load: run.load, note: run.parsed.error };
   const r = run.parsed.result;
   const latency = r.latencyMs ?? { p50: r.distributionMs[50] ?? null, p95: null, p99: r.distributionMs[99] ?? null };
   return {
     tool: 'wrk /v1/conversations', p50: latency.p50, p95: latency.p95, p99: latency.p99, rps: r.rps, requests: r.requests,
-    errorRate: r.requests ? r.errors / r.requests : null, load: run.load, note: 'keep-alive, 12 threads',
+    errorRate: r.requests ? r.errors / r.requests : null, load: run.load, note: `keep-alive, 12 threads${wrkErrors(r)}`,
   };
 }
 
