@@ -15,6 +15,7 @@ interface Suite {
 
 const SUITES: Suite[] = [
   { name: 'data-api', file: 'data-api-bench.ts', measures: 'conversation and item endpoints against the guide (default)' },
+  { name: 'store-async', file: 'store-async-bench.ts', measures: 'what the asynchronous store costs a SQLite call (direct vs through the store)' },
   { name: 'cache', file: 'cache-bench.ts', measures: 'the response cache on vs off' },
   { name: 'cluster', file: 'cluster-bench.ts', measures: 'SQLite vs PostgreSQL node vs 3 replicas behind haproxy: RPS, p95, CPU µs per request per layer' },
   { name: 'cluster-cache', file: 'cluster-cache-bench.ts', measures: "replicas' response cache: invalidation broadcast vs the cache held in Redis" },
