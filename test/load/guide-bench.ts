@@ -65,6 +65,25 @@ function parse(argv: string[]): GuideOptions {
   return { quick: values.quick, url, key, only: only as GuideOptions['only'], conversations };
 }
 
+/**
+ * A server given by `--url` may be empty (a fresh `npm run cluster`): wrk would then measure lists of nothing.
+ * Gives it at least `min` conversations through the API (a few at a time) before any tool runs.
+ */
+async function ensureConversations(url: string, key: string, min: number): Promise<number> {
+  const have = (await conversationIds(url, key)).length;
+  if (have >= Math.min(min, 100)) return 0;
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  const create = async (n: number) => {
+    const response = await fetch(`${url}/v1/conversations`, {
+      method: 'POST', headers,
+      body: JSON.stringify({ title: `Guide bench ${n}`, items: [{ type: 'message', role: 'user', content: 'How fast is this server under load?' }] }),
+    });
+    if (!response.ok) throw new Error(`POST ${url}/v1/conversations answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+  };
+  for (let n = have; n < min; n += 4) await Promise.all([0, 1, 2, 3].map((i) => create(n + i)));
+  return min - have;
+}
+
 /** Ids for the mix's GETs, from the API itself (so it works against any server, seeded or not). */
 async function conversationIds(url: string, key: string): Promise<string[]> {
   const response = await fetch(`${url}/v1/conversations?limit=100`, { headers: { authorization: `Bearer ${key}` } });
@@ -132,6 +151,10 @@ async function main(): Promise<number> {
       server = await startServerChild({ root, dataDir, apiKey: key });
       url = server.url;
       process.stderr.write(`bench: server ${url} (pid ${server.pid})\n`);
+    }
+    if (options.url) {
+      const created = await ensureConversations(url, key!, 200);
+      if (created > 0) process.stderr.write(`bench: the server had few conversations: created ${created} through the API\n`);
     }
     const { rows, raw } = await measure(options, url, key!, abort.signal);
     const cores = cpus().length;

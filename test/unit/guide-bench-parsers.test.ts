@@ -1,8 +1,11 @@
 /**
  * The guide bench's readers of ab and wrk output, on outputs captured from the real tools here
- * (test/load/lib/guide-samples.ts), including failures: non-2xx answers, socket timeouts, nothing listening.
+ * (test/load/lib/guide-samples.ts), including failures: non-2xx answers, socket timeouts, nothing listening; and
+ * the k6-like mix's ramp and the requests it really puts on the wire.
  */
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { rampSteps, runK6Like } from '../load/lib/guide-k6.js';
 import { parseAb, parseWrk, wrkTimeMs } from '../load/lib/guide-parsers.js';
 import * as samples from '../load/lib/guide-samples.js';
 
@@ -61,5 +64,42 @@ describe('parseWrk', () => {
     expect(wrkTimeMs('1.20s')).toBe(1200);
     expect(wrkTimeMs('1.00m')).toBe(60_000);
     expect(() => wrkTimeMs('3.47k')).toThrow(/not a wrk time/);
+  });
+});
+
+describe('the k6-like mix', () => {
+  it('ramps virtual users linearly per one-second step', () => {
+    expect(rampSteps([{ durationSec: 2, target: 50 }, { durationSec: 4, target: 100 }, { durationSec: 1, target: 0 }])).toEqual([25, 50, 63, 75, 88, 100, 1]);
+  });
+
+  it('sends GETs without a body length and POSTs with their own (no stale Content-Length after a POST)', async () => {
+    // A raw socket server sees the bytes on the wire; it answers every request line it reads.
+    const requests: string[] = [];
+    const server = createServer((socket) => {
+      socket.on('data', (chunk: Buffer) => {
+        const text = chunk.toString();
+        requests.push(text);
+        for (let i = 0; i < (text.match(/ HTTP\/1\.1\r\n/g) ?? []).length; i++) {
+          socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n{"data":[]}');
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const result = await runK6Like({ url: `http://127.0.0.1:${port}`, key: 'k', conversationIds: ['conv_a'], stages: [{ durationSec: 1, target: 1 }], loadNow: () => 0 });
+      expect(result.errorRate).toBe(0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const gets = requests.filter((r) => r.startsWith('GET '));
+    const posts = requests.filter((r) => r.startsWith('POST '));
+    expect(gets.length).toBeGreaterThan(0);
+    expect(posts.length).toBeGreaterThan(0);
+    for (const get of gets) expect(get).not.toMatch(/content-length/i);
+    for (const post of posts) {
+      const [head, body] = post.split('\r\n\r\n');
+      expect(Number(/Content-Length: (\d+)/i.exec(head!)?.[1])).toBe(Buffer.byteLength(body!));
+    }
   });
 });

@@ -80,22 +80,26 @@ export async function runK6Like(options: K6Options): Promise<K6Result> {
   const next = random(42);
   const byKind = { list: 0, get: 0, create: 0 };
   let counter = 0;
+  // Fresh headers for every request: autocannon writes a POST's Content-Length into the headers object it was
+  // given, and a GET built from the same object would then announce a body it does not send (the server or
+  // haproxy reads the next request as that body and answers 400).
+  const get = () => ({ authorization: `Bearer ${options.key}` });
+  const post = () => ({ authorization: `Bearer ${options.key}`, 'content-type': 'application/json' });
   const request: AutocannonRequest = {
     setupRequest: (base) => {
       const r = next();
       if (r < MIX.list || options.conversationIds.length === 0) {
         byKind.list++;
-        return { ...base, method: 'GET', path: '/v1/conversations?limit=20', body: '' };
+        return { ...base, method: 'GET', path: '/v1/conversations?limit=20', headers: get(), body: undefined };
       }
       if (r < MIX.list + MIX.get) {
         byKind.get++;
-        return { ...base, method: 'GET', path: `/v1/conversations/${options.conversationIds[Math.floor(next() * options.conversationIds.length)]}`, body: '' };
+        return { ...base, method: 'GET', path: `/v1/conversations/${options.conversationIds[Math.floor(next() * options.conversationIds.length)]}`, headers: get(), body: undefined };
       }
       byKind.create++;
-      return { ...base, method: 'POST', path: '/v1/conversations', body: JSON.stringify({ title: `k6-like ${++counter}`, metadata: { source: 'guide-bench' } }) };
+      return { ...base, method: 'POST', path: '/v1/conversations', headers: post(), body: JSON.stringify({ title: `k6-like ${++counter}`, metadata: { source: 'guide-bench' } }) };
     },
   };
-  const headers = { authorization: `Bearer ${options.key}`, 'content-type': 'application/json' };
   const steps = rampSteps(options.stages);
   let responses = 0;
   let non2xx = 0;
@@ -105,7 +109,7 @@ export async function runK6Like(options: K6Options): Promise<K6Result> {
   for (const connections of steps) {
     if (options.signal?.aborted) break;
     await new Promise<void>((resolve, reject) => {
-      const instance = autocannon({ url: options.url, connections, duration: 1, timeout: 30, headers, requests: [request], skipAggregateResult: true }, (error) =>
+      const instance = autocannon({ url: options.url, connections, duration: 1, timeout: 30, requests: [request], skipAggregateResult: true }, (error) =>
         error ? reject(error) : resolve(),
       );
       const stop = () => instance.stop();
