@@ -5,13 +5,12 @@
  * `unsupported_value` before any slot is taken, never silently answered with `logprobs: null`; an unknown
  * model is 404 `invalid_request_error` / `model_not_found` on every route that names one.
  */
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemFingerprint } from '../../server/inference/system-fingerprint.js';
 import { readVersion } from '../../server/version.js';
 import { expectError } from '../support/error-envelope.js';
 import { startScriptedServer, type ScriptedServer } from '../support/inference-server.js';
+import { openServerDatabase } from '../support/server-database.js';
 import { parseSse } from '../support/sse.js';
 import { TEST_ADMIN_KEY } from '../support/test-server.js';
 
@@ -71,11 +70,11 @@ describe('exact OpenAI fields (scripted runtime)', () => {
       const created = await post('/v1/responses', { model: 'test-model', input: 'Old' });
       const { user: _user, ...current } = created.json as Record<string, unknown>;
       const old = { ...created.json, user: null, usage: { ...created.json.usage, input_tokens_details: { cached_tokens: 3 } } };
-      const db = new Database(join(server.dataDir, 'jan.sqlite'));
+      const db = await openServerDatabase(server);
       try {
-        db.prepare('UPDATE responses SET body = ? WHERE id = ?').run(JSON.stringify(old), created.json.id);
+        await db.run('UPDATE responses SET body = ? WHERE id = ?', JSON.stringify(old), created.json.id);
       } finally {
-        db.close();
+        await db.close();
       }
       const read = await server.request(`/v1/responses/${created.json.id}`, { token });
       expect(read.json).toEqual({ ...current, usage: { ...created.json.usage, input_tokens_details: { cached_tokens: 3, cache_write_tokens: 0 } } });
