@@ -1,6 +1,5 @@
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openServerDatabase } from '../support/server-database.js';
 import { slowPost } from '../support/slow-post.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -13,7 +12,6 @@ describe('graceful shutdown', () => {
 
   it('lets an in-flight request finish, then closes the database with its write on disk', async () => {
     server = await startTestServer();
-    const dbFile = join(server.dataDir, 'jan.sqlite');
     const pending = slowPost(server.url, '/v1/conversations', JSON.stringify({ title: 'written during shutdown' }));
     await new Promise((resolve) => setTimeout(resolve, 100)); // the server has the headers and half the body
 
@@ -30,8 +28,8 @@ describe('graceful shutdown', () => {
     expect(closed).toBe(true);
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
 
-    const db = new Database(dbFile, { readonly: true });
-    expect(db.prepare('SELECT title FROM conversations').all()).toEqual([{ title: 'written during shutdown' }]);
-    db.close();
+    const db = await openServerDatabase(server);
+    expect(await db.all('SELECT title FROM conversations')).toEqual([{ title: 'written during shutdown' }]);
+    await db.close();
   });
 });
