@@ -38,9 +38,10 @@ describe('helpText', () => {
 
   it('starts with the version and usage lines, and wraps descriptions at the width', () => {
     expect(lines[0]).toBe('Jan Server 9.8.7: the /v1 API, the dashboard and /metrics on this machine.');
-    expect(lines.slice(2, 6)).toEqual([
+    expect(lines.slice(2, 7)).toEqual([
       'Usage:',
       '  npm start -- [options]               from a checkout (builds first when needed)',
+      "  npx jan-server [serve] [options]     the same, as the package's command (headless servers, containers)",
       '  node dist/server/main.js [options]   the built server',
       '  npm start -- --help | --version',
     ]);
@@ -56,6 +57,7 @@ describe('helpText', () => {
     expect(headings).toEqual([
       'Server', 'Logging', 'Access and requests', 'Media and OCR', 'Local inference',
       'Response API (sentiment, summary, content analysis)', 'Limits, response cache, data lifecycle, backups',
+      'Running on a server (PostgreSQL, Redis, replicas, remote engines)',
     ]);
     const logging = lines.indexOf('Logging');
     expect(lines[logging + 1]).toMatch(/^ {2}--log-level, JAN_LOG_LEVEL /);
