@@ -42,7 +42,7 @@ export const scaleOutKeys = {
   engines: key({
     live: true,
     env: 'JAN_ENGINES', flag: '--engines', default: '', defaultDoc: 'none (local models only)',
-    description: 'Remote OpenAI-compatible inference engines (llama-server, vLLM, Ollama, another Jan server), a JSON array: `[{"name":"gpu1","url":"http://10.0.0.5:8080","models":["llama-3-8b"]}]`. Requests for their models are proxied there; `models` may be left out to discover them from the engine\'s `/v1/models`; `timeout_ms` (default 60000) is how long it may stay silent. Their hosts may be private addresses. Keys go in `JAN_ENGINE_KEYS`.',
+    description: 'Remote OpenAI-compatible inference engines (llama-server, vLLM, Ollama, another Jan server), a JSON array of `{"name", "url", "models"?, "timeout_ms"?}`, e.g. `[{"name": "gpu1", "url": "http://10.0.0.5:8080"}]`. Requests for their models are proxied there; without `models` they are discovered from the engine\'s `/v1/models`; `timeout_ms` (default 60000) is how long it may stay silent. Their hosts may be private addresses. Keys go in `JAN_ENGINE_KEYS`.',
     parse: z.string().trim().superRefine((raw, ctx) => {
       const parsed = parseEngineSpecs(raw);
       if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
