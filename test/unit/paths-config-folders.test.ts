@@ -1,4 +1,4 @@
-/** loadConfig's folder settings (JAN_DATA_DIR, JAN_MODELS_DIR, JAN_BACKUP_DIR) in both path flavours. */
+/** loadConfig's folder settings (JAN_DATA_DIR, JAN_MODELS_DIR, JAN_BACKUP_DIR, JAN_MEDIA_DIR) in both path flavours. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config/load-config.js';
@@ -12,7 +12,7 @@ const folders = (env: Record<string, string>, platform: PlatformDefaults) => {
 describe('folder settings', () => {
   it('are exactly the keys whose env name ends in _DIR', () => {
     expect(Object.entries(configSchema).filter(([, spec]) => spec.env.endsWith('_DIR')).map(([name]) => name).sort())
-      .toEqual(['backupDir', 'dataDir', 'modelsDir']);
+      .toEqual(['backupDir', 'dataDir', 'mediaDir', 'modelsDir']);
   });
 });
 
@@ -34,6 +34,8 @@ describe('folder settings with path.win32', () => {
 
   it('keeps UNC shares', () => {
     expect(folders({ JAN_MODELS_DIR: '\\\\nas\\share\\models' }, platform).modelsDir).toBe('\\\\nas\\share\\models');
+    // A media folder replicas share is typically one.
+    expect(loadConfig({ argv: [], env: { JAN_MEDIA_DIR: '\\\\nas\\share\\media\\' }, platform }).mediaDir).toBe('\\\\nas\\share\\media');
   });
 });
 
@@ -49,6 +51,7 @@ describe('folder settings with path.posix', () => {
       dataDir: '/work/jan app/data', modelsDir: '/work/models', backupDir: '/srv/backups/jan',
     });
     expect(folders({ JAN_MODELS_DIR: 'a\\b' }, platform).modelsDir).toBe('/work/jan app/a\\b');
+    expect(loadConfig({ argv: [], env: { JAN_MEDIA_DIR: 'shared/media/' }, platform }).mediaDir).toBe('/work/jan app/shared/media');
   });
 
   it('flags win and are resolved the same way', () => {
