@@ -180,7 +180,11 @@ describe('remote engines: errors', () => {
     expect((await gateway.request('/metrics')).text).toContain('jan_engine_up{engine="a"} 0');
 
     await upstreamServer(port); // the same address again
-    await until('the engine to be healthy again', async () => (await engineStatus(gateway, 'a')).state === 'healthy');
+    // Healthy, and listing the model again (a check that caught the new server before its models were ready lists none).
+    await until('the engine to be healthy again', async () => {
+      const status = await engineStatus(gateway, 'a');
+      return status.state === 'healthy' && status.models.includes(MODEL);
+    });
     const back = await chat(gateway);
     expect(back.status, back.text).toBe(200);
   });
