@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conversationNotFound, invalid, useGuestApi, walkPages } from '../support/guest-api.js';
-import { withTestSql } from '../support/test-sql.js';
+import { withTestSql } from '../support/server-database.js';
 
 const MSG_ID = /^msg_[0-9a-f]{48}$/;
 const FC_ID = /^fc_[0-9a-f]{48}$/;

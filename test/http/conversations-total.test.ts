@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../support/test-server.js';
-import { withTestSql } from '../support/test-sql.js';
+import { withTestSql } from '../support/server-database.js';
 
 const DAY = 86_400;
 

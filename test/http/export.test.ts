@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from '../support/error-envelope.js';
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../support/test-server.js';
-import { withTestSql } from '../support/test-sql.js';
+import { withTestSql } from '../support/server-database.js';
 
 const admin = { token: TEST_ADMIN_KEY };
 

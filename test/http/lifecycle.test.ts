@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from '../support/error-envelope.js';
 import { testEngine } from '../support/test-database.js';
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../support/test-server.js';
-import { withTestSql } from '../support/test-sql.js';
+import { withTestSql } from '../support/server-database.js';
 
 const admin = { token: TEST_ADMIN_KEY };
 const DAY = 86_400;

@@ -40,3 +40,22 @@ export async function openServerDatabase(server: { dataDir: string; config: { da
     close: () => pool.end(),
   };
 }
+
+/** For what no API does (making conversations look old) or to look behind it: `run`, and `column` (the first column of every row). */
+export interface TestSql {
+  run(sql: string, ...params: unknown[]): Promise<void>;
+  column<T>(sql: string, ...params: unknown[]): Promise<T[]>;
+}
+
+/** Opens `server`'s database, runs `fn` with it, and closes it. */
+export async function withTestSql<T>(server: { dataDir: string; config: { databaseUrl: string } }, fn: (sql: TestSql) => Promise<T>): Promise<T> {
+  const db = await openServerDatabase(server);
+  try {
+    return await fn({
+      run: (sql, ...params) => db.run(sql, ...params),
+      column: async <R>(sql: string, ...params: unknown[]) => (await db.all(sql, ...params)).map((row) => Object.values(row)[0] as R),
+    });
+  } finally {
+    await db.close();
+  }
+}
