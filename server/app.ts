@@ -53,9 +53,11 @@ export function createApp({ config, services, logger, requestArrival }: AppDeps)
     .use(corsForOrigins(config.corsOrigins))
     // Rate and queue limits (429/503 with Retry-After); health checks and /metrics pass untouched.
     .use(limits(services.limits))
-    .use(compression())
-    // Replicas: a write is answered once its cache invalidations have reached the other replicas (via Redis).
-    .use(replicaWrites(services.cluster))
+    .use(compression());
+  // Replicas: a write is answered once its cache invalidations have reached the other replicas (via Redis).
+  // Without Redis it is not mounted at all (a pass-through would still cost every request a frame).
+  if (services.cluster) app.use(replicaWrites(services.cluster));
+  app
     .use(routeDispatch(router)) // router.routes() without testing every route's pattern on every request
     // Not `throw: true`: the thrown errors carry no `Allow` header; the error handler turns the status into
     // the API's 405 and keeps the header the router set.

@@ -3,15 +3,14 @@
  * once the store changes it announced have reached Redis, and so the other replicas (see
  * cluster/change-broadcast.ts `published()`). A client that sees its write acknowledged and then reads on
  * another replica therefore never gets that replica's cached copy from before the write. Costs a write one
- * Redis round trip (the PUBLISH was sent at commit; this waits for its answer); reads pass straight through,
- * and so does everything without Redis.
+ * Redis round trip (the PUBLISH was sent at commit; this waits for its answer); reads pass straight through.
+ * Mounted only with Redis (app.ts).
  */
 import type { AppMiddleware } from '../types.js';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function replicaWrites(cluster: { published(): Promise<void> } | undefined): AppMiddleware {
-  if (!cluster) return (_ctx, next) => next();
+export function replicaWrites(cluster: { published(): Promise<void> }): AppMiddleware {
   return async (ctx, next) => {
     try {
       await next();
