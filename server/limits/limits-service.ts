@@ -80,9 +80,14 @@ export class LimitsService {
    * `checkRate` as the HTTP layer asks it: with client buckets shared by the replicas, the client's bucket is
    * asked in Redis (one round trip) unless this server's own bucket refuses first; without, `checkRate` as is.
    */
-  async admitRate(clientKey: string): Promise<RateDecision> {
+  /** Synchronous without shared rates (no Promise on the hot path of a single node); a Promise with Redis. */
+  admitRate(clientKey: string): RateDecision | Promise<RateDecision> {
     const shared = this.options.sharedClientRates;
     if (!shared || this.rate.serverWaitMs() > 0) return this.checkRate(clientKey);
+    return this.admitSharedRate(shared, clientKey);
+  }
+
+  private async admitSharedRate(shared: SharedClientRates, clientKey: string): Promise<RateDecision> {
     const decision = this.rate.checkWith(await shared.take(clientKey, this.rate.clientPerSecond));
     if (decision.overSoft) this.noteSoft('rate');
     if (!decision.allowed) this.noteRefusal('rate');

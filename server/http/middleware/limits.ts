@@ -52,7 +52,8 @@ function rateLimited(decision: RateDecision, headers: Record<string, string>): A
 
 export function limits(service: LimitsService): AppMiddleware {
   const limited: AppMiddleware = async (ctx, next) => {
-    const decision = await service.admitRate(clientKey(ctx));
+    const admitted = service.admitRate(clientKey(ctx));
+    const decision = admitted instanceof Promise ? await admitted : admitted;
     const headers = rateLimitHeaders(decision);
     if (!decision.allowed) throw rateLimited(decision, headers);
     ctx.set(headers);
