@@ -11,8 +11,9 @@
 // "Hey world") into the server's models folder, so the chat steps have a model to run.
 // --postgres keeps the server's data in a fresh database on a PostgreSQL server started for the run
 // (test/cluster/postgres-server.ts: Debian's postgresql, unprivileged, in a temp folder) instead of SQLite.
-// --cluster runs it through haproxy against three replicas sharing PostgreSQL and Redis, their inference from a
-// remote engine with the test model (test/cluster/local-cluster.ts), instead of one server.
+// --cluster runs it through haproxy against three replicas sharing PostgreSQL, Redis and the models folder
+// (test/cluster/local-cluster.ts), instead of one server; each replica runs the test model itself, since Jan's
+// conversation-linked chat keeps its turns in the database of the server that runs the model.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,7 +76,7 @@ if (args.withTestModel) {
 // The test helpers are TypeScript: loaded through tsx's API (a dev dependency, as newman is).
 const tsHelper = async (path) => (await import('tsx/esm/api')).tsImport(path, import.meta.url);
 const postgres = args.postgres ? await (await tsHelper('../../test/cluster/postgres-server.ts')).startPostgres() : undefined;
-const cluster = args.cluster ? await (await tsHelper('../../test/cluster/local-cluster.ts')).startLocalCluster({ replicas: 3, engines: 1 }) : undefined;
+const cluster = args.cluster ? await (await tsHelper('../../test/cluster/local-cluster.ts')).startLocalCluster({ replicas: 3, env: { JAN_MODELS_DIR: join(dataDir, 'models') } }) : undefined;
 const { child, url } = cluster ? { child: undefined, url: cluster.url } : await startServer(dataDir, await postgres?.createDatabase());
 console.log(`database: ${postgres || cluster ? 'PostgreSQL' : 'SQLite'}${cluster ? `, through haproxy to ${cluster.replicas.length} replicas` : ''}`);
 let exitCode = 1;
