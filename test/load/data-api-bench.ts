@@ -24,7 +24,7 @@ import { formatTable, writeJson, type EndpointResult } from './lib/report.js';
 import { seedDataDir, type SeededData } from './lib/seed.js';
 import { startServerChild, type ServerChild } from './lib/server-child.js';
 import { dataApiSuite } from './suites/data-api.js';
-import { runMain } from './lib/run-main.js';
+import { abortOnSignals, runMain } from './lib/run-main.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const resultsDir = join(root, 'test/load/results');
@@ -131,16 +131,9 @@ async function main(): Promise<number> {
     rmSync(dataDir, { recursive: true, force: true });
   };
   process.once('exit', emergency);
-  const abort = new AbortController();
-  const onSignal = () => {
-    if (abort.signal.aborted) process.exit(130);
-    process.stderr.write('bench: stopping (again to force)\n');
-    abort.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const signal = abortOnSignals();
   try {
-    return await benchmark(options, dataDir, abort.signal, (child) => (server = child));
+    return await benchmark(options, dataDir, signal, (child) => (server = child));
   } finally {
     await server?.stop();
     rmSync(dataDir, { recursive: true, force: true });

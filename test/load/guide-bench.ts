@@ -26,7 +26,7 @@ import { QUICK_STAGES, runK6Like, STAGES, type K6Result } from './lib/guide-k6.j
 import { abRow, formatGuideTable, GUIDE, k6Row, wrkRow, type Row } from './lib/guide-report.js';
 import { runAb, runWrk } from './lib/guide-tools.js';
 import { writeJson } from './lib/report.js';
-import { runMain } from './lib/run-main.js';
+import { abortOnSignals, runMain } from './lib/run-main.js';
 import { seedDataDir } from './lib/seed.js';
 import { startServerChild, type ServerChild } from './lib/server-child.js';
 
@@ -122,14 +122,7 @@ async function main(): Promise<number> {
   const options = parseSuiteArgs(USAGE, parse);
   const startedAt = new Date();
   const loadAtStart = loadavg();
-  const abort = new AbortController();
-  const onSignal = () => {
-    if (abort.signal.aborted) process.exit(130);
-    process.stderr.write('bench: stopping (again to force)\n');
-    abort.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const signal = abortOnSignals();
   let server: ServerChild | undefined;
   let dataDir: string | undefined;
   const emergency = () => {
@@ -156,7 +149,7 @@ async function main(): Promise<number> {
       const created = await ensureConversations(url, key!, 200);
       if (created > 0) process.stderr.write(`bench: the server had few conversations: created ${created} through the API\n`);
     }
-    const { rows, raw } = await measure(options, url, key!, abort.signal);
+    const { rows, raw } = await measure(options, url, key!, signal);
     const cores = cpus().length;
     process.stdout.write(`\n${formatGuideTable(rows, { cores, loadAtStart })}\n`);
     const file = join(resultsDir, `guide-${startedAt.toISOString().replace(/:/g, '-')}.json`);
@@ -164,7 +157,7 @@ async function main(): Promise<number> {
       suite: 'guide',
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
-      aborted: abort.signal.aborted,
+      aborted: signal.aborted,
       command: ['npm run bench -- guide', ...process.argv.slice(2).map((a) => (a === options.key ? '$KEY' : a))].join(' '),
       target: options.url ? { url: options.url } : { startedServer: true, seeded },
       machine: { cores, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg() },
@@ -173,7 +166,7 @@ async function main(): Promise<number> {
       raw,
     });
     process.stdout.write(`\nSaved ${file}\n`);
-    if (abort.signal.aborted) return 130;
+    if (signal.aborted) return 130;
     const failed = rows.some((r) => r.errorRate === null || r.errorRate > 0);
     return failed ? 1 : 0;
   } finally {

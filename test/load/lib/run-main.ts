@@ -12,3 +12,19 @@ export function runMain(main: () => Promise<number | void>): void {
     },
   );
 }
+
+/**
+ * An AbortSignal that Ctrl-C (or SIGTERM) aborts, so a suite stops its servers and cleans up; a second signal
+ * exits at once (130).
+ */
+export function abortOnSignals(): AbortSignal {
+  const abort = new AbortController();
+  const onSignal = () => {
+    if (abort.signal.aborted) process.exit(130);
+    process.stderr.write('bench: stopping (again to force)\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return abort.signal;
+}
