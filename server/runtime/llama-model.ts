@@ -80,7 +80,10 @@ export class LlamaLoadedModel implements LoadedModel {
     onDecodeStep?: (sequences: number) => void,
   ) {
     this.gate = new DecodeStepGate(onDecodeStep);
-    this.chats = sequences.map((contextSequence) => new LlamaChat({ contextSequence }));
+    // The chat wrapper is resolved once (from the model's Jinja template, a few hundred ms of rendering and
+    // comparing) and shared: resolving it per slot made loading with 8 slots take seconds.
+    const first = new LlamaChat({ contextSequence: sequences[0]! });
+    this.chats = [first, ...sequences.slice(1).map((contextSequence) => new LlamaChat({ contextSequence, chatWrapper: first.chatWrapper }))];
     this.completions = sequences.map((contextSequence) => new LlamaCompletion({ contextSequence }));
   }
 
@@ -88,7 +91,11 @@ export class LlamaLoadedModel implements LoadedModel {
     const model = await llama.loadModel({ modelPath: path });
     try {
       const contextSize = Math.max(256, Math.min(options.contextSize, model.trainContextSize));
-      const context = await model.createContext({ sequences: options.slots, contextSize, threads: options.threads });
+      // Flash attention on the CPU: llama-server turns it on there too ("auto"), node-llama-cpp's "auto" leaves it
+      // off. On this project's 55M F16 bench model it cut a 1,500-token prompt from 2.07 s to 1.57 s and made
+      // decoding about 5 % faster. node-llama-cpp ignores it for a model that cannot use it; GPUs keep "auto".
+      const flashAttention = llama.gpu === false ? true : 'auto';
+      const context = await model.createContext({ sequences: options.slots, contextSize, threads: options.threads, flashAttention });
       const sequences = Array.from({ length: options.slots }, () => context.getSequence());
       return new LlamaLoadedModel(llama, model, context, sequences, options.threads, onDecodeStep);
     } catch (error) {
