@@ -1,7 +1,7 @@
 /**
  * A model loaded in node-llama-cpp: the weights, one context with `slots` sequences, a LlamaChat per
- * sequence (LlamaChat, not LlamaChatSession: the session adds a long default system prompt), and an
- * embedding context created on first use.
+ * sequence (LlamaChat, not LlamaChatSession: the session adds a long default system prompt), its
+ * embeddings (llama-embedder.ts) and its structured-output grammars (llama-grammars.ts).
  *
  * This module imports node-llama-cpp at load time; `llama-runtime.ts` imports it lazily so that the server
  * starts without loading the native library.
@@ -10,15 +10,15 @@
  * service once no slot is in use.
  */
 import {
-  LlamaChat, LlamaCompletion, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaEmbeddingContext,
-  type LlamaGrammar, type LlamaModel, type LlamaText, type Token,
+  LlamaChat, LlamaCompletion, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type LlamaText, type Token,
 } from 'node-llama-cpp';
 import {
   PromptError, type ChatPrompt, type EmbeddingResult, type FinishReason, type GenerateOptions, type GenerationResult,
-  type LoadedModel, type LoadOptions, type OutputFormat, type PreparedPrompt,
+  type LoadedModel, type LoadOptions, type PreparedPrompt,
 } from './inference-runtime.js';
 import { readForcedCall, toLlamaChatInput, type LlamaChatInput } from './llama-chat-history.js';
-import { toGrammarSchema } from './llama-json-schema.js';
+import { LlamaEmbedder } from './llama-embedder.js';
+import { LlamaGrammars } from './llama-grammars.js';
 import { DecodeStepGate, type DecodeStepStats } from './decode-step-gate.js';
 import { runTokenLoop, toStopSet } from './llama-token-loop.js';
 
@@ -38,8 +38,6 @@ interface CompletionPrepared extends PreparedPrompt {
 
 type Prepared = ChatPrepared | CompletionPrepared;
 
-const GRAMMAR_CACHE_SIZE = 32;
-
 function finishReasonOf(stopReason: string): FinishReason {
   if (stopReason === 'maxTokens') return 'length';
   if (stopReason === 'functionCalls') return 'tool_calls';
@@ -57,17 +55,11 @@ function stopSequenceOf(
   return { stopSequence: stops?.find((stop) => stop === text) ?? text };
 }
 
-function unitLength(vector: readonly number[]): number[] {
-  const norm = Math.hypot(...vector);
-  return norm === 0 ? [...vector] : vector.map((x) => x / norm);
-}
-
 export class LlamaLoadedModel implements LoadedModel {
   private readonly chats: LlamaChat[];
   private readonly completions: LlamaCompletion[];
-  private embedding: Promise<LlamaEmbeddingContext> | undefined;
-  private embedQueue: Promise<unknown> = Promise.resolve();
-  private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
+  private readonly embedder: LlamaEmbedder;
+  private readonly grammars: LlamaGrammars;
   /** One per context: the generations of the plain token loop advance in shared decode steps. */
   private readonly gate: DecodeStepGate;
 
@@ -80,6 +72,8 @@ export class LlamaLoadedModel implements LoadedModel {
     onDecodeStep?: (sequences: number) => void,
   ) {
     this.gate = new DecodeStepGate(onDecodeStep);
+    this.embedder = new LlamaEmbedder(model, context.contextSize, threads);
+    this.grammars = new LlamaGrammars(llama);
     // The chat wrapper is resolved once (from the model's Jinja template, a few hundred ms of rendering and
     // comparing) and shared: resolving it per slot made loading with 8 slots take seconds.
     const first = new LlamaChat({ contextSequence: sequences[0]! });
@@ -223,7 +217,7 @@ export class LlamaLoadedModel implements LoadedModel {
   private async runChat(slot: number, prepared: ChatPrepared, options: GenerateOptions, maxTokens: number) {
     const { input } = prepared;
     const forced = input.forced;
-    const grammar = forced ? await this.grammarFor({ type: 'json_schema', schema: forced.schema }) : await this.grammarFor(options.format);
+    const grammar = forced ? await this.grammars.for({ type: 'json_schema', schema: forced.schema }) : await this.grammars.for(options.format);
     const onTextChunk = forced ? undefined : (text: string) => text !== '' && options.onText?.(text);
     const response = await abortable(options.signal, () =>
       this.chats[slot]!.generateResponse(input.history, {
@@ -245,7 +239,7 @@ export class LlamaLoadedModel implements LoadedModel {
   }
 
   private async runCompletion(slot: number, prepared: CompletionPrepared, options: GenerateOptions, maxTokens: number) {
-    const grammar = await this.grammarFor(options.format);
+    const grammar = await this.grammars.for(options.format);
     const response = await abortable(options.signal, () =>
       this.completions[slot]!.generateCompletionWithMeta(prepared.text, {
         ...this.samplingOptions(options, maxTokens),
@@ -260,48 +254,14 @@ export class LlamaLoadedModel implements LoadedModel {
     };
   }
 
-  private grammarFor(format: OutputFormat | undefined): Promise<LlamaGrammar | undefined> {
-    if (!format || format.type === 'text') return Promise.resolve(undefined);
-    const key = format.type === 'json_object' ? 'json' : JSON.stringify(format.schema);
-    let grammar = this.grammars.get(key);
-    if (!grammar) {
-      grammar = format.type === 'json_object'
-        ? this.llama.getGrammarFor('json')
-        : this.llama.createGrammarForJsonSchema(toGrammarSchema(format.schema) as never);
-      if (this.grammars.size >= GRAMMAR_CACHE_SIZE) this.grammars.delete(this.grammars.keys().next().value!);
-      this.grammars.set(key, grammar);
-      grammar.catch(() => this.grammars.delete(key));
-    }
-    return grammar;
-  }
-
   embed(inputs: string[], signal?: AbortSignal): Promise<EmbeddingResult> {
-    const run = this.embedQueue.then(() => this.embedNow(inputs, signal));
-    this.embedQueue = run.catch(() => undefined);
-    return run;
-  }
-
-  private async embedNow(inputs: string[], signal?: AbortSignal): Promise<EmbeddingResult> {
-    this.embedding ??= this.model.createEmbeddingContext({ contextSize: this.contextSize, threads: this.threads });
-    const context = await this.embedding;
-    const vectors: number[][] = [];
-    let promptTokens = 0;
-    for (const [index, text] of inputs.entries()) {
-      signal?.throwIfAborted();
-      const tokens = this.model.tokenize(text);
-      if (tokens.length >= this.contextSize) {
-        throw new PromptError(`input[${index}] is ${tokens.length} tokens; the limit is ${this.contextSize - 1}.`, 'context_length_exceeded', 'input');
-      }
-      promptTokens += tokens.length;
-      vectors.push(unitLength((await context.getEmbeddingFor(tokens)).vector));
-    }
-    return { vectors, promptTokens };
+    return this.embedder.embed(inputs, signal);
   }
 
   async dispose(): Promise<void> {
     for (const chat of this.chats) chat.dispose({ disposeSequence: true });
     for (const completion of this.completions) completion.dispose({ disposeSequence: false });
-    if (this.embedding) await (await this.embedding.catch(() => undefined))?.dispose();
+    await this.embedder.dispose();
     await this.context.dispose();
     await this.model.dispose();
   }
