@@ -46,8 +46,8 @@ export function createApp({ config, services, logger, requestArrival }: AppDeps)
     .use(hostCheck(config.allowedHosts, () => services.lan.allowedHostnames()))
     // Headers of every response, set once: what CORS and compression vary on, and no MIME sniffing.
     .use((ctx, next) => {
-      ctx.set('Vary', 'Origin, Accept-Encoding');
-      ctx.set('X-Content-Type-Options', 'nosniff');
+      ctx.res.setHeader('Vary', 'Origin, Accept-Encoding'); // not ctx.set: it allocates arrays on every call
+      ctx.res.setHeader('X-Content-Type-Options', 'nosniff');
       return next();
     })
     .use(corsForOrigins(config.corsOrigins))

@@ -62,11 +62,22 @@ function declaredBytes(ctx: AppContext): number {
 }
 
 /**
- * Applies the member's quotas to this request (rejects with 429/507); headers go on the response. `undefined`
- * for a request no quota applies to (most of them), so that the caller has nothing to await.
+ * Whether a quota can apply to a route (`METHOD template`): asked once per route when it is mounted, so that
+ * the other routes do not look their route up on every request.
  */
-export function admitMember(ctx: AppContext, services: Services, userId: string, body: unknown): Promise<void> | undefined {
-  const route = `${ctx.method} ${typeof ctx._matchedRoute === 'string' ? ctx._matchedRoute : ctx.path}`;
+export function quotaMayApply(route: string): boolean {
+  return MODEL_ROUTES.has(route) || STORING_ROUTES.has(route) || route === 'POST /v1/responses' || route === 'POST /v1/chat/completions';
+}
+
+/**
+ * Applies the member's quotas to this request (rejects with 429/507); headers go on the response. `undefined`
+ * for a request no quota applies to (most of them), so that the caller has nothing to await. `route` is the
+ * request's `METHOD template` (by default from the context).
+ */
+export function admitMember(
+  ctx: AppContext, services: Services, userId: string, body: unknown,
+  route = `${ctx.method} ${typeof ctx._matchedRoute === 'string' ? ctx._matchedRoute : ctx.path}`,
+): Promise<void> | undefined {
   const model = MODEL_ROUTES.get(route);
   const flags = body as BodyFlags | undefined;
   const storing = stores(route, flags);

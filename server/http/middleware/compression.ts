@@ -27,11 +27,17 @@ export function compression(): AppMiddleware {
     gzip: { level: 6 },
     deflate: false,
   }) as unknown as AppMiddleware;
-  return async (ctx, next) => {
+  const after: AppMiddleware = async (ctx, next) => {
     await next();
     const body: unknown = ctx.body;
-    if (body === undefined || body === null || ctx.method === 'HEAD' || ctx.get('Accept-Encoding') === '') return;
+    if (body === undefined || body === null) return;
     if ((typeof body === 'string' && body.length < THRESHOLD / 3) || (Buffer.isBuffer(body) && body.length < THRESHOLD)) return;
     await inner(ctx, noop);
+  };
+  // Known before the handler runs: a HEAD, or a client that accepts no encoding, passes straight through
+  // (no async frame of its own).
+  return (ctx, next) => {
+    const accepts = ctx.req.headers['accept-encoding'];
+    return accepts === undefined || accepts === '' || ctx.method === 'HEAD' ? next() : after(ctx, next);
   };
 }

@@ -5,7 +5,8 @@
  * as one last `data:` frame instead.
  */
 import type { Logger } from 'pino';
-import { AppError } from '../../errors/app-error.js';
+import { AppError, type AppErrorOptions, type ErrorType } from '../../errors/app-error.js';
+import { setBody } from '../response-body.js';
 import { asStorageFull } from '../../errors/storage-errors.js';
 import type { AppContext, AppMiddleware } from '../types.js';
 
@@ -45,26 +46,41 @@ function send(ctx: AppContext, error: AppError): void {
     return;
   }
   ctx.status = error.status;
-  ctx.set(error.headers);
-  if (error.retryAfter !== undefined) ctx.set('Retry-After', String(error.retryAfter));
-  ctx.body = ollamaRoute(ctx) ? { error: error.message } : errorEnvelope(error);
+  for (const name in error.headers) ctx.res.setHeader(name, error.headers[name]!);
+  if (error.retryAfter !== undefined) ctx.res.setHeader('Retry-After', String(error.retryAfter));
+  setBody(ctx, ollamaRoute(ctx) ? { error: error.message } : errorEnvelope(error));
+}
+
+/**
+ * An AppError that is an answer, not a failure (no route, method not allowed): made without a stack trace,
+ * whose capture was most of what an unknown route's 404 cost.
+ */
+function answer(status: number, type: ErrorType, message: string, options: AppErrorOptions): AppError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new AppError(status, type, message, options);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /**
  * Turns what the router leaves when nothing handled the request into errors: no route (404), or a route
  * without this method (405, or 501 for a method it does not know; the router has set `Allow` already).
  */
-function unmatched(ctx: AppContext): void {
+function unmatched(ctx: AppContext): AppError | undefined {
   if (ctx.status === 404) {
-    throw new AppError(404, 'not_found_error', `Unknown route: ${ctx.method} ${ctx.path}`, { code: 'unknown_route' });
+    return answer(404, 'not_found_error', `Unknown route: ${ctx.method} ${ctx.path}`, { code: 'unknown_route' });
   }
   if (ctx.status === 405 || ctx.status === 501) {
     const allow = ctx.response.get('Allow');
-    throw new AppError(405, 'invalid_request_error', `Method ${ctx.method} is not allowed on ${ctx.path}; allowed: ${allow}.`, {
+    return answer(405, 'invalid_request_error', `Method ${ctx.method} is not allowed on ${ctx.path}; allowed: ${allow}.`, {
       code: 'method_not_allowed',
       headers: { Allow: allow },
     });
   }
+  return undefined;
 }
 
 /** `onStorageFull`: a request failed for lack of disk space (SQLITE_FULL, ENOSPC, EDQUOT), answered 507. */
@@ -72,7 +88,8 @@ export function errorHandler(logger: Logger, onStorageFull: () => void = () => u
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.body === undefined || ctx.body === null) unmatched(ctx);
+      const missing = ctx.body === undefined || ctx.body === null ? unmatched(ctx) : undefined;
+      if (missing) send(ctx, missing);
     } catch (error) {
       const full = asStorageFull(error);
       if (full) {

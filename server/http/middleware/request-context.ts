@@ -46,11 +46,12 @@ class RequestState implements AppState {
  * the client disconnects before the response is finished, so long work can stop.
  */
 export function requestContext(): AppMiddleware {
-  return async (ctx, next) => {
-    const incoming = ctx.get('X-Request-Id');
-    const requestId = CLIENT_ID.test(incoming) ? incoming : randomUUID();
+  // Not async, and the header set on the response directly: Koa's `ctx.set` allocates arrays per call.
+  return (ctx, next) => {
+    const incoming = ctx.req.headers['x-request-id'];
+    const requestId = typeof incoming === 'string' && CLIENT_ID.test(incoming) ? incoming : randomUUID();
     ctx.state = new RequestState(requestId, ctx.res);
-    ctx.set('X-Request-Id', requestId);
-    await next();
+    ctx.res.setHeader('X-Request-Id', requestId);
+    return next();
   };
 }

@@ -1,6 +1,7 @@
 import { Health, Healthz } from '../../api/health.js';
 import { AppError } from '../../errors/app-error.js';
 import { endpoint } from '../endpoint.js';
+import { setBody } from '../response-body.js';
 
 const tags = ['health'];
 
@@ -24,7 +25,7 @@ export const health = endpoint({
   handle: async ({ ctx }, s) => {
     const report = await s.health.health();
     if (report.status === 'unavailable') ctx.status = 503;
-    ctx.body = report;
+    setBody(ctx, report);
     return undefined;
   },
 });
