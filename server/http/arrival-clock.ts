@@ -74,6 +74,13 @@ export function createArrivalClock(now: () => bigint = process.hrtime.bigint): A
     return max(previousTurnStart, ready < turnStart ? ready : turnStart);
   };
 
+  // One listener for every response (no closure per request); by 'finish' the response has let go of its
+  // socket, the request still has it. A response written from a later callback (compression, a stream) also
+  // marks a poll turn.
+  function onFinish(this: ServerResponse): void {
+    readySince.set(this.req.socket, enterTurn());
+  }
+
   return {
     onConnection(socket) {
       readySince.set(socket, enterTurn());
@@ -81,10 +88,8 @@ export function createArrivalClock(now: () => bigint = process.hrtime.bigint): A
     wrap(listener) {
       return (req: IncomingMessage, res: ServerResponse) => {
         enterTurn();
-        const socket = req.socket;
-        arrivals.set(req, estimate(socket));
-        // A response written from a later callback (compression, a stream) also marks a poll turn.
-        res.once('finish', () => readySince.set(socket, enterTurn()));
+        arrivals.set(req, estimate(req.socket));
+        res.on('finish', onFinish); // 'finish' comes once: `once` would wrap the listener in two more objects
         listener(req, res);
       };
     },

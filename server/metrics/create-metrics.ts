@@ -4,6 +4,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { LiveWindows } from './live-windows.js';
+import { RequestFigures } from './request-figures.js';
 
 /** Buckets spanning the guide's targets, from health (5 ms p50) to chat (10 s p99). */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -40,20 +41,9 @@ export function createMetrics(options: MetricsOptions = {}) {
     registry,
     /** The dashboard's sliding windows, fed where the registry is (request middleware, store observer). */
     live: new LiveWindows(),
-    requestsTotal: new Counter({
-      name: 'jan_requests_total', help: 'HTTP requests answered, by route template.',
-      labelNames: ['method', 'route', 'status'] as const, registers,
-    }),
-    requestDuration: new Histogram({
-      name: 'jan_request_duration_seconds', help: 'Time from request to the last byte of the response, by route template.',
-      labelNames: ['method', 'route'] as const, buckets: LATENCY_BUCKETS, registers,
-    }),
-    errorsTotal: new Counter({
-      name: 'jan_errors_total', help: 'Requests answered with a 4xx or 5xx status, by error type.',
-      labelNames: ['route', 'status', 'type'] as const, registers,
-    }),
+    /** jan_requests_total, jan_request_duration_seconds, jan_errors_total, jan_requests_in_flight (see request-figures.ts). */
+    requests: new RequestFigures(registers, LATENCY_BUCKETS),
     activeConnections: new Gauge({ name: 'jan_active_connections', help: 'Open TCP connections.', registers }),
-    requestsInFlight: new Gauge({ name: 'jan_requests_in_flight', help: 'Requests being handled now.', registers }),
     dbQueryDuration: new Histogram({
       name: 'jan_db_query_duration_seconds', help: 'Time of each store operation.',
       labelNames: ['operation'] as const, buckets: QUERY_BUCKETS, registers,

@@ -17,11 +17,29 @@ import { SESSION_COOKIE } from '../authenticate-request.js';
 /** Never limited, never counted: liveness, readiness, health and the metrics scrape. */
 export const UNLIMITED_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/v1/health', '/media/healthz', '/metrics']);
 
-export function clientKey(ctx: AppContext): string {
-  const bearer = /^Bearer\s+(.+)$/i.exec(ctx.get('Authorization'))?.[1]?.trim();
-  const credential = bearer || ctx.get('X-API-Key') || ctx.cookies.get(SESSION_COOKIE);
-  if (credential) return `c:${createHash('sha256').update(credential).digest('base64url').slice(0, 22)}`;
-  return `a:${ctx.socket.remoteAddress ?? 'unknown'}`;
+/**
+ * Credential → bucket key, kept per app so that a client's requests do not each hash their credential again
+ * (SHA-256 was a few µs of every limited request). Bounded: emptied when full, so many credentials cannot grow it.
+ */
+export class ClientKeys {
+  private static readonly KEPT = 1024;
+  private readonly keys = new Map<string, string>();
+
+  of(ctx: AppContext): string {
+    const headers = ctx.req.headers;
+    const authorization = headers.authorization;
+    const bearer = authorization ? /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim() : undefined;
+    const apiKey = headers['x-api-key'];
+    const credential = bearer || (typeof apiKey === 'string' ? apiKey : '') || (headers.cookie ? ctx.cookies.get(SESSION_COOKIE) : undefined);
+    if (!credential) return `a:${ctx.socket.remoteAddress ?? 'unknown'}`;
+    let key = this.keys.get(credential);
+    if (key === undefined) {
+      key = `c:${createHash('sha256').update(credential).digest('base64url').slice(0, 22)}`;
+      if (this.keys.size >= ClientKeys.KEPT) this.keys.clear();
+      this.keys.set(credential, key);
+    }
+    return key;
+  }
 }
 
 /** A duration as OpenAI writes it in `x-ratelimit-reset-requests` (Go's format: `20ms`, `1.5s`, `6m0s`). */
@@ -51,12 +69,13 @@ function rateLimited(decision: RateDecision, headers: Record<string, string>): A
 }
 
 export function limits(service: LimitsService): AppMiddleware {
+  const clients = new ClientKeys();
   const limited: AppMiddleware = async (ctx, next) => {
-    const admitted = service.admitRate(clientKey(ctx));
+    const admitted = service.admitRate(clients.of(ctx));
     const decision = admitted instanceof Promise ? await admitted : admitted;
     const headers = rateLimitHeaders(decision);
     if (!decision.allowed) throw rateLimited(decision, headers);
-    ctx.set(headers);
+    for (const name in headers) ctx.res.setHeader(name, headers[name]!); // not ctx.set: no arrays per call
     const leave = service.enterQueue();
     try {
       await next();

@@ -11,27 +11,26 @@ import type { AppMiddleware } from '../types.js';
 const CLIENT_CLOSED_REQUEST = 499;
 
 export function recordMetrics(metrics: Metrics, arrivalOf?: (req: IncomingMessage) => bigint | undefined): AppMiddleware {
+  const { requests, live } = metrics;
   return (ctx, next) => {
     const start = arrivalOf?.(ctx.req) ?? process.hrtime.bigint();
-    metrics.requestsInFlight.inc();
-    // 'close' alone: it follows 'finish' (in the next tick) and also comes when the client leaves first.
-    const finish = () => {
-      metrics.requestsInFlight.dec();
+    requests.inFlight++;
+    // 'close' alone: it follows 'finish' (in the next tick) and also comes when the client leaves first. It
+    // comes once, so `on` (`once` wraps the listener in two more objects).
+    ctx.res.on('close', () => {
+      requests.inFlight--;
       const route = ctx._matchedRoute ? String(ctx._matchedRoute) : 'unmatched';
       // A client that left before any response was sent: 499 ("client closed request", as nginx logs it),
       // not Koa's default 404 and not an error of ours.
-      const code = ctx.res.headersSent ? ctx.status : CLIENT_CLOSED_REQUEST;
-      const status = String(code);
-      metrics.requestsTotal.inc({ method: ctx.method, route, status });
+      const code = ctx.res.headersSent ? ctx.res.statusCode : CLIENT_CLOSED_REQUEST;
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      metrics.requestDuration.observe({ method: ctx.method, route }, seconds);
-      metrics.live.observeRequest(ctx.method, route, code, seconds);
-      if (code >= 400 && code !== CLIENT_CLOSED_REQUEST) {
-        const type = (ctx.body as { error?: { type?: string } } | undefined)?.error?.type ?? 'unknown';
-        metrics.errorsTotal.inc({ route, status, type });
-      }
-    };
-    ctx.res.once('close', finish);
+      const method = ctx.req.method!;
+      const errorType = code >= 400 && code !== CLIENT_CLOSED_REQUEST
+        ? ((ctx.body as { error?: { type?: string } } | undefined)?.error?.type ?? 'unknown')
+        : undefined;
+      requests.record(method, route, code, seconds, errorType);
+      live.observeRequest(method, route, code, seconds);
+    });
     return next();
   };
 }
