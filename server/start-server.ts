@@ -115,6 +115,7 @@ export async function startServer(input: Config | LoadedConfig, options: StartSe
     dataDir: config.dataDir,
     workers: config.ocrWorkers,
     queueLimit: config.ocrQueueLimit,
+    splitPages: config.ocrSplitPages,
     onQueueDepth: (depth) => metrics.ocrQueueDepth.set(depth),
     onWorkerError: (message) => logger.warn({ message }, 'OCR worker reported an error'),
   });

@@ -129,6 +129,11 @@ export const configSchema = {
     description: 'tesseract.js workers (one page each at a time), started on first use and kept.',
     parse: integer(1, 32),
   }),
+  ocrSplitPages: key({
+    env: 'JAN_OCR_SPLIT_PAGES', flag: '--ocr-split-pages', default: 'on', defaultDoc: '`on`',
+    description: 'A large PNG page (an image, or a scanned PDF page) that arrives while OCR workers are idle is cut into bands at blank rows and read on all of them at once; `off` reads every page on one worker. Pages that wait for a worker, and other formats, are always read whole.',
+    parse: onOff,
+  }),
   ocrMaxPages: key({
     env: 'JAN_OCR_MAX_PAGES', flag: '--ocr-max-pages', default: '50', defaultDoc: '`50`',
     description: 'Most pages of one PDF that text extraction reads; longer PDFs get 422.',

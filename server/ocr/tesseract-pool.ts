@@ -18,6 +18,9 @@
  * per megapixel). A worker that has read an image over `recycleAbovePixels` is terminated once it has been
  * idle for `recycleIdleMs` (so a run of large pages keeps it), and any worker after `recycleAfterPages`
  * pages; the next page starts a fresh one.
+ *
+ * `idleWorkers` and `warmUp` serve page splitting (splitting-ocr.ts): it reads one page in bands on the
+ * workers that are idle, and starts the rest of the pool early so that they are.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -98,6 +101,28 @@ export class TesseractPool implements OcrEngine {
 
   get busyWorkers(): number {
     return this.slots.filter((slot) => slot.busy).length;
+  }
+
+  /** Started workers waiting for a page, already set up for `languages`. */
+  idleWorkers(languages: readonly string[]): number {
+    const langs = languages.join('+');
+    return this.slots.filter((slot) => slot.worker && !slot.busy && slot.langs === langs).length;
+  }
+
+  /** Starts workers for `languages` up to the pool's size, in the background, so that later pages find them ready. */
+  warmUp(languages: readonly string[]): void {
+    const langs = languages.join('+');
+    while (!this.closed && this.slots.length < this.options.size) {
+      const slot: Slot = { worker: undefined, langs, busy: true, abort: undefined, job: undefined, pages: 0, largestPixels: 0, recycleTimer: undefined };
+      this.slots.push(slot);
+      void this.ready(slot, langs)
+        .catch(() => undefined) // a page will try again, and report the failure
+        .finally(() => {
+          slot.busy = false;
+          if (this.closed) void this.discardWorker(slot);
+          else this.pump();
+        });
+    }
   }
 
   recognize(image: Uint8Array, languages: readonly string[], options: RecognizeOptions = {}): Promise<OcrPageResult> {

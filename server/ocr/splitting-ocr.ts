@@ -1,0 +1,112 @@
+/**
+ * Reads one large page on several OCR workers at once. tesseract.js runs tesseract's single-threaded WASM
+ * build, so one page on one worker uses one core however many are idle. When the pool has idle workers
+ * and no page waiting, a page is cut into horizontal bands at blank rows (page-splitter.ts, in a worker
+ * thread), the bands are read in parallel, and their texts joined in order. When pages are waiting, each
+ * page goes whole to one worker (throughput: bands would only add work).
+ *
+ * Only PNG pages are split (scanned PDF pages are rendered as PNG): they are decoded in JavaScript, since
+ * the canvas crashes the process on corrupt files, and other formats are read whole as before. Only pages
+ * of at least `minPixels` are split: below that the split costs more than it saves. The first split-worthy page
+ * starts the rest of the pool in the background, so that the next pages find idle workers.
+ */
+import { imageSize } from 'image-size';
+import type { OcrEngine, OcrPageResult, RecognizeOptions } from './ocr-engine.js';
+import type { PageSplitter, SplitBand } from './page-splitter.js';
+import type { TesseractPool } from './tesseract-pool.js';
+
+export interface SplittingOcrOptions {
+  /** Smallest page (width × height) worth splitting (default 250,000: a till receipt, not a label). */
+  minPixels?: number;
+  /** Largest page split (default 16,000,000); larger ones are read whole, as the pool's budget allows. */
+  maxPixels?: number;
+}
+
+export class SplittingOcr implements OcrEngine {
+  /** Pages read in bands since start (for tests and metrics). */
+  pagesSplit = 0;
+  /** Idle workers promised to pages being cut now (so that pages arriving together do not all split). */
+  private claimed = 0;
+
+  constructor(
+    private readonly pool: TesseractPool,
+    private readonly splitter: PageSplitter,
+    private readonly options: SplittingOcrOptions = {},
+  ) {}
+
+  get installedLanguages(): readonly string[] {
+    return this.pool.installedLanguages;
+  }
+
+  get queueDepth(): number {
+    return this.pool.queueDepth;
+  }
+
+  get busyWorkers(): number {
+    return this.pool.busyWorkers;
+  }
+
+  async recognize(image: Uint8Array, languages: readonly string[], options: RecognizeOptions = {}): Promise<OcrPageResult> {
+    const parts = this.partsFor(image, languages);
+    let bands: SplitBand[] = [];
+    if (parts >= 2) {
+      this.claimed += parts;
+      try {
+        bands = await this.splitter.split(image, parts, this.options.maxPixels ?? 16_000_000);
+      } finally {
+        this.claimed -= parts;
+      }
+    }
+    if (options.signal?.aborted) throw options.signal.reason;
+    // Pages that came in meanwhile and now wait for a worker: bands would only queue behind them.
+    if (bands.length < 2 || this.pool.queueDepth > 0 || this.pool.idleWorkers(languages) < 2) return this.pool.recognize(image, languages, options);
+    this.pagesSplit++;
+    // A band that fails fails the page; the others are left to finish (stopping them would cost their workers).
+    const results = await Promise.all(bands.map((band) => this.pool.recognize(band.image, languages, options)));
+    return joinBands(bands, results);
+  }
+
+  close(): Promise<void> {
+    return Promise.all([this.splitter.close(), this.pool.close()]).then(() => undefined);
+  }
+
+  /** How many bands to cut `image` into now: one (read it whole) unless workers are idle and nothing waits. */
+  private partsFor(image: Uint8Array, languages: readonly string[]): number {
+    if (!splittable(image)) return 1;
+    const pixels = pixelsOf(image);
+    if (pixels < (this.options.minPixels ?? 250_000) || pixels > (this.options.maxPixels ?? 16_000_000)) return 1;
+    this.pool.warmUp(languages);
+    return this.pool.queueDepth > 0 ? 1 : this.pool.idleWorkers(languages) - this.claimed;
+  }
+}
+
+/** The bands' texts in order (a blank line where the cut was a paragraph break); confidence weighted by text. */
+function joinBands(bands: readonly SplitBand[], results: readonly OcrPageResult[]): OcrPageResult {
+  let text = '';
+  let weighted = 0;
+  let weights = 0;
+  results.forEach((result, i) => {
+    const part = result.text.trim();
+    const weight = part.replace(/\s/g, '').length;
+    weighted += result.confidence * weight;
+    weights += weight;
+    if (part === '') return;
+    text += text === '' ? part : `${bands[i]!.paragraphBefore ? '\n\n' : '\n'}${part}`;
+  });
+  const confidence = weights > 0 ? weighted / weights : results.reduce((sum, result) => sum + result.confidence, 0) / results.length;
+  return { text: `${text}\n`, confidence };
+}
+
+/** A PNG, by its signature. */
+function splittable(image: Uint8Array): boolean {
+  return [0x89, 0x50, 0x4e, 0x47].every((byte, i) => image[i] === byte);
+}
+
+function pixelsOf(image: Uint8Array): number {
+  try {
+    const { width, height } = imageSize(image);
+    return width * height;
+  } catch {
+    return 0;
+  }
+}
