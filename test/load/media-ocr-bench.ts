@@ -35,7 +35,8 @@ import { runMain } from './lib/run-main.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const apiKey = `bench-media-${process.pid}-0123456789`;
-const USAGE = `Usage: npm run bench -- media [--quick] [--large-mb 200] [--reference] [--ocr-only] [--pages N] [--source <dir>]
+const USAGE = `Usage: npm run bench -- media [--quick] [--large-mb 200] [--reference] [--ocr-only] [--pages N] [--split-pages on|off] [--source <dir>]
+  --split-pages   the server's JAN_OCR_SPLIT_PAGES (default: the server's default, on)
   --source <dir>  run the server from the TypeScript sources of a checkout under tsx (no build), e.g. an
                   export of another commit with a node_modules link`;
 const values = parseSuiteArgs(USAGE, (args) =>
@@ -43,7 +44,7 @@ const values = parseSuiteArgs(USAGE, (args) =>
     args, strict: true,
     options: {
       quick: { type: 'boolean', default: false }, 'large-mb': { type: 'string', default: '200' }, reference: { type: 'boolean', default: false },
-      'ocr-only': { type: 'boolean', default: false }, pages: { type: 'string' }, source: { type: 'string' },
+      'ocr-only': { type: 'boolean', default: false }, pages: { type: 'string' }, source: { type: 'string' }, 'split-pages': { type: 'string' },
     },
   }).values,
 );
@@ -136,7 +137,10 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'jan-bench-media-'));
   let server: ServerChild | undefined;
   try {
-    server = await startServerChild({ root: fromSource?.root ?? root, dataDir, apiKey, nodeArgs: fromSource?.nodeArgs ?? [], startTimeoutMs: 120_000 });
+    server = await startServerChild({
+      root: fromSource?.root ?? root, dataDir, apiKey, nodeArgs: fromSource?.nodeArgs ?? [], startTimeoutMs: 120_000,
+      ...(values['split-pages'] && { env: { JAN_OCR_SPLIT_PAGES: values['split-pages'] } }),
+    });
     const client: Client = { url: server.url, apiKey };
     process.stderr.write(`bench: server ${server.url}; warming up the OCR workers\n`);
     // Start both workers (the first request on each pays ~1-2 s of loading) before measuring.
