@@ -34,9 +34,9 @@ export async function authenticateRequest(ctx: AppContext, authenticator: Authen
   });
   if (principal) {
     ctx.state.principal = principal;
-    ctx.set('X-Auth-Method', principal.method);
-    ctx.set('X-Principal-Id', principal.userId);
-    ctx.set('X-User-Id', principal.userId);
+    ctx.res.setHeader('X-Auth-Method', principal.method); // not ctx.set: it allocates arrays on every call
+    ctx.res.setHeader('X-Principal-Id', principal.userId);
+    ctx.res.setHeader('X-User-Id', principal.userId);
   }
   return principal;
 }

@@ -21,9 +21,14 @@ export const CACHED_ROUTES: ReadonlyMap<string, CachePolicy> = new Map<string, C
   ['GET /v1/conversations/:id/items', { tags: (userId, params) => [cacheTags.conversation(userId, params.id!)] }],
 ]);
 
+const SIMPLE_QUERY = /^[\w.-]+=[\w.-]*$/;
+
 /** The user, the path and the query with its parameters sorted (so `?a=1&b=2` and `?b=2&a=1` share an entry). */
 export function cacheKey(userId: string, ctx: AppContext): string {
-  const query = new URLSearchParams(ctx.querystring);
+  // No query, or one parameter of plain characters: already in the form sorting and re-encoding would give.
+  const raw = ctx.querystring;
+  if (raw === '' || SIMPLE_QUERY.test(raw)) return `${userId} ${ctx.path}?${raw}`;
+  const query = new URLSearchParams(raw);
   query.sort();
   return `${userId} ${ctx.path}?${query.toString()}`;
 }
@@ -39,15 +44,16 @@ export function etagMatches(ifNoneMatch: string, etag: string): boolean {
 }
 
 function respond(ctx: AppContext, response: CachedResponse): void {
-  ctx.set('ETag', response.etag);
+  // Headers set on the response directly: Koa's ctx.set and ctx.type allocate and look up the MIME table per call.
+  ctx.res.setHeader('ETag', response.etag);
   // Clients may keep it but must ask again each time (a write can change it at any moment).
-  ctx.set('Cache-Control', 'private, no-cache');
-  if (etagMatches(ctx.get('If-None-Match'), response.etag)) {
+  ctx.res.setHeader('Cache-Control', 'private, no-cache');
+  if (etagMatches(ctx.req.headers['if-none-match'] ?? '', response.etag)) {
     ctx.status = 304;
     return;
   }
   ctx.status = 200;
-  ctx.type = 'application/json';
+  ctx.res.setHeader('Content-Type', 'application/json; charset=utf-8');
   ctx.body = response.body;
 }
 

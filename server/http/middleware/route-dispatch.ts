@@ -63,11 +63,21 @@ export class RouteIndex {
   private readonly order = new Map<Layer, number>();
   /** Candidate lists per bucket key, merged in router order, computed once per key. */
   private readonly merged = new Map<string, Layer[]>();
+  /** Templates without parameters (`/v1/health`): a request for exactly that path has its match remembered. */
+  private readonly plainPaths = new Set<string>();
+  /** Their layers: they capture nothing. */
+  readonly plainLayers = new Set<Layer>();
+  /** Remembered matches, by path then method; bounded by the plain templates times the methods. */
+  private readonly remembered = new Map<string, Map<string, Match>>();
 
   constructor(stack: readonly Layer[]) {
     stack.forEach((layer, i) => {
       this.order.set(layer, i);
       if (typeof layer.path !== 'string') return void this.always.push(layer);
+      if (layer.paramNames.length === 0 && !/[:*{}()\\?+]/.test(layer.path)) {
+        this.plainPaths.add(layer.path);
+        this.plainLayers.add(layer);
+      }
       const prefix = staticPrefix(layer.path);
       if (prefix.length >= 2) push(this.byTwo, `${prefix[0]}/${prefix[1]}`, layer);
       else if (prefix.length === 1) push(this.byOne, prefix[0]!, layer);
@@ -88,8 +98,20 @@ export class RouteIndex {
     return list;
   }
 
-  /** What `router.match(path, method)` answers, testing only the candidates. */
-  match(path: string, method: string): { path: Layer[]; pathAndMethod: Layer[]; route: boolean } {
+  /**
+   * What `router.match(path, method)` answers, testing only the candidates. The answer for a plain template's
+   * own path is remembered, so callers must not change the arrays.
+   */
+  match(path: string, method: string): Match {
+    if (!this.plainPaths.has(path)) return this.test(path, method);
+    let byMethod = this.remembered.get(path);
+    if (!byMethod) this.remembered.set(path, (byMethod = new Map()));
+    let result = byMethod.get(method);
+    if (!result) byMethod.set(method, (result = this.test(path, method)));
+    return result;
+  }
+
+  private test(path: string, method: string): Match {
     const result = { path: [] as Layer[], pathAndMethod: [] as Layer[], route: false };
     const upper = method.toUpperCase();
     for (const layer of this.candidates(path)) {
@@ -102,6 +124,12 @@ export class RouteIndex {
     }
     return result;
   }
+}
+
+interface Match {
+  path: Layer[];
+  pathAndMethod: Layer[];
+  route: boolean;
 }
 
 function push(map: Map<string, Layer[]>, key: string, layer: Layer): void {
@@ -120,8 +148,8 @@ export function routeDispatch(router: Router<AppState>): AppMiddleware {
     const context = ctx as unknown as RouterContext;
     const path = ctx.path;
     const match = index.match(path, ctx.method);
-    if (context.matched) context.matched.push(...match.path);
-    else context.matched = match.path;
+    // The match may be remembered (RouteIndex.match): never changed in place.
+    context.matched = context.matched ? [...context.matched, ...match.path] : match.path;
     context.router = router;
     context.routeMatched = match.route;
     if (!match.route) return next();
@@ -134,13 +162,13 @@ export function routeDispatch(router: Router<AppState>): AppMiddleware {
       break;
     }
     if (layers.length === 1 && layers[0]!.stack.length === 1) {
-      enter(context, layers[0]!, path);
+      enter(context, layers[0]!, path, index.plainLayers.has(layers[0]!));
       return layers[0]!.stack[0]!(ctx, next);
     }
     const chain: AppMiddleware[] = [];
     for (const layer of layers) {
       chain.push((c, n) => {
-        enter(c as unknown as RouterContext, layer, path);
+        enter(c as unknown as RouterContext, layer, path, index.plainLayers.has(layer));
         return n();
       }, ...layer.stack);
     }
@@ -150,9 +178,10 @@ export function routeDispatch(router: Router<AppState>): AppMiddleware {
 }
 
 /** What the router sets when a layer starts handling the request. */
-function enter(context: RouterContext, layer: Layer, path: string): void {
-  context.captures = layer.captures(path);
-  context.request.params = layer.params(path, context.captures || [], context.params);
+function enter(context: RouterContext, layer: Layer, path: string, plain: boolean): void {
+  // A template without parameters captures nothing: what the router would compute, without its regexp run.
+  context.captures = plain ? [] : layer.captures(path);
+  context.request.params = plain ? { ...context.params } : layer.params(path, context.captures || [], context.params);
   context.params = context.request.params;
   context.routerPath = layer.path;
   context.routerName = layer.name || undefined;
