@@ -70,18 +70,35 @@ function rateLimited(decision: RateDecision, headers: Record<string, string>): A
 
 export function limits(service: LimitsService): AppMiddleware {
   const clients = new ClientKeys();
-  const limited: AppMiddleware = async (ctx, next) => {
-    const admitted = service.admitRate(clients.of(ctx));
-    const decision = admitted instanceof Promise ? await admitted : admitted;
+  /** Admitted (or refused) by `decision`; holds a place in the queue until the rest of the chain settles. */
+  const proceed = (ctx: AppContext, next: () => Promise<unknown>, decision: RateDecision): Promise<unknown> => {
     const headers = rateLimitHeaders(decision);
     if (!decision.allowed) throw rateLimited(decision, headers);
     for (const name in headers) ctx.res.setHeader(name, headers[name]!); // not ctx.set: no arrays per call
     const leave = service.enterQueue();
+    let rest: Promise<unknown>;
     try {
-      await next();
-    } finally {
+      rest = next();
+    } catch (error) {
       leave();
+      throw error;
     }
+    return rest.then(
+      (value) => {
+        leave();
+        return value;
+      },
+      (error: unknown) => {
+        leave();
+        throw error;
+      },
+    );
+  };
+  // Not async: without Redis the rate decision is synchronous, and the request pays one Promise here, not an
+  // async frame and its awaits.
+  const limited = (ctx: AppContext, next: () => Promise<unknown>): Promise<unknown> => {
+    const admitted = service.admitRate(clients.of(ctx));
+    return admitted instanceof Promise ? admitted.then((decision) => proceed(ctx, next, decision)) : proceed(ctx, next, admitted);
   };
   return (ctx, next) => (UNLIMITED_PATHS.has(ctx.path) ? next() : limited(ctx, next));
 }
