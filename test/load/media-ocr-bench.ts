@@ -10,7 +10,7 @@
  * Every OCR request is on new content, so only (3) touches the cache. Results also go to test/load/results/.
  *
  * `--reference` adds plain tesseract.js in the same run: one worker in this process (the engine mode and
- * language data the server uses, tesseract.js's defaults otherwise) reads the same PNGs, alternating with
+ * language data the server uses, tesseract.js's defaults otherwise) reads the same PNGs, rotating with
  * the server's extract-text calls, so the server's overhead over the engine is one ratio measured under the
  * same load; each side's character accuracy against the drawn text is reported too. `--ocr-only` skips the
  * upload measurements.
@@ -27,16 +27,18 @@ import { parseSuiteArgs } from './lib/args.js';
 import { slaTargetFor } from '../../server/metrics/sla-targets.js';
 import { ensureBuild } from './lib/ensure-build.js';
 import { writeJson } from './lib/report.js';
-import { startServerChild, type ServerChild } from './lib/server-child.js';
+import { startServerChild } from './lib/server-child.js';
 import {
-  a4Lines, a4Png, characterAccuracy, extract, measureMultipart, measureOcr, measureTus, receiptLines, receiptPng, stats, upload, type Client,
+  a4Lines, a4Png, extract, measureMultipart, measureOcr, measureTus, receiptLines, receiptPng, stats, upload, type Client,
 } from './suites/media-ocr.js';
+import { compareContenders, plainContender, serverContender } from './suites/ocr-reference.js';
 import { runMain } from './lib/run-main.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const apiKey = `bench-media-${process.pid}-0123456789`;
 const USAGE = `Usage: npm run bench -- media [--quick] [--large-mb 200] [--reference] [--ocr-only] [--pages N] [--split-pages on|off] [--source <dir>]
-  --split-pages   the server's JAN_OCR_SPLIT_PAGES (default: the server's default, on)
+  --split-pages   the server's JAN_OCR_SPLIT_PAGES (default: the server's default, on); 'both' runs a second
+                  server with it off, and --reference then rotates between the two servers and plain tesseract.js
   --source <dir>  run the server from the TypeScript sources of a checkout under tsx (no build), e.g. an
                   export of another commit with a node_modules link`;
 const values = parseSuiteArgs(USAGE, (args) =>
@@ -53,65 +55,31 @@ const n = (full: number, small: number) => (quick ? small : full);
 
 const fmt = (value: number) => (Number.isFinite(value) ? value.toFixed(value >= 100 ? 0 : 1) : '-');
 
-interface Side {
-  samplesMs: number[];
-  accuracy: number[];
-}
-
-/**
- * Server (extract-text, upload untimed) and plain tesseract.js on the same images, one at a time, the
- * order alternating per image so that neither side always runs right after the other.
- */
-async function compareWithReference(client: Client, worker: Tesseract.Worker, images: { png: Buffer; lines: string[] }[]) {
-  const server: Side = { samplesMs: [], accuracy: [] };
-  const reference: Side = { samplesMs: [], accuracy: [] };
-  /** The server's own duration_ms (file read to text, queue included): the rest of a call is HTTP. */
-  const serverInside: number[] = [];
-  for (const [i, { png, lines }] of images.entries()) {
-    const id = await upload(client, png, `ref-${i}.png`);
-    const runServer = async () => {
-      const start = performance.now();
-      const { text, duration_ms: inside } = (await extract(client, id)) as unknown as { text: string; duration_ms: number };
-      server.samplesMs.push(performance.now() - start);
-      server.accuracy.push(characterAccuracy(text, lines));
-      serverInside.push(inside);
-    };
-    const runReference = async () => {
-      const start = performance.now();
-      const { data } = await worker.recognize(png);
-      reference.samplesMs.push(performance.now() - start);
-      reference.accuracy.push(characterAccuracy(data.text, lines));
-    };
-    for (const run of i % 2 === 0 ? [runServer, runReference] : [runReference, runServer]) await run();
-  }
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  return {
-    server: { ...stats(server.samplesMs), accuracy: mean(server.accuracy), insideP50: stats(serverInside).p50 },
-    reference: { ...stats(reference.samplesMs), accuracy: mean(reference.accuracy) },
-  };
-}
-
 /** Plain tesseract.js: its default engine mode and the language data the server reads (installed, not the CDN). */
 function plainWorker(): Promise<Tesseract.Worker> {
   const langPath = join(dirname(createRequire(import.meta.url).resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int');
   return Tesseract.createWorker('eng', Tesseract.OEM.LSTM_ONLY, { langPath, cacheMethod: 'none', gzip: true });
 }
 
-async function referenceRun(client: Client): Promise<void> {
+/** `servers`: the server under test first; a second (`--split-pages both`) is the same server with splitting off. */
+async function referenceRun(servers: { label: string; client: Client; cpuSeconds: () => number | undefined }[]): Promise<void> {
   const worker = await plainWorker();
   try {
     await worker.recognize(receiptPng(800_000)); // warm-up
     const pages = Number(values.pages ?? n(6, 3));
-    process.stderr.write('bench: server vs plain tesseract.js, one page at a time, alternating\n');
-    const a4 = await compareWithReference(client, worker, Array.from({ length: pages }, (_, i) => ({ png: a4Png(7000 + i), lines: a4Lines(7000 + i) })));
-    const receipt = await compareWithReference(client, worker, Array.from({ length: pages * 2 }, (_, i) => ({ png: receiptPng(8000 + i), lines: receiptLines(8000 + i) })));
-    const rows = [['image', 'side', 'n', 'p50 ms', 'p95 ms', 'char accuracy']];
-    for (const [name, r] of [['A4 150 dpi', a4], ['receipt', receipt]] as const) {
-      for (const side of ['server', 'reference'] as const) {
-        rows.push([name, side === 'server' ? 'server extract-text' : 'plain tesseract.js', String(r[side].count), fmt(r[side].p50), fmt(r[side].p95), r[side].accuracy.toFixed(4)]);
+    process.stderr.write('bench: server vs plain tesseract.js, one page at a time, rotating\n');
+    const contenders = [...servers.map(({ label, client, cpuSeconds }) => serverContender(label, client, cpuSeconds)), plainContender('plain tesseract.js', worker)];
+    const a4 = await compareContenders(contenders, Array.from({ length: pages }, (_, i) => ({ png: a4Png(7000 + i), lines: a4Lines(7000 + i) })));
+    const receipt = await compareContenders(contenders, Array.from({ length: pages * 2 }, (_, i) => ({ png: receiptPng(8000 + i), lines: receiptLines(8000 + i) })));
+    const rows = [['image', 'side', 'n', 'p50 ms', 'p95 ms', 'CPU ms p50', 'char accuracy']];
+    for (const [name, figures] of [['A4 150 dpi', a4], ['receipt', receipt]] as const) {
+      const plain = figures.at(-1)!;
+      for (const side of figures) rows.push([name, side.label, String(side.count), fmt(side.p50), fmt(side.p95), fmt(side.cpuP50 ?? NaN), side.accuracy.toFixed(4)]);
+      for (const side of figures.slice(0, -1)) {
+        rows.push([name, `${side.label}, its own duration_ms`, '', fmt(side.insideP50 ?? NaN), '', '', '']);
+        const cpuRatio = side.cpuP50 !== undefined && plain.cpuP50 ? `${(side.cpuP50 / plain.cpuP50).toFixed(3)}x` : '';
+        rows.push([name, `${side.label} / plain (p50)`, '', `${(side.p50 / plain.p50).toFixed(3)}x`, '', cpuRatio, '']);
       }
-      rows.push([name, 'server, its own duration_ms', '', fmt(r.server.insideP50), '', '']);
-      rows.push([name, 'server / plain (p50)', '', `${(r.server.p50 / r.reference.p50).toFixed(3)}x`, '', '']);
     }
     const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
     process.stdout.write(`\n${rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')).join('\n')}\n`);
@@ -131,21 +99,33 @@ function sourceShim(source: string): { root: string; nodeArgs: string[] } {
   return { root: shim, nodeArgs: ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] };
 }
 
+/** A server child on its own temp data folder, its OCR workers started (the first page on each pays ~1-2 s of loading). */
+async function startBenchServer(fromSource: { root: string; nodeArgs: string[] } | undefined, splitPages: string | undefined) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'jan-bench-media-'));
+  const server = await startServerChild({
+    root: fromSource?.root ?? root, dataDir, apiKey, nodeArgs: fromSource?.nodeArgs ?? [], startTimeoutMs: 120_000,
+    ...(splitPages && { env: { JAN_OCR_SPLIT_PAGES: splitPages } }),
+  }).catch((error: unknown) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  });
+  const client: Client = { url: server.url, apiKey };
+  process.stderr.write(`bench: server ${server.url}${splitPages ? ` (split pages ${splitPages})` : ''}; warming up the OCR workers\n`);
+  await Promise.all([0, 1].map(async (i) => extract(client, await upload(client, receiptPng(900_000 + i), 'warm.png'))));
+  return { server, client, dataDir };
+}
+
 async function main(): Promise<void> {
   const fromSource = values.source ? sourceShim(values.source) : undefined;
   if (!fromSource) await ensureBuild(root);
-  const dataDir = mkdtempSync(join(tmpdir(), 'jan-bench-media-'));
-  let server: ServerChild | undefined;
+  const split = values['split-pages'];
+  const started: Awaited<ReturnType<typeof startBenchServer>>[] = [];
   try {
-    server = await startServerChild({
-      root: fromSource?.root ?? root, dataDir, apiKey, nodeArgs: fromSource?.nodeArgs ?? [], startTimeoutMs: 120_000,
-      ...(values['split-pages'] && { env: { JAN_OCR_SPLIT_PAGES: values['split-pages'] } }),
-    });
-    const client: Client = { url: server.url, apiKey };
-    process.stderr.write(`bench: server ${server.url}; warming up the OCR workers\n`);
-    // Start both workers (the first request on each pays ~1-2 s of loading) before measuring.
-    await Promise.all([0, 1].map(async (i) => extract(client, await upload(client, receiptPng(900_000 + i), 'warm.png'))));
-    if (values.reference) await referenceRun(client);
+    started.push(await startBenchServer(fromSource, split === 'both' ? 'on' : split));
+    if (split === 'both') started.push(await startBenchServer(fromSource, 'off'));
+    const client = started[0]!.client;
+    const labels = split === 'both' ? ['server, split on', 'server, split off'] : ['server extract-text'];
+    if (values.reference) await referenceRun(started.map((s, i) => ({ label: labels[i]!, client: s.client, cpuSeconds: () => s.server.cpuSeconds() })));
     if (values['ocr-only'] && values.reference) return;
 
     process.stderr.write('bench: OCR, one request at a time\n');
@@ -188,8 +168,10 @@ async function main(): Promise<void> {
     writeJson(file, { suite: 'media-ocr', quick, receipt, a4, pooled, cached, small, medium, large, machine: { cpus: cpus().length, load: loadavg() } });
     process.stdout.write(`Saved ${file}\n`);
   } finally {
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const { server, dataDir } of started) {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
     if (fromSource) rmSync(fromSource.root, { recursive: true, force: true });
   }
 }
