@@ -9,23 +9,26 @@
  * cancel and `close()` abort a running download through its AbortController with the reason as the
  * controller's reason, which decides what happens to the row (`paused`; `cancelled` + part files removed;
  * on close the row stays `downloading` so the next start resumes it).
+ *
+ * This file decides (create, pause, resume, cancel, scheduling, one decision at a time); a download's run
+ * and outcome are in pull-run.ts, its live progress and ordered writes in running-pull.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { AppError } from '../errors/app-error.js';
 import { FetchError } from '../net/index.js';
-import { asStorageFull, isStorageFull } from '../errors/storage-errors.js';
 import type { ModelPullRow, ModelPullsRepo } from '../store/model-pulls-repo.js';
 import type { RepoApi } from '../store/store.js';
 import { hubError } from './hub-errors.js';
 import type { HubService } from './hub-service.js';
 import { parseModelRef, pickQuantization, type PullRequestInput } from './model-ref.js';
-import { downloadFile, type PullFile } from './pull-download.js';
+import type { PullFile } from './pull-download.js';
 import { PullEvents } from './pull-events.js';
-import { FINISHED, pullFiles, RateMeter, toPull, type Pull } from './pull-object.js';
-import { groupQuantizations } from './quantizations.js';
+import { FINISHED, pullFiles, toPull, type Pull } from './pull-object.js';
+import { removeParts, runPull, type PullRunDeps } from './pull-run.js';
 import { newPull } from './pull-rules.js';
+import { groupQuantizations } from './quantizations.js';
+import { RunningPull, type PullChange, type StopReason } from './running-pull.js';
 
 export interface PullServiceOptions {
   pulls: RepoApi<ModelPullsRepo>;
@@ -38,38 +41,24 @@ export interface PullServiceOptions {
   now?: () => number;
 }
 
-type StopReason = 'paused' | 'cancelled' | 'closing';
-
-interface Running {
-  controller: AbortController;
-  done: Promise<void>;
-  bytesDone: number;
-  meter: RateMeter;
-  lastSample: number;
-  lastSaved: number;
-  /** The row as this download last saved it: progress events are sent from it without reading the store. */
-  row: ModelPullRow;
-  /** This download's writes, one after another (a progress write never lands after a later state). */
-  writes: Promise<void>;
-}
-
-type PullChange = Partial<Pick<ModelPullRow, 'status' | 'bytes_done' | 'error' | 'model_id'>>;
-
 /** Finished pulls are listed for a week (and the newest 50 always). */
 const KEEP_FINISHED_SECONDS = 7 * 24 * 3600;
-const SAVE_EVERY_MS = 1000;
-const SAMPLE_EVERY_MS = 100;
 
 export class PullService {
-  private readonly running = new Map<string, Running>();
+  private readonly running = new Map<string, RunningPull>();
   private readonly events = new PullEvents();
   /** The tail of the state decisions (read a row, decide, write), which run one at a time: see `exclusive`. */
   private decisions: Promise<unknown> = Promise.resolve();
   private closed = false;
   private readonly now: () => number;
+  private readonly runDeps: PullRunDeps;
 
   constructor(private readonly options: PullServiceOptions) {
     this.now = options.now ?? Date.now;
+    this.runDeps = {
+      client: options.hub.client, modelsDir: options.modelsDir, retryDelayMs: options.retryDelayMs, logger: options.logger,
+      partPath: (file) => this.partPath(file), targetPath: (file) => this.targetPath(file),
+    };
   }
 
   private get pulls(): RepoApi<ModelPullsRepo> { return this.options.pulls; }
@@ -168,7 +157,7 @@ export class PullService {
       await this.stop(id, 'cancelled');
       const current = await this.row(id);
       if (current.status !== 'cancelled') {
-        await this.removeParts(current);
+        await removeParts(this.runDeps, current);
         await this.save(current, { status: 'cancelled' });
       }
       return this.get(id);
@@ -230,12 +219,11 @@ export class PullService {
     for (const row of queued) {
       if (this.closed || this.running.size >= this.options.maxConcurrent) return;
       if (this.running.has(row.id)) continue;
-      const controller = new AbortController();
-      const running: Running = {
-        controller, done: Promise.resolve(), bytesDone: row.bytes_done, meter: new RateMeter(), lastSample: 0, lastSaved: 0, row, writes: Promise.resolve(),
-      };
+      const running = new RunningPull(row, {
+        save: (saved, change) => this.save(saved, change), emit: (saved) => this.emit(saved), now: this.now, logger: this.options.logger,
+      });
       this.running.set(row.id, running);
-      running.done = this.run(row.id, running)
+      running.done = runPull(this.runDeps, running)
         // Only a write of the pull's state can fail here (download errors are the pull's `failed` state).
         .catch((error: unknown) => this.options.logger?.warn({ pull: row.id, err: error }, 'model pull state could not be saved'))
         .finally(() => {
@@ -243,73 +231,6 @@ export class PullService {
           this.schedule();
         });
     }
-  }
-
-  private async run(id: string, running: Running): Promise<void> {
-    const { signal } = running.controller;
-    const { row } = running;
-    const files = pullFiles(row);
-    try {
-      await this.saveRunning(running, { status: 'downloading' });
-      await mkdir(this.options.modelsDir, { recursive: true });
-      let before = 0;
-      for (const file of files) {
-        await downloadFile({
-          client: this.options.hub.client, repo: row.repo, file, partPath: this.partPath(file), signal,
-          onBytes: (bytes) => this.progress(running, before + bytes),
-          // Not awaited (the callback is synchronous); the next write of this pull waits for it, and a failure is logged there.
-          onVerifying: () => void this.saveRunning(running, { status: 'verifying', bytes_done: running.bytesDone }).catch(() => undefined),
-          ...(this.options.retryDelayMs !== undefined && { retryDelayMs: this.options.retryDelayMs }),
-        });
-        before += file.size;
-        if (file !== files.at(-1)) await this.saveRunning(running, { status: 'downloading', bytes_done: before });
-      }
-      // The whole set is in and checked: only now does the model folder see it.
-      for (const file of files) await rename(this.partPath(file), this.targetPath(file));
-      const modelId = basename(this.targetPath(files[0]!)).replace(/\.gguf$/i, '');
-      await this.saveRunning(running, { status: 'completed', bytes_done: row.bytes_total, model_id: modelId });
-      this.options.logger?.info({ pull: id, model: row.model, modelId }, 'model pull completed');
-    } catch (error) {
-      const reason = signal.aborted ? (signal.reason as StopReason) : undefined;
-      if (reason === 'closing') return;
-      if (reason === 'paused') {
-        await this.saveRunning(running, { status: 'paused', bytes_done: running.bytesDone });
-        return;
-      }
-      if (reason === 'cancelled') {
-        await this.removeParts(row);
-        await this.saveRunning(running, { status: 'cancelled' });
-        return;
-      }
-      const message = failureMessage(error, this.options.hub.client.endpoint, row.repo, this.options.hub.client.hasToken);
-      this.options.logger?.warn({ pull: id, model: row.model, error: message }, 'model pull failed');
-      await this.saveRunning(running, { status: 'failed', bytes_done: running.bytesDone, error: message });
-    }
-  }
-
-  /** Called synchronously for every chunk: events from memory, and the bytes saved at most once a second. */
-  private progress(running: Running, bytesDone: number): void {
-    running.bytesDone = bytesDone;
-    const now = this.now();
-    if (now - running.lastSample < SAMPLE_EVERY_MS) return;
-    running.lastSample = now;
-    running.meter.add(now, bytesDone);
-    if (now - running.lastSaved >= SAVE_EVERY_MS) {
-      running.lastSaved = now;
-      void this.saveRunning(running, { bytes_done: bytesDone }).catch(() => undefined); // a failure is logged by saveRunning
-    } else {
-      this.emit(running.row);
-    }
-  }
-
-  /** Saves a running pull's change after its earlier writes; a failed write is logged (and rejects the returned promise). */
-  private saveRunning(running: Running, change: PullChange): Promise<ModelPullRow> {
-    const saved = running.writes.then(async () => (running.row = await this.save(running.row, change)));
-    running.writes = saved.then(
-      () => undefined,
-      (error: unknown) => this.options.logger?.warn({ pull: running.row.id, err: error }, 'model pull progress could not be saved'),
-    );
-    return saved;
   }
 
   private async save(row: ModelPullRow, change: PullChange): Promise<ModelPullRow> {
@@ -334,10 +255,6 @@ export class PullService {
     return row;
   }
 
-  private async removeParts(row: ModelPullRow): Promise<void> {
-    await Promise.all(pullFiles(row).map((file) => unlink(this.partPath(file)).catch(() => undefined)));
-  }
-
   private partPath(file: PullFile): string {
     return `${this.targetPath(file)}.part`;
   }
@@ -355,9 +272,3 @@ const conflict = (message: string) => new AppError(409, 'conflict_error', messag
 
 /** A 401 as the hub answers a gated repository's files to a client without a token. */
 const gatedRefusal = () => new FetchError('failed', 'gated', { reason: 'status', status: 401 });
-
-function failureMessage(error: unknown, endpoint: string, repo: string, hasToken: boolean): string {
-  if (isStorageFull(error)) return asStorageFull(error)!.message;
-  const mapped = hubError(error, endpoint, repo, hasToken);
-  return mapped instanceof Error ? mapped.message : String(mapped);
-}
