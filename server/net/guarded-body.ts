@@ -71,6 +71,7 @@ export function guardedBody(res: IncomingMessage, limits: BodyLimits, guard: Fet
 /** Larger than a socket read (64 KiB), so a slow disk stops the socket only after a few reads. */
 const DIRECT_HIGH_WATER = 1 << 20;
 const EMPTY = Buffer.alloc(0);
+const MAX_WAIT_TURNS = 500;
 
 /**
  * The body read from the socket itself (see the module header). From here on the HTTP parser sees nothing:
@@ -114,14 +115,16 @@ function directBody(res: IncomingMessage, socket: Socket, contentLength: number,
     return more;
   };
   // The bytes that did arrive reach the reader before the error does (a resumable download keeps them):
-  // the body fails once its buffer is read, or at once when it holds nothing.
+  // the body fails once its buffer is read, at once when it holds nothing, and after a few hundred turns of
+  // the event loop at most (a reader that stopped reading does not keep it waiting).
   let failure: FetchError | undefined;
   const fail = (error: FetchError) => {
     if (finished || failure) return;
     failure = error;
+    let turns = 0;
     const failWhenRead = () => {
       if (body.destroyed) return;
-      if (body.readableLength === 0 || !body.readableFlowing) body.destroy(error);
+      if (body.readableLength === 0 || ++turns > MAX_WAIT_TURNS) body.destroy(error);
       else setImmediate(failWhenRead);
     };
     failWhenRead();

@@ -310,3 +310,52 @@ describe('openUrl: Range resume and progress', () => {
     }
   });
 });
+
+describe('openUrl: a Content-Length body read from the socket', () => {
+  it('holds the socket while the reader is slow (backpressure) and delivers every byte in order', async () => {
+    const file = randomBytes(8 * 1024 * 1024);
+    const server = await origin({ '/big': (_req, res) => void res.writeHead(200, { 'content-length': file.length }).end(file) });
+    try {
+      const response = await openUrl(server.url('/big'), { policy: 'any' });
+      const chunks: Buffer[] = [];
+      let held = 0;
+      for await (const chunk of response.body) {
+        chunks.push(chunk as Buffer);
+        held = Math.max(held, response.body.readableLength);
+        if (chunks.length % 16 === 0) await new Promise((resolve) => setTimeout(resolve, 5)); // a reader slower than the socket
+      }
+      expect(Buffer.concat(chunks).equals(file)).toBe(true);
+      expect(held).toBeLessThan(4 * 1024 * 1024); // the socket stopped while the body was full; the file never sat in memory
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('takes exactly Content-Length bytes when the server sends more after them', async () => {
+    const raw = await rawOrigin((socket) => socket.end('HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhelloEXTRA'));
+    try {
+      expect((await fetchAll(raw.url, { policy: 'any' })).toString()).toBe('hello');
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it('hands over the bytes that came before a cut, then fails', async () => {
+    const head = randomBytes(200 * 1024);
+    const raw = await rawOrigin((socket) => {
+      socket.write(`HTTP/1.1 200 OK\r\ncontent-length: ${head.length * 2}\r\n\r\n`);
+      socket.write(head, () => setTimeout(() => socket.destroy(), 20));
+    });
+    try {
+      const response = await openUrl(raw.url, { policy: 'any' });
+      const chunks: Buffer[] = [];
+      const error = await failure((async () => {
+        for await (const chunk of response.body) chunks.push(chunk as Buffer);
+      })());
+      expect(error).toMatchObject({ code: 'failed', reason: 'network' });
+      expect(Buffer.concat(chunks).equals(head)).toBe(true);
+    } finally {
+      await raw.close();
+    }
+  });
+});
