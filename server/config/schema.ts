@@ -131,7 +131,7 @@ export const configSchema = {
   }),
   ocrSplitPages: key({
     env: 'JAN_OCR_SPLIT_PAGES', flag: '--ocr-split-pages', default: 'on', defaultDoc: '`on`',
-    description: 'A large PNG page (an image, or a scanned PDF page) that arrives while OCR workers are idle is cut into bands at blank rows and read on all of them at once; `off` reads every page on one worker. Pages that wait for a worker, and other formats, are always read whole.',
+    description: 'A large PNG page (an image, or a scanned PDF page) that arrives while OCR workers and CPU cores are idle is cut into bands at blank rows and read on those workers at once; `off` reads every page on one worker. Pages that wait for a worker, pages on a machine kept busy by other work, and other formats are always read whole.',
     parse: onOff,
   }),
   ocrMaxPages: key({

@@ -3,7 +3,8 @@
  * build, so one page on one worker uses one core however many are idle. When the pool has idle workers
  * and no page waiting, a page is cut into horizontal bands at blank rows (page-splitter.ts, in a worker
  * thread), the bands are read in parallel, and their texts joined in order. When pages are waiting, each
- * page goes whole to one worker (throughput: bands would only add work).
+ * page goes whole to one worker (throughput: bands would only add work), and so does a page that arrives
+ * while other work keeps the cores busy (cpu-headroom.ts): a page gets at most one band per free core.
  *
  * Only PNG pages are split (scanned PDF pages are rendered as PNG): they are decoded in JavaScript, since
  * the canvas crashes the process on corrupt files, and other formats are read whole as before. Only pages
@@ -11,6 +12,8 @@
  * starts the rest of the pool in the background, so that the next pages find idle workers.
  */
 import { imageSize } from 'image-size';
+import { cpus } from 'node:os';
+import { CpuHeadroom, cpuSampler } from './cpu-headroom.js';
 import type { OcrEngine, OcrPageResult, RecognizeOptions } from './ocr-engine.js';
 import type { PageSplitter, SplitBand } from './page-splitter.js';
 import type { TesseractPool } from './tesseract-pool.js';
@@ -20,6 +23,8 @@ export interface SplittingOcrOptions {
   minPixels?: number;
   /** Largest page split (default 16,000,000); larger ones are read whole, as the pool's budget allows. */
   maxPixels?: number;
+  /** Free cores (default: measured on this machine, see cpu-headroom.ts); a page gets at most one band per free core. */
+  headroom?: Pick<CpuHeadroom, 'freeCores'>;
 }
 
 export class SplittingOcr implements OcrEngine {
@@ -27,12 +32,15 @@ export class SplittingOcr implements OcrEngine {
   pagesSplit = 0;
   /** Idle workers promised to pages being cut now (so that pages arriving together do not all split). */
   private claimed = 0;
+  private readonly headroom: Pick<CpuHeadroom, 'freeCores'>;
 
   constructor(
     private readonly pool: TesseractPool,
     private readonly splitter: PageSplitter,
     private readonly options: SplittingOcrOptions = {},
-  ) {}
+  ) {
+    this.headroom = options.headroom ?? new CpuHeadroom(cpuSampler(() => pool.busyMs), cpus().length);
+  }
 
   get installedLanguages(): readonly string[] {
     return this.pool.installedLanguages;
@@ -76,7 +84,9 @@ export class SplittingOcr implements OcrEngine {
     const pixels = pixelsOf(image);
     if (pixels < (this.options.minPixels ?? 250_000) || pixels > (this.options.maxPixels ?? 16_000_000)) return 1;
     this.pool.warmUp(languages);
-    return this.pool.queueDepth > 0 ? 1 : this.pool.idleWorkers(languages) - this.claimed;
+    if (this.pool.queueDepth > 0) return 1;
+    const workers = this.pool.idleWorkers(languages) - this.claimed;
+    return workers < 2 ? 1 : Math.min(workers, Math.round(this.headroom.freeCores()));
   }
 }
 

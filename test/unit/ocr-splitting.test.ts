@@ -22,12 +22,14 @@ describe('SplittingOcr', () => {
   let dir: string;
   let pool: TesseractPool;
   let ocr: SplittingOcr;
+  let freeCores = 2;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'jan-ocr-split-'));
     const languages = findInstalledLanguages();
     pool = new TesseractPool({ size: 2, langPath: prepareLangPath(dir, languages), installedLanguages: ['eng'], queueLimit: 10 });
-    ocr = new SplittingOcr(pool, new PageSplitter(), { minPixels: 100_000 });
+    // Two free cores whatever the machine is doing (the measured headroom is tested in ocr-cpu-headroom.test.ts).
+    ocr = new SplittingOcr(pool, new PageSplitter(), { minPixels: 100_000, headroom: { freeCores: () => freeCores } });
   });
   afterAll(async () => {
     await ocr.close();
@@ -44,6 +46,7 @@ describe('SplittingOcr', () => {
     expect(words(result.text)).toEqual(words(pageLines(2).join(' ')));
     expect(result.confidence).toBeGreaterThan(0.8);
     expect(result.confidence).toBeLessThanOrEqual(1);
+    expect(pool.busyMs).toBeGreaterThan(0); // what the measured headroom counts as OCR's own use
   }, 60_000);
 
   it('reads pages whole while others wait for a worker, and small or non-PNG pages always whole', async () => {
@@ -60,6 +63,18 @@ describe('SplittingOcr', () => {
     const small = encodeImage(renderText(['small', 'label'], { width: 200, fontSize: 26 }), 'png');
     expect(words((await ocr.recognize(small, ['eng'])).text)).toEqual(['small', 'label']);
     expect(ocr.pagesSplit).toBe(splitBefore);
+  }, 60_000);
+
+  it('reads a page whole when the machine has fewer than two free cores, idle workers or not', async () => {
+    await vi.waitFor(() => expect(pool.idleWorkers(['eng'])).toBe(2), { timeout: 30_000 });
+    const before = ocr.pagesSplit;
+    freeCores = 1.2;
+    try {
+      expect(words((await ocr.recognize(page(9), ['eng'])).text)).toEqual(words(pageLines(9).join(' ')));
+    } finally {
+      freeCores = 2;
+    }
+    expect(ocr.pagesSplit).toBe(before);
   }, 60_000);
 
   it('stops every band of a page whose caller gives up', async () => {
