@@ -6,10 +6,12 @@
  *
  * A body with a Content-Length (and no Transfer-Encoding) is read straight from the socket once the headers
  * are parsed (`directBody`): Node's HTTP parser copies every body chunk into a new buffer and passes it
- * through the IncomingMessage stream and then this module's Transform, which, measured on a 182 MB model
- * download, doubled the CPU the download took (about 0.9 s against 0.45 s for the same bytes read from the
- * socket). The bytes are the same: with a Content-Length the body is the next `contentLength` bytes on the
- * connection (sockets are never pooled or reused, see outbound-fetcher.ts).
+ * through the IncomingMessage stream and then this module's Transform. Skipping those took a 182 MB hub pull
+ * from about 0.65x to about 0.85x of curl's throughput on the bench (test/load/hub-bench.ts). The bytes are
+ * the same: with a Content-Length the body is the next `contentLength` bytes on the connection (sockets are
+ * never pooled or reused, see outbound-fetcher.ts). What still separates it from curl is mostly the socket
+ * allocating a new 64 KiB buffer per read: a prototype reading into one reused buffer (`onread`) used about
+ * half the CPU, but its buffers must outlive the asynchronous disk write, which needs a pool this module has not.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
