@@ -3,11 +3,11 @@
  * other work (inference, other processes) keeps the machine busy, the bands of one page only compete for
  * the same cores, and the page waits for the slower band: splitting then costs latency instead of saving it.
  *
- * Over the window since the last reading: free cores = the machine's idle share of its cores (os.cpus()
- * times, on every platform) + what OCR itself used (its workers are idle now, so that is free for the next
- * page). OCR's use is taken as the smaller of the workers' busy time and this process's CPU time: busy time
- * alone overstates it when the machine is contended (a busy worker waiting for a core), process CPU alone
- * when inference runs in this process too.
+ * Measured over a short window that the caller spends cutting the page (in the split worker thread), so
+ * the figure is about now, not the recent past (work that just finished must not count): free cores = the
+ * machine's idle share of its cores (os.cpus() times, on every platform) + this process's own use, up to
+ * one core (the split worker's, which is free once it has answered; more would be other work in this
+ * process, such as inference).
  */
 import { cpus } from 'node:os';
 
@@ -17,54 +17,44 @@ export interface CpuSample {
   totalMs: number;
   /** CPU ms this process has used (all its threads). */
   processMs: number;
-  /** Worker-ms the OCR workers have been busy with pages. */
-  ocrBusyMs: number;
 }
 
-/** A window shorter than this keeps the last figure (os.cpus() counts in 10 ms ticks). */
-const MIN_WINDOW_MS = 250;
+export interface Headroom {
+  /** The start of a window. */
+  mark(): CpuSample;
+  /** Cores free for OCR over the window since `mark` (0 to the machine's cores). */
+  freeCoresSince(mark: CpuSample): number;
+}
 
-export class CpuHeadroom {
-  private last: CpuSample | undefined;
-  private lastFree: number;
-
-  /** `sample` reads the figures (a parameter for tests); `cores` is how many os.cpus() lists. */
+export class CpuHeadroom implements Headroom {
+  /** `sample` reads the figures (a parameter for tests); `cores` is how many it counts. */
   constructor(
-    private readonly sample: () => CpuSample,
     private readonly cores: number,
-  ) {
-    this.lastFree = cores; // until there is a window to measure
+    private readonly sample: () => CpuSample = sampleCpu,
+  ) {}
+
+  mark(): CpuSample {
+    return this.sample();
   }
 
-  /** Cores free for OCR, averaged over the time since the last reading (0 to `cores`). */
-  freeCores(): number {
+  freeCoresSince(mark: CpuSample): number {
     const now = this.sample();
-    const last = this.last;
-    if (!last) {
-      this.last = now;
-      return this.lastFree;
-    }
-    const totalMs = now.totalMs - last.totalMs;
-    const windowMs = totalMs / Math.max(1, this.cores);
-    if (windowMs < MIN_WINDOW_MS) return this.lastFree;
-    const idleCores = ((now.idleMs - last.idleMs) / totalMs) * this.cores;
-    const ocrCores = Math.min(now.ocrBusyMs - last.ocrBusyMs, now.processMs - last.processMs) / windowMs;
-    this.last = now;
-    this.lastFree = Math.max(0, Math.min(this.cores, idleCores + ocrCores));
-    return this.lastFree;
+    const totalMs = now.totalMs - mark.totalMs;
+    if (totalMs <= 0) return 0; // no tick in the window: nothing known, so no claim on the cores
+    const windowMs = totalMs / this.cores;
+    const idleCores = ((now.idleMs - mark.idleMs) / totalMs) * this.cores;
+    const ownCores = Math.min(1, (now.processMs - mark.processMs) / windowMs);
+    return Math.max(0, Math.min(this.cores, idleCores + ownCores));
   }
 }
 
-/** The machine's and this process's CPU times, with `ocrBusyMs` from the pool. */
-export function cpuSampler(ocrBusyMs: () => number): () => CpuSample {
-  return () => {
-    let idleMs = 0;
-    let totalMs = 0;
-    for (const { times } of cpus()) {
-      idleMs += times.idle;
-      totalMs += times.user + times.nice + times.sys + times.idle + times.irq;
-    }
-    const { user, system } = process.cpuUsage();
-    return { idleMs, totalMs, processMs: (user + system) / 1000, ocrBusyMs: ocrBusyMs() };
-  };
+export function sampleCpu(): CpuSample {
+  let idleMs = 0;
+  let totalMs = 0;
+  for (const { times } of cpus()) {
+    idleMs += times.idle;
+    totalMs += times.user + times.nice + times.sys + times.idle + times.irq;
+  }
+  const { user, system } = process.cpuUsage();
+  return { idleMs, totalMs, processMs: (user + system) / 1000 };
 }

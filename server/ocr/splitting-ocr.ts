@@ -13,7 +13,8 @@
  */
 import { imageSize } from 'image-size';
 import { cpus } from 'node:os';
-import { CpuHeadroom, cpuSampler } from './cpu-headroom.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CpuHeadroom, type Headroom } from './cpu-headroom.js';
 import type { OcrEngine, OcrPageResult, RecognizeOptions } from './ocr-engine.js';
 import type { PageSplitter, SplitBand } from './page-splitter.js';
 import type { TesseractPool } from './tesseract-pool.js';
@@ -24,22 +25,27 @@ export interface SplittingOcrOptions {
   /** Largest page split (default 16,000,000); larger ones are read whole, as the pool's budget allows. */
   maxPixels?: number;
   /** Free cores (default: measured on this machine, see cpu-headroom.ts); a page gets at most one band per free core. */
-  headroom?: Pick<CpuHeadroom, 'freeCores'>;
+  headroom?: Headroom;
 }
+
+/** Shortest window the free cores are measured over, in ms (os.cpus() counts in 10 ms ticks). */
+const MIN_WINDOW_MS = 40;
+/** Fewer free cores than this: the bands would wait for each other's cores, so the page is read whole. */
+const MIN_FREE_CORES = 1.5;
 
 export class SplittingOcr implements OcrEngine {
   /** Pages read in bands since start (for tests and metrics). */
   pagesSplit = 0;
   /** Idle workers promised to pages being cut now (so that pages arriving together do not all split). */
   private claimed = 0;
-  private readonly headroom: Pick<CpuHeadroom, 'freeCores'>;
+  private readonly headroom: Headroom;
 
   constructor(
     private readonly pool: TesseractPool,
     private readonly splitter: PageSplitter,
     private readonly options: SplittingOcrOptions = {},
   ) {
-    this.headroom = options.headroom ?? new CpuHeadroom(cpuSampler(() => pool.busyMs), cpus().length);
+    this.headroom = options.headroom ?? new CpuHeadroom(cpus().length);
   }
 
   get installedLanguages(): readonly string[] {
@@ -57,17 +63,25 @@ export class SplittingOcr implements OcrEngine {
   async recognize(image: Uint8Array, languages: readonly string[], options: RecognizeOptions = {}): Promise<OcrPageResult> {
     const parts = this.partsFor(image, languages);
     let bands: SplitBand[] = [];
+    let freeCores = 0;
     if (parts >= 2) {
       this.claimed += parts;
       try {
+        const mark = this.headroom.mark();
+        const started = performance.now();
         bands = await this.splitter.split(image, parts, this.options.maxPixels ?? 16_000_000);
+        // The cut is the window the free cores are measured over; a few clock ticks at least.
+        if (bands.length >= 2) await sleep(MIN_WINDOW_MS - (performance.now() - started));
+        freeCores = this.headroom.freeCoresSince(mark);
       } finally {
         this.claimed -= parts;
       }
     }
     if (options.signal?.aborted) throw options.signal.reason;
-    // Pages that came in meanwhile and now wait for a worker: bands would only queue behind them.
-    if (bands.length < 2 || this.pool.queueDepth > 0 || this.pool.idleWorkers(languages) < 2) return this.pool.recognize(image, languages, options);
+    // Cores kept busy by other work, or pages that came in meanwhile and wait for a worker: read it whole.
+    if (bands.length < 2 || freeCores < MIN_FREE_CORES || this.pool.queueDepth > 0 || this.pool.idleWorkers(languages) < 2) {
+      return this.pool.recognize(image, languages, options);
+    }
     this.pagesSplit++;
     // A band that fails fails the page; the others are left to finish (stopping them would cost their workers).
     const results = await Promise.all(bands.map((band) => this.pool.recognize(band.image, languages, options)));
@@ -85,8 +99,7 @@ export class SplittingOcr implements OcrEngine {
     if (pixels < (this.options.minPixels ?? 250_000) || pixels > (this.options.maxPixels ?? 16_000_000)) return 1;
     this.pool.warmUp(languages);
     if (this.pool.queueDepth > 0) return 1;
-    const workers = this.pool.idleWorkers(languages) - this.claimed;
-    return workers < 2 ? 1 : Math.min(workers, Math.round(this.headroom.freeCores()));
+    return this.pool.idleWorkers(languages) - this.claimed;
   }
 }
 

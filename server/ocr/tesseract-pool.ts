@@ -83,9 +83,6 @@ export class TesseractPool implements OcrEngine {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private closed = false;
-  /** Worker-ms spent on finished pages, and the start times of the pages running now. */
-  private finishedBusyMs = 0;
-  private readonly running = new Map<Slot, number>();
 
   constructor(private readonly options: TesseractPoolOptions) {}
 
@@ -104,14 +101,6 @@ export class TesseractPool implements OcrEngine {
 
   get busyWorkers(): number {
     return this.slots.filter((slot) => slot.busy).length;
-  }
-
-  /** Worker-ms the workers have spent on pages so far (a page's time counts from its start on a worker). */
-  get busyMs(): number {
-    const now = performance.now();
-    let running = 0;
-    for (const started of this.running.values()) running += now - started;
-    return this.finishedBusyMs + running;
   }
 
   /** Started workers waiting for a page, already set up for `languages`. */
@@ -205,8 +194,6 @@ export class TesseractPool implements OcrEngine {
   }
 
   private async run(slot: Slot, job: Job): Promise<void> {
-    const started = performance.now();
-    this.running.set(slot, started);
     try {
       const worker = await this.ready(slot, job.langs);
       if (job.settled) return; // cancelled while the worker started
@@ -218,8 +205,6 @@ export class TesseractPool implements OcrEngine {
     } catch (error) {
       job.settle({ error: toOcrError(error) });
     } finally {
-      this.running.delete(slot);
-      this.finishedBusyMs += performance.now() - started;
       slot.busy = false;
       slot.abort = undefined;
       slot.job = undefined;

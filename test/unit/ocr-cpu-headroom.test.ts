@@ -1,67 +1,54 @@
 /** Free cores for page splitting (cpu-headroom.ts), from scripted CPU figures of a 2-core machine. */
 import { describe, expect, it } from 'vitest';
-import { CpuHeadroom, cpuSampler, type CpuSample } from '../../server/ocr/cpu-headroom.js';
+import { CpuHeadroom, sampleCpu, type CpuSample } from '../../server/ocr/cpu-headroom.js';
 
-/** Samples of a 2-core machine: each step advances wall time by `ms` with the given idle, process and OCR shares. */
+/** A 2-core machine whose window advances by `ms` with the given idle cores and this process's cores. */
 function machine() {
-  const now: CpuSample = { idleMs: 0, totalMs: 0, processMs: 0, ocrBusyMs: 0 };
+  const now: CpuSample = { idleMs: 0, totalMs: 0, processMs: 0 };
   return {
     sample: () => ({ ...now }),
-    advance(ms: number, { idleCores, processCores, ocrWorkers }: { idleCores: number; processCores: number; ocrWorkers: number }) {
+    advance(ms: number, idleCores: number, processCores: number) {
       now.totalMs += ms * 2;
       now.idleMs += ms * idleCores;
       now.processMs += ms * processCores;
-      now.ocrBusyMs += ms * ocrWorkers;
     },
   };
 }
 
 describe('CpuHeadroom', () => {
-  it('counts idle cores plus what OCR itself used, capped at the machine', () => {
+  const window = (idleCores: number, processCores: number) => {
     const m = machine();
-    const headroom = new CpuHeadroom(m.sample, 2);
-    expect(headroom.freeCores()).toBe(2); // nothing measured yet
-    m.advance(1000, { idleCores: 2, processCores: 0, ocrWorkers: 0 });
-    expect(headroom.freeCores()).toBe(2); // a quiet machine
-    m.advance(1000, { idleCores: 0, processCores: 2, ocrWorkers: 2 });
-    expect(headroom.freeCores()).toBe(2); // busy only with our own bands
-    m.advance(1000, { idleCores: 1, processCores: 1, ocrWorkers: 1 });
-    expect(headroom.freeCores()).toBe(2); // one page on one worker, the other core idle
+    const headroom = new CpuHeadroom(2, m.sample);
+    const mark = headroom.mark();
+    m.advance(50, idleCores, processCores);
+    return headroom.freeCoresSince(mark);
+  };
+
+  it('counts the idle cores plus this process\'s own use up to one core (the split worker)', () => {
+    expect(window(1, 1)).toBe(2); // quiet: one core idle, the other cutting the page
+    expect(window(2, 0)).toBe(2);
+    expect(window(0.5, 0.5)).toBe(1); // another process holds a core and a half
+    expect(window(0, 0.3)).toBeCloseTo(0.3); // a busy machine: the cut itself got a third of a core
   });
 
-  it('sees cores kept busy by others: other processes, or inference in this one', () => {
-    const m = machine();
-    const headroom = new CpuHeadroom(m.sample, 2);
-    headroom.freeCores();
-    // Others use everything; our two busy workers got half a core between them.
-    m.advance(2000, { idleCores: 0, processCores: 0.5, ocrWorkers: 2 });
-    expect(headroom.freeCores()).toBeCloseTo(0.5);
-    // Inference in this process uses both cores; OCR was idle.
-    m.advance(2000, { idleCores: 0, processCores: 2, ocrWorkers: 0 });
-    expect(headroom.freeCores()).toBe(0);
-    // One core idle, the other running our one page.
-    m.advance(2000, { idleCores: 1, processCores: 1, ocrWorkers: 1 });
-    expect(headroom.freeCores()).toBe(2);
+  it('does not count other work in this process (inference) as free', () => {
+    expect(window(0, 2)).toBe(1);
+    expect(window(1, 2)).toBe(2);
   });
 
-  it('keeps the last figure over a window too short to measure', () => {
+  it('claims nothing for a window without a clock tick', () => {
     const m = machine();
-    const headroom = new CpuHeadroom(m.sample, 2);
-    headroom.freeCores();
-    m.advance(1000, { idleCores: 0, processCores: 0, ocrWorkers: 0 });
-    expect(headroom.freeCores()).toBe(0);
-    m.advance(100, { idleCores: 2, processCores: 0, ocrWorkers: 0 });
-    expect(headroom.freeCores()).toBe(0);
-    m.advance(1000, { idleCores: 1, processCores: 0, ocrWorkers: 0 });
-    expect(headroom.freeCores()).toBeCloseTo((100 * 2 + 1000 * 1) / 1100); // the short window counts in the next one
+    const headroom = new CpuHeadroom(2, m.sample);
+    expect(headroom.freeCoresSince(headroom.mark())).toBe(0);
   });
 
-  it('reads this machine: a figure between 0 and its cores', () => {
-    const headroom = new CpuHeadroom(cpuSampler(() => 0), 2);
-    headroom.freeCores();
-    const sample = cpuSampler(() => 7)();
-    expect(sample.ocrBusyMs).toBe(7);
+  it('reads this machine\'s figures', () => {
+    const sample = sampleCpu();
     expect(sample.totalMs).toBeGreaterThan(sample.idleMs);
     expect(sample.processMs).toBeGreaterThan(0);
+    const headroom = new CpuHeadroom(2);
+    const free = headroom.freeCoresSince({ ...sample, totalMs: sample.totalMs - 1000, idleMs: sample.idleMs - 500 });
+    expect(free).toBeGreaterThanOrEqual(0);
+    expect(free).toBeLessThanOrEqual(2);
   });
 });
