@@ -9,9 +9,9 @@
  * open, a call from outside it (told apart through AsyncLocalStorage) waits until it ends, and transactions
  * run one at a time. Nested transactions are savepoints of the outer one.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
 import type { RepoApi } from './repo-api.js';
+import { ScopedContext } from './scoped-context.js';
 
 interface OpenTransaction {
   /** Identifies the outermost transaction this call belongs to. */
@@ -21,7 +21,7 @@ interface OpenTransaction {
 }
 
 export class SqliteGate {
-  private readonly open = new AsyncLocalStorage<OpenTransaction>();
+  private readonly open = new ScopedContext<OpenTransaction>();
   /** The transaction holding the connection, if any. */
   private owner: object | undefined;
   /** Settles when the current transaction ends (and the next may start). */
@@ -41,7 +41,7 @@ export class SqliteGate {
 
   /** Runs `fn` in a transaction (or, nested, a savepoint); rolled back if it throws. */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    const outer = this.open.getStore();
+    const outer = this.open.get();
     if (outer) return this.savepoint(outer, fn);
     while (this.owner) await this.idle;
     const owner = {};
@@ -77,7 +77,7 @@ export class SqliteGate {
   }
 
   private call<T>(run: () => T): Promise<T> {
-    if (this.owner && this.open.getStore()?.owner !== this.owner) return this.afterTransaction(run);
+    if (this.owner && this.open.get()?.owner !== this.owner) return this.afterTransaction(run);
     try {
       return Promise.resolve(run());
     } catch (error) {

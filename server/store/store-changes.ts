@@ -15,8 +15,7 @@
  *
  * One feed per store instance (no module state), so tests can run many isolated stores in one process.
  */
-
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { ScopedContext } from './scoped-context.js';
 
 /** What a write changed, named by owner and id; subscribers decide what depends on it. */
 export type StoreChange =
@@ -47,7 +46,7 @@ export class ChangeFeed implements StoreChanges {
    * The open transaction's changes, one frame per nesting level (savepoint), innermost last. Kept in async
    * context, not on the instance: with PostgreSQL several transactions are open at once, each on its own client.
    */
-  private readonly frames = new AsyncLocalStorage<ReadonlyArray<Map<string, StoreChange>>>();
+  private readonly frames = new ScopedContext<ReadonlyArray<Map<string, StoreChange>>>();
 
   subscribe(listener: StoreChangeListener): () => void {
     this.listeners.add(listener);
@@ -56,12 +55,12 @@ export class ChangeFeed implements StoreChanges {
 
   /** True while the caller runs inside a transaction opened through `transaction()`. */
   get inTransaction(): boolean {
-    return (this.frames.getStore()?.length ?? 0) > 0;
+    return (this.frames.get()?.length ?? 0) > 0;
   }
 
   /** Called by a repository after a statement that changed something. */
   announce(change: StoreChange): void {
-    const frame = this.frames.getStore()?.at(-1);
+    const frame = this.frames.get()?.at(-1);
     if (frame) frame.set(keyOf(change), change);
     else this.publish([change]);
   }
@@ -71,7 +70,7 @@ export class ChangeFeed implements StoreChanges {
    * the outermost level commits; a level that throws is rolled back by the database, and its changes are dropped.
    */
   async transaction<T>(run: () => Promise<T>): Promise<T> {
-    const outer = this.frames.getStore() ?? [];
+    const outer = this.frames.get() ?? [];
     const frame = new Map<string, StoreChange>();
     const result = await this.frames.run([...outer, frame], run);
     const parent = outer.at(-1);

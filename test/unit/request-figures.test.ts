@@ -20,7 +20,7 @@ async function rows(registry: Registry): Promise<Row[]> {
   const out: Row[] = [];
   for (const metric of await registry.getMetricsAsJSON()) {
     for (const v of metric.values) {
-      const labels = Object.fromEntries(Object.entries(v.labels).map(([k, l]) => [k, String(l)]).sort(([a], [b]) => a.localeCompare(b)));
+      const labels = Object.fromEntries(Object.entries(v.labels).map(([k, l]) => [k, String(l)]).sort(([a], [b]) => String(a).localeCompare(String(b))));
       out.push({ name: (v as { metricName?: string }).metricName ?? metric.name, labels, value: v.value });
     }
   }

@@ -4,11 +4,11 @@
  * transaction is found through AsyncLocalStorage, so repositories are called the same way in and out of one
  * (`store.transaction(async () => { await store.items.insert(…) })`); nested, it is a savepoint.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { AppError } from '../../errors/app-error.js';
 import type { QueryTimer } from '../query-timer.js';
+import { ScopedContext } from '../scoped-context.js';
 
 /** How many distinct statement texts are prepared by name (the repositories have a few hundred). */
 const MAX_NAMED = 1000;
@@ -20,7 +20,7 @@ interface OpenTransaction {
 }
 
 export class PgSql {
-  private readonly open = new AsyncLocalStorage<OpenTransaction>();
+  private readonly open = new ScopedContext<OpenTransaction>();
   /** Statement text → prepared statement name, the same on every connection of this pool. */
   private readonly names = new Map<string, string>();
 
@@ -48,7 +48,7 @@ export class PgSql {
 
   /** Runs `fn` in one transaction (all or nothing); nested, in a savepoint of the outer one. */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    const outer = this.open.getStore();
+    const outer = this.open.get();
     if (outer) {
       const name = `sp${outer.depth + 1}`;
       await outer.client.query(`SAVEPOINT ${name}`);
@@ -80,7 +80,7 @@ export class PgSql {
 
   /** True while the caller runs inside `transaction()`. */
   get inTransaction(): boolean {
-    return this.open.getStore() !== undefined;
+    return this.open.get() !== undefined;
   }
 
   /**
@@ -108,7 +108,7 @@ export class PgSql {
   }
 
   private client(): pg.Pool | pg.PoolClient {
-    return this.open.getStore()?.client ?? this.pool;
+    return this.open.get()?.client ?? this.pool;
   }
 }
 
