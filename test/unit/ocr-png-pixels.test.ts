@@ -1,4 +1,4 @@
-/** The page splitter's PNG decoder (png-pixels.ts) against the canvas and hand-built PNGs of every colour type. */
+/** The page splitter's PNG decoding (png-pixels.ts, pngjs) against the canvas and hand-built PNGs of every colour type. */
 import { crc32, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodePng } from '../../server/ocr/png-pixels.js';
@@ -28,6 +28,15 @@ function png(width: number, height: number, depth: number, colourType: number, r
   ]);
 }
 
+/**
+ * A 2x1 8-bit grey image, Adam7-interlaced: pass 1 holds pixel (0,0), passes 2-5 are empty for this size,
+ * pass 6 holds pixel (1,0), pass 7 (odd rows) is empty.
+ */
+function adam7Grey2x1(first: number, second: number): Buffer {
+  const interlacedRows = [[first], [second]];
+  return png(2, 1, 8, 0, interlacedRows, [], 1);
+}
+
 const rgbOf = (rgba: Uint8Array) => Array.from({ length: rgba.length / 4 }, (_, i) => [rgba[i * 4], rgba[i * 4 + 1], rgba[i * 4 + 2], rgba[i * 4 + 3]]);
 
 describe('decodePng', () => {
@@ -48,12 +57,17 @@ describe('decodePng', () => {
     expect(rgbOf(decodePng(png(1, 1, 8, 6, [[0, 0, 0, 128]]), 100)!.rgba)).toEqual([[127, 127, 127, 255]]);
   });
 
-  it('declines corrupt, truncated, interlaced and oversized files instead of failing', () => {
+  it('reads an interlaced (Adam7) file as the same pixels', () => {
+    const plain = decodePng(png(2, 1, 8, 0, [[0, 200]]), 100)!;
+    const interlaced = decodePng(adam7Grey2x1(0, 200), 100)!;
+    expect(rgbOf(interlaced.rgba)).toEqual(rgbOf(plain.rgba));
+  });
+
+  it('declines corrupt, truncated and oversized files instead of failing', () => {
     const good = encodeImage(renderText(['some text']), 'png');
     expect(decodePng(Buffer.concat([good.subarray(0, 40), Buffer.alloc(200, 7)]), 1e7)).toBeUndefined();
     expect(decodePng(good.subarray(0, good.length - 40), 1e7)).toBeUndefined();
     expect(decodePng(encodeImage(renderText(['some text']), 'jpeg'), 1e7)).toBeUndefined();
-    expect(decodePng(png(2, 1, 8, 0, [[0, 200]], [], 1), 100)).toBeUndefined();
     expect(decodePng(good, 1000)).toBeUndefined();
   });
 });
