@@ -11,11 +11,11 @@
  * of at least `minPixels` are split: below that the split costs more than it saves. The first split-worthy page
  * starts the rest of the pool in the background, so that the next pages find idle workers.
  */
-import { imageSize } from 'image-size';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CpuHeadroom, type Headroom } from './cpu-headroom.js';
 import type { OcrEngine, OcrPageResult, RecognizeOptions } from './ocr-engine.js';
+import { pixelsOf } from './image-pixels.js';
 import type { PageSplitter, SplitBand } from './page-splitter.js';
 import type { TesseractPool } from './tesseract-pool.js';
 
@@ -123,13 +123,4 @@ function joinBands(bands: readonly SplitBand[], results: readonly OcrPageResult[
 /** A PNG, by its signature. */
 function splittable(image: Uint8Array): boolean {
   return [0x89, 0x50, 0x4e, 0x47].every((byte, i) => image[i] === byte);
-}
-
-function pixelsOf(image: Uint8Array): number {
-  try {
-    const { width, height } = imageSize(image);
-    return width * height;
-  } catch {
-    return 0;
-  }
 }

@@ -25,9 +25,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Worker as ThreadWorker } from 'node:worker_threads';
-import { imageSize } from 'image-size';
 import Tesseract from 'tesseract.js';
 import { OcrBusyError, OcrEngineError, OcrInputError, type OcrEngine, type OcrPageResult, type RecognizeOptions } from './ocr-engine.js';
+import { pixelsOf } from './image-pixels.js';
 
 export interface TesseractPoolOptions {
   /** Most workers (and so pages recognised at once). */
@@ -280,15 +280,6 @@ export class TesseractPool implements OcrEngine {
     slot.pages = 0;
     slot.largestPixels = 0;
     await worker?.terminate().catch(() => undefined);
-  }
-}
-
-function pixelsOf(image: Uint8Array): number {
-  try {
-    const { width, height } = imageSize(image);
-    return width * height;
-  } catch {
-    return 0;
   }
 }
 
