@@ -18,28 +18,17 @@ import { SESSION_COOKIE } from '../authenticate-request.js';
 export const UNLIMITED_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/v1/health', '/media/healthz', '/metrics']);
 
 /**
- * Credential → bucket key, kept per app so that a client's requests do not each hash their credential again
- * (SHA-256 was a few µs of every limited request). Bounded: emptied when full, so many credentials cannot grow it.
+ * The rate-limit bucket of a request: its credential's SHA-256 (never the credential itself: no raw key is kept
+ * in the limiter's memory, not even in a cache), or its address when it has none.
  */
-export class ClientKeys {
-  private static readonly KEPT = 1024;
-  private readonly keys = new Map<string, string>();
-
-  of(ctx: AppContext): string {
-    const headers = ctx.req.headers;
-    const authorization = headers.authorization;
-    const bearer = authorization ? /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim() : undefined;
-    const apiKey = headers['x-api-key'];
-    const credential = bearer || (typeof apiKey === 'string' ? apiKey : '') || (headers.cookie ? ctx.cookies.get(SESSION_COOKIE) : undefined);
-    if (!credential) return `a:${ctx.socket.remoteAddress ?? 'unknown'}`;
-    let key = this.keys.get(credential);
-    if (key === undefined) {
-      key = `c:${createHash('sha256').update(credential).digest('base64url').slice(0, 22)}`;
-      if (this.keys.size >= ClientKeys.KEPT) this.keys.clear();
-      this.keys.set(credential, key);
-    }
-    return key;
-  }
+export function clientKey(ctx: AppContext): string {
+  const headers = ctx.req.headers;
+  const authorization = headers.authorization;
+  const bearer = authorization ? /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim() : undefined;
+  const apiKey = headers['x-api-key'];
+  const credential = bearer || (typeof apiKey === 'string' ? apiKey : '') || (headers.cookie ? ctx.cookies.get(SESSION_COOKIE) : undefined);
+  if (!credential) return `a:${ctx.socket.remoteAddress ?? 'unknown'}`;
+  return `c:${createHash('sha256').update(credential).digest('base64url').slice(0, 22)}`;
 }
 
 /** A duration as OpenAI writes it in `x-ratelimit-reset-requests` (Go's format: `20ms`, `1.5s`, `6m0s`). */
@@ -69,7 +58,6 @@ function rateLimited(decision: RateDecision, headers: Record<string, string>): A
 }
 
 export function limits(service: LimitsService): AppMiddleware {
-  const clients = new ClientKeys();
   /** Admitted (or refused) by `decision`; holds a place in the queue until the rest of the chain settles. */
   const proceed = (ctx: AppContext, next: () => Promise<unknown>, decision: RateDecision): Promise<unknown> => {
     const headers = rateLimitHeaders(decision);
@@ -97,7 +85,7 @@ export function limits(service: LimitsService): AppMiddleware {
   // Not async: without Redis the rate decision is synchronous, and the request pays one Promise here, not an
   // async frame and its awaits.
   const limited = (ctx: AppContext, next: () => Promise<unknown>): Promise<unknown> => {
-    const admitted = service.admitRate(clients.of(ctx));
+    const admitted = service.admitRate(clientKey(ctx));
     return admitted instanceof Promise ? admitted.then((decision) => proceed(ctx, next, decision)) : proceed(ctx, next, admitted);
   };
   return (ctx, next) => (UNLIMITED_PATHS.has(ctx.path) ? next() : limited(ctx, next));
