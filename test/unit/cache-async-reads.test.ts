@@ -48,6 +48,8 @@ function context(id: string) {
     body: undefined as unknown,
     set: (name: string, value: string) => (headers[name.toLowerCase()] = value),
     get: (name: string) => headers[`request:${name.toLowerCase()}`] ?? '',
+    req: { headers: {} as Record<string, string> },
+    res: { setHeader: (name: string, value: string) => (headers[name.toLowerCase()] = value) },
   };
 }
 
