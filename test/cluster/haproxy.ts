@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { endChild, freePort, unprivilegedUser } from './service-process.js';
+import { endChild, freePort, unprivilegedUser, waitUntilReady } from './service-process.js';
 
 export interface HaproxyOptions {
   /** The replicas' ports on 127.0.0.1. */
@@ -93,16 +93,7 @@ export async function startHaproxy(options: HaproxyOptions): Promise<Haproxy> {
       .filter((cells) => cells[at('pxname')] === 'replicas' && cells[at('svname')] !== 'BACKEND')
       .map((cells) => ({ name: cells[at('svname')]!, status: cells[at('status')]! }));
   };
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      await states();
-      break;
-    } catch {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`haproxy did not start: ${log}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  await waitUntilReady(child, () => states().then(() => true, () => false), { name: 'haproxy', timeoutMs: 10_000, intervalMs: 50, log: () => log });
   return {
     url,
     pid: child.pid,

@@ -18,7 +18,7 @@ import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { endChild, freePort, unprivilegedUser } from './service-process.js';
+import { endChild, freePort, unprivilegedUser, waitUntilReady } from './service-process.js';
 
 export interface PostgresServer {
   /** A superuser's URL of the server's `postgres` database. */
@@ -145,21 +145,17 @@ async function waitReady(url: string, child: ChildProcess): Promise<void> {
   let log = '';
   child.stdout!.on('data', (chunk: Buffer) => (log += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  const deadline = Date.now() + 30_000;
-  while (!exited && Date.now() < deadline) {
+  await waitUntilReady(child, async () => {
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
     try {
       await client.connect();
-      await client.end();
-      return;
+      return true;
     } catch {
+      return false;
+    } finally {
       await client.end().catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 50));
     }
-  }
-  throw new Error(`PostgreSQL did not start${exited ? ' (it exited)' : ''}: ${log}`);
+  }, { name: 'PostgreSQL', timeoutMs: 30_000, intervalMs: 50, log: () => log });
 }
 
 /** Fast shutdown (SIGINT: roll back open transactions, disconnect clients), SIGKILL if it lingers. */

@@ -16,7 +16,7 @@ import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { endChild, freePort, unprivilegedUser } from './service-process.js';
+import { endChild, freePort, unprivilegedUser, waitUntilReady } from './service-process.js';
 
 export interface RedisServer {
   /** `redis://127.0.0.1:<port>`. */
@@ -117,17 +117,7 @@ async function waitReady(port: number, child: ChildProcess): Promise<void> {
   let log = '';
   child.stdout!.on('data', (chunk: Buffer) => (log += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  child.once('error', (error) => {
-    exited = true;
-    log += String(error);
-  });
-  const deadline = Date.now() + 10_000;
-  while (!exited && Date.now() < deadline) {
-    if (await ping(port)) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`redis-server did not start${exited ? ' (it exited)' : ''}: ${log}`);
+  child.once('error', (error) => (log += String(error)));
+  await waitUntilReady(child, () => ping(port), { name: 'redis-server', timeoutMs: 10_000, intervalMs: 25, log: () => log });
 }
 

@@ -1,10 +1,11 @@
 /**
- * What the test services (PostgreSQL, Redis, haproxy) have in common: a free loopback port, an unprivileged user
- * to run as when the tests run as root, and ending a child process.
+ * What the test services (PostgreSQL, Redis, haproxy, Prometheus) have in common: a free loopback port, an
+ * unprivileged user to run as when the tests run as root, waiting until one answers, and ending a child process.
  */
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** As root: the first of `names` that exists in /etc/passwd (its uid and gid); otherwise none (run as ourselves). */
 export function unprivilegedUser(...names: string[]): { uid: number; gid: number } | undefined {
@@ -41,4 +42,26 @@ export async function endChild(child: ChildProcess, signal: NodeJS.Signals, kill
   const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
   await exited;
   clearTimeout(timer);
+}
+
+export interface ReadyOptions {
+  /** Named in the error. */
+  name: string;
+  timeoutMs: number;
+  intervalMs: number;
+  /** What the process printed so far (for the error). */
+  log: () => string;
+}
+
+/** Asks `ready` until it answers true; fails, with the process's output, once it has exited or the time is up. */
+export async function waitUntilReady(child: ChildProcess, ready: () => Promise<boolean>, options: ReadyOptions): Promise<void> {
+  let exited = child.exitCode !== null || child.signalCode !== null;
+  child.once('exit', () => (exited = true));
+  child.once('error', () => (exited = true));
+  const deadline = Date.now() + options.timeoutMs;
+  while (!exited && Date.now() < deadline) {
+    if (await ready()) return;
+    await sleep(options.intervalMs);
+  }
+  throw new Error(`${options.name} did not start${exited ? ' (it exited)' : ''}: ${options.log()}`);
 }

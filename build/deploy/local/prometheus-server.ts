@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { chown, copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { endChild, freePort, unprivilegedUser } from '../../../test/cluster/service-process.js';
+import { endChild, freePort, unprivilegedUser, waitUntilReady } from '../../../test/cluster/service-process.js';
 
 export const PROMETHEUS_BIN = process.env.JAN_PROMETHEUS ?? '/usr/bin/prometheus';
 
@@ -89,15 +89,11 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
       await endChild(child, 'SIGTERM');
       await rm(folder, { recursive: true, force: true });
     };
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const ready = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
-      if (ready) break;
-      if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
-        await stop();
-        throw new Error(`prometheus did not start: ${log}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    try {
+      await waitUntilReady(child, () => fetch(`${url}/-/ready`).then((r) => r.ok, () => false), { name: 'prometheus', timeoutMs: 30_000, intervalMs: 100, log: () => log });
+    } catch (error) {
+      await stop();
+      throw error;
     }
     return {
       url,
