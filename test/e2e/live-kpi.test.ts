@@ -28,16 +28,19 @@ describe.skipIf(!hasChromium)('live KPIs in the dashboard (Chromium)', () => {
     const { routes } = (await snapshot.json()) as { routes: { method: string; route: string; count: number }[] };
     const expected = routes.find((r) => r.method === 'GET' && r.route === '/v1/health')!.count;
     expect(expected).toBeGreaterThanOrEqual(HEALTH_CALLS);
-    const healthRow = page.getByRole('row').filter({ hasText: '/v1/health' });
+    // Rows are looked for in their own card: other cards (errors per endpoint, slowest from rollups) may list
+    // the same route.
+    const perEndpoint = page.getByRole('region', { name: 'Request rate per endpoint', exact: true });
+    const healthRow = perEndpoint.getByRole('row').filter({ hasText: '/v1/health' });
     await waitForText(healthRow.locator('td').last(), expected.toLocaleString('en-US'));
     expect(await requests.textContent()).not.toBe(before);
-    expect(await page.getByRole('row').filter({ hasText: '/v1/conversations/:id/items' }).count()).toBeGreaterThan(0);
+    expect(await perEndpoint.getByRole('row').filter({ hasText: '/v1/conversations/:id/items' }).count()).toBeGreaterThan(0);
     const statuses = await page.getByRole('list', { name: 'Responses per status code' }).textContent();
     expect(statuses).toContain('404');
     expect(statuses).toContain('401');
 
     await goTo(page, 'sla', 'SLA');
-    const slaRow = page.getByRole('row').filter({ hasText: '/v1/health' });
+    const slaRow = page.getByRole('region', { name: 'Endpoints', exact: true }).getByRole('row').filter({ hasText: '/v1/health' });
     await slaRow.waitFor();
     expect(await slaRow.locator('.badge').textContent()).not.toBe('Idle');
     expect(problems).toEqual([]);
