@@ -8,7 +8,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
  * "layers only point downward"). A domain is reached from outside only through its index.ts.
  */
 const domains = ['analysis', 'anthropic', 'auth', 'cache', 'cluster', 'conversations', 'engines', 'health', 'hub', 'inference', 'kpi', 'lan', 'lifecycle', 'limits', 'media', 'models', 'ollama', 'settings', 'team', 'usage'];
-const floors = ['api', 'config', 'errors', 'log', 'metrics', 'net', 'ocr', 'runtime', 'store'];
+const floors = ['api', 'config', 'errors', 'log', 'metrics', 'net', 'ocr', 'runtime', 'store', 'threads'];
 const deepDomainImports = domains.flatMap((d) => [`**/${d}/*`, `!**/${d}/index.js`]);
 const httpAndKoa = ['koa', '@koa/*', 'koa-*', 'node:http', 'http', 'node:https', 'https', '@tus/*', 'busboy', 'raw-body'];
 const above = (...folders) => folders.map((f) => `**/${f}/**`);
@@ -46,8 +46,8 @@ const layerRules = [
     patterns: [...above('http', 'store', 'runtime', 'ocr', ...domains), 'koa', '@koa/*', 'koa-*', 'node-llama-cpp'],
   },
   {
-    files: ['server/metrics/**/*.ts', 'server/config/**/*.ts', 'server/log/**/*.ts', 'server/errors/**/*.ts'],
-    message: 'Metrics, config, logging and errors are floors every layer may use; they use none above them.',
+    files: ['server/metrics/**/*.ts', 'server/config/**/*.ts', 'server/log/**/*.ts', 'server/errors/**/*.ts', 'server/threads/**/*.ts'],
+    message: 'Metrics, config, logging, errors and worker-thread start-up are floors every layer may use; they use none above them.',
     patterns: [...above('http', 'store', 'runtime', 'ocr', 'net', ...domains), ...httpAndKoa, 'node-llama-cpp', 'better-sqlite3'],
   },
   {

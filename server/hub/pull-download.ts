@@ -1,18 +1,19 @@
 /**
- * Downloads one file of a pull into its `.part` file, resuming: bytes already in the part file are hashed
- * and kept, and the rest is asked for with `Range`. The SHA-256 is computed as the bytes arrive (no second
- * pass over a finished download) and checked against the hub's LFS object id; a mismatch deletes the part
+ * Downloads one file of a pull into its `.part` file, resuming: bytes already in the part file are kept, and
+ * the rest is asked for with `Range`. The SHA-256 of the whole part file is computed on a worker thread that
+ * follows the file as it is written (part-file-hasher.ts: no second pass over a finished download, and not on
+ * this thread) and checked against the hub's LFS object id; a mismatch deletes the part
  * file, since its bytes cannot be trusted for another resume. A dropped connection is retried a few times
  * (each retry resumes where the part file ends) before the pull fails.
  */
-import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { stat, truncate, unlink } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FetchError } from '../net/index.js';
 import type { HubClient } from './hub-client.js';
+import type { PartFileHasher, PartHash } from './part-file-hasher.js';
 
 export interface PullFile {
   name: string;
@@ -26,6 +27,7 @@ export class ChecksumError extends Error {
 
 export interface DownloadOptions {
   client: HubClient;
+  hasher: PartFileHasher;
   repo: string;
   file: PullFile;
   partPath: string;
@@ -58,47 +60,50 @@ export async function downloadFile(options: DownloadOptions): Promise<void> {
   }
 }
 
-async function downloadOnce({ client, repo, file, partPath, signal, onBytes, onVerifying }: DownloadOptions): Promise<void> {
+async function downloadOnce({ client, hasher, repo, file, partPath, signal, onBytes, onVerifying }: DownloadOptions): Promise<void> {
   let have = (await stat(partPath).catch(() => undefined))?.size ?? 0;
   if (have > file.size) {
     await truncate(partPath, 0);
     have = 0;
   }
-  let hash = createHash('sha256');
-  if (have > 0) await hashFile(partPath, hash, signal);
-  onBytes(have);
-  if (have < file.size || file.size === 0) {
-    const response = await client.openFile(repo, file.name, { startAt: have, signal });
-    if (response.offset === 0 && have > 0) {
-      hash = createHash('sha256'); // the server sent the whole file: start the part file again
-      have = 0;
+  let hash: PartHash | undefined;
+  try {
+    hash = hasher.follow(partPath);
+    onBytes(have);
+    if (have < file.size || file.size === 0) {
+      const response = await client.openFile(repo, file.name, { startAt: have, signal });
+      if (response.offset === 0 && have > 0) {
+        // The server sent the whole file: the part file starts again, and so does its hash.
+        hash.drop();
+        await truncate(partPath, 0);
+        hash = hasher.follow(partPath);
+        have = 0;
+      }
+      let received = have;
+      const tap = new Transform({
+        // 1 MiB buffers on the way to the disk: with the 16 KiB defaults the download waited on each small write.
+        highWaterMark: BUFFER_BYTES,
+        transform(chunk: Buffer, _encoding, callback) {
+          received += chunk.length;
+          onBytes(received);
+          hash!.grew(chunk.length);
+          callback(null, chunk);
+        },
+      });
+      await pipeline(response.body, tap, createWriteStream(partPath, { flags: have > 0 ? 'a' : 'w', highWaterMark: BUFFER_BYTES }), { signal });
     }
-    let received = have;
-    // 1 MiB buffers on the way to the disk: with the 16 KiB defaults the download waited on each small write.
-    const tap = new Transform({
-      highWaterMark: BUFFER_BYTES,
-      transform(chunk: Buffer, _encoding, callback) {
-        hash.update(chunk);
-        received += chunk.length;
-        onBytes(received);
-        callback(null, chunk);
-      },
-    });
-    await pipeline(response.body, tap, createWriteStream(partPath, { flags: have > 0 ? 'a' : 'w', highWaterMark: BUFFER_BYTES }), { signal });
+    onVerifying?.();
+    const { digest, bytes } = await hash.digest();
+    hash = undefined;
+    if (bytes !== file.size || (file.sha256 !== null && digest !== file.sha256)) {
+      await unlink(partPath).catch(() => undefined);
+      throw new ChecksumError(
+        bytes !== file.size
+          ? `${file.name} arrived with ${bytes} bytes, not the ${file.size} the hub lists; the download was deleted.`
+          : `${file.name} failed its SHA-256 check (got ${digest}, the hub lists ${file.sha256}); the download was deleted.`,
+      );
+    }
+  } finally {
+    hash?.drop();
   }
-  onVerifying?.();
-  const size = (await stat(partPath)).size;
-  const digest = hash.digest('hex');
-  if (size !== file.size || (file.sha256 !== null && digest !== file.sha256)) {
-    await unlink(partPath).catch(() => undefined);
-    throw new ChecksumError(
-      size !== file.size
-        ? `${file.name} arrived with ${size} bytes, not the ${file.size} the hub lists; the download was deleted.`
-        : `${file.name} failed its SHA-256 check (got ${digest}, the hub lists ${file.sha256}); the download was deleted.`,
-    );
-  }
-}
-
-async function hashFile(path: string, hash: Hash, signal: AbortSignal): Promise<void> {
-  for await (const chunk of createReadStream(path, { signal }) as AsyncIterable<Buffer>) hash.update(chunk);
 }

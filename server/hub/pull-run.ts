@@ -11,12 +11,14 @@ import { asStorageFull, isStorageFull } from '../errors/storage-errors.js';
 import type { ModelPullRow } from '../store/model-pulls-repo.js';
 import type { HubClient } from './hub-client.js';
 import { hubError } from './hub-errors.js';
+import type { PartFileHasher } from './part-file-hasher.js';
 import { downloadFile, type PullFile } from './pull-download.js';
 import { pullFiles } from './pull-object.js';
 import type { RunningPull } from './running-pull.js';
 
 export interface PullRunDeps {
   client: HubClient;
+  hasher: PartFileHasher;
   modelsDir: string;
   partPath(file: PullFile): string;
   targetPath(file: PullFile): string;
@@ -34,7 +36,7 @@ export async function runPull(deps: PullRunDeps, running: RunningPull): Promise<
     let before = 0;
     for (const file of files) {
       await downloadFile({
-        client: deps.client, repo: row.repo, file, partPath: deps.partPath(file), signal,
+        client: deps.client, hasher: deps.hasher, repo: row.repo, file, partPath: deps.partPath(file), signal,
         onBytes: (bytes) => running.progress(before + bytes),
         // Not awaited (the callback is synchronous); the next write of this pull waits for it, and a failure is logged there.
         onVerifying: () => void running.save({ status: 'verifying', bytes_done: running.bytesDone }).catch(() => undefined),

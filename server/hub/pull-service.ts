@@ -20,6 +20,7 @@ import { FetchError } from '../net/index.js';
 import type { ModelPullRow, ModelPullsRepo } from '../store/model-pulls-repo.js';
 import type { RepoApi } from '../store/store.js';
 import { hubError } from './hub-errors.js';
+import { PartFileHasher } from './part-file-hasher.js';
 import type { HubService } from './hub-service.js';
 import { parseModelRef, pickQuantization, type PullRequestInput } from './model-ref.js';
 import type { PullFile } from './pull-download.js';
@@ -52,11 +53,12 @@ export class PullService {
   private closed = false;
   private readonly now: () => number;
   private readonly runDeps: PullRunDeps;
+  private readonly hasher = new PartFileHasher();
 
   constructor(private readonly options: PullServiceOptions) {
     this.now = options.now ?? Date.now;
     this.runDeps = {
-      client: options.hub.client, modelsDir: options.modelsDir, retryDelayMs: options.retryDelayMs, logger: options.logger,
+      client: options.hub.client, hasher: this.hasher, modelsDir: options.modelsDir, retryDelayMs: options.retryDelayMs, logger: options.logger,
       partPath: (file) => this.partPath(file), targetPath: (file) => this.targetPath(file),
     };
   }
@@ -186,6 +188,7 @@ export class PullService {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.running.keys()].map((id) => this.stop(id, 'closing')));
+    await this.hasher.close();
     this.events.close();
   }
 

@@ -6,7 +6,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { SplitAnswer, SplitRequest } from './page-split-worker.js';
-import { spawnSiblingWorker } from './spawn-worker.js';
+import { spawnSiblingWorker } from '../threads/spawn-worker.js';
 
 export type SplitBand = SplitAnswer['bands'][number];
 

@@ -13,7 +13,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { PdfErrorCode, PdfMessage, PdfRequest, RenderedImage, ScaleImageRequest, WorkerRequest } from './pdf-worker.js';
-import { spawnSiblingWorker } from './spawn-worker.js';
+import { spawnSiblingWorker } from '../threads/spawn-worker.js';
 
 export type { RenderedImage } from './pdf-worker.js';
 
