@@ -8,7 +8,6 @@
  */
 import { createWriteStream } from 'node:fs';
 import { stat, truncate, unlink } from 'node:fs/promises';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FetchError } from '../net/index.js';
@@ -71,26 +70,24 @@ async function downloadOnce({ client, hasher, repo, file, partPath, signal, onBy
     hash = hasher.follow(partPath);
     onBytes(have);
     if (have < file.size || file.size === 0) {
-      const response = await client.openFile(repo, file.name, { startAt: have, signal });
+      // Progress and the hasher's nudges come from the fetcher's own count of the body (no stage of ours in between).
+      let reported = have;
+      const onProgress = (bytesOfFile: number) => {
+        hash!.grew(bytesOfFile - reported);
+        reported = bytesOfFile;
+        onBytes(bytesOfFile);
+      };
+      const response = await client.openFile(repo, file.name, { startAt: have, signal, onProgress });
       if (response.offset === 0 && have > 0) {
         // The server sent the whole file: the part file starts again, and so does its hash.
         hash.drop();
         await truncate(partPath, 0);
         hash = hasher.follow(partPath);
         have = 0;
+        reported = 0;
       }
-      let received = have;
-      const tap = new Transform({
-        // 1 MiB buffers on the way to the disk: with the 16 KiB defaults the download waited on each small write.
-        highWaterMark: BUFFER_BYTES,
-        transform(chunk: Buffer, _encoding, callback) {
-          received += chunk.length;
-          onBytes(received);
-          hash!.grew(chunk.length);
-          callback(null, chunk);
-        },
-      });
-      await pipeline(response.body, tap, createWriteStream(partPath, { flags: have > 0 ? 'a' : 'w', highWaterMark: BUFFER_BYTES }), { signal });
+      // 1 MiB buffered toward the disk: with the 16 KiB default the download waited on each small write.
+      await pipeline(response.body, createWriteStream(partPath, { flags: have > 0 ? 'a' : 'w', highWaterMark: BUFFER_BYTES }), { signal });
     }
     onVerifying?.();
     const { digest, bytes } = await hash.digest();

@@ -44,7 +44,7 @@ describe('PartFileHasher', () => {
     const path = join(dir, 'x.part');
     writeFileSync(path, bytes);
     const first = await hasher.follow(path).digest();
-    bytes[12_345] ^= 0xff;
+    bytes.writeUInt8(bytes[12_345]! ^ 0xff, 12_345);
     writeFileSync(path, bytes);
     const second = await hasher.follow(path).digest();
     expect(second.digest).not.toBe(first.digest);
