@@ -76,7 +76,8 @@ export class SqliteStore implements Store {
   private readonly feed = new ChangeFeed();
   private readonly gate: SqliteGate;
   /** Touches the database (a liveness check) and reads the journal mode, prepared once: `db.pragma()` prepares on every call. */
-  private readonly journalModeStmt;
+  private readonly pingStmt;
+  private readonly journalMode: string;
 
   constructor(private readonly db: Database.Database, onQuery?: QueryObserver) {
     this.schemaVersion = migrate(db);
@@ -114,7 +115,9 @@ export class SqliteStore implements Store {
     this.idOwners = gate.facade(new IdOwnersRepo(db, timer));
     this.modelPulls = gate.facade(new ModelPullsRepo(db, timer));
     this.maintenance = gate.facade(new DatabaseMaintenance(db));
-    this.journalModeStmt = db.prepare('PRAGMA journal_mode').pluck();
+    this.pingStmt = db.prepare('SELECT 1').pluck();
+    // Read once: only this connection sets it (at open), and a prepared PRAGMA is prepared again on every run.
+    this.journalMode = String(db.pragma('journal_mode', { simple: true }));
   }
 
   transaction<T>(fn: () => Promise<T>): Promise<T> {
@@ -123,7 +126,8 @@ export class SqliteStore implements Store {
 
   async health(): Promise<StoreHealth> {
     try {
-      return { ok: true, schemaVersion: this.schemaVersion, journalMode: String(this.journalModeStmt.get()) };
+      this.pingStmt.get();
+      return { ok: true, schemaVersion: this.schemaVersion, journalMode: this.journalMode };
     } catch (error) {
       return { ok: false, schemaVersion: this.schemaVersion, journalMode: 'unknown', error: (error as Error).message };
     }
