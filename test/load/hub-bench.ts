@@ -43,6 +43,7 @@ const rounds = Number(values.rounds);
 
 interface Child {
   url: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -72,7 +73,7 @@ async function startServer(dataDir: string, hubUrl: string): Promise<Child> {
     });
   });
   return {
-    url,
+    url, pid: child.pid!,
     async stop() {
       child.kill('SIGTERM');
       await exited;
@@ -99,12 +100,39 @@ async function removeModel(url: string, id: string): Promise<void> {
   if (response.status !== 200) throw new Error(`deleting ${id}: ${response.status} ${await response.text()}`);
 }
 
-function curlMs(fileUrl: string, out: string): Promise<number> {
+/**
+ * CPU (user + system, all threads) a process has used so far, from /proc; null where there is no /proc.
+ * CPU is the figure load disturbs least: on 2 cores the stand-in's sending and the receiver share them.
+ */
+function processCpuMs(pid: number): number | null {
+  try {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th, in clock ticks.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ, 100 on every Linux architecture Node supports
+
+/**
+ * curl's wall time, and its CPU from the shell's `times` (children's user and system time). bash's own
+ * start-up (about a millisecond) counts in curl's wall time.
+ */
+function curlRun(fileUrl: string, out: string): Promise<{ ms: number; cpuMs: number | null }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const curl = spawn('curl', ['-sSfL', '-o', out, fileUrl], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const curl = spawn('bash', ['-c', 'curl -sSfL -o "$1" "$2" && times', 'curl', out, fileUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let printed = '';
+    curl.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
     curl.once('error', reject);
-    curl.once('exit', (code) => (code === 0 ? resolve(performance.now() - started) : reject(new Error(`curl exited with ${code}`))));
+    curl.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`curl exited with ${code}`));
+      const ms = performance.now() - started;
+      // `times` prints the shell's own user/system line, then its children's: "0m0.012s 0m0.120s".
+      const seconds = [...(printed.trim().split('\n')[1] ?? '').matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+      resolve({ ms, cpuMs: seconds.length === 2 ? (seconds[0]! + seconds[1]!) * 1000 : null });
+    });
   });
 }
 
@@ -128,18 +156,27 @@ async function main(): Promise<void> {
 
     const curlRuns: number[] = [];
     const pullRuns: number[] = [];
+    const cpu = { curl: [] as number[], pull: [] as number[], sendingCurl: [] as number[], sendingPull: [] as number[] };
     for (let i = 0; i < rounds; i++) {
       // Alternate which goes first, so neither always meets a warmer page cache.
       const order = i % 2 === 0 ? ['curl', 'pull'] : ['pull', 'curl'];
       for (const which of order) {
+        const sendingBefore = process.cpuUsage();
         if (which === 'curl') {
-          curlRuns.push(await curlMs(`${standin.hubUrl}/bench/Big-GGUF/resolve/main/big-F16.gguf`, join(scratch, 'curl.gguf')));
+          const run = await curlRun(`${standin.hubUrl}/bench/Big-GGUF/resolve/main/big-F16.gguf`, join(scratch, 'curl.gguf'));
+          curlRuns.push(run.ms);
+          if (run.cpuMs !== null) cpu.curl.push(run.cpuMs);
           rmSync(join(scratch, 'curl.gguf'));
         } else {
+          const serverBefore = processCpuMs(server.pid);
           const pulled = await pullMs(server.url, 'hf.co/bench/Big-GGUF:F16');
+          const serverAfter = processCpuMs(server.pid);
           pullRuns.push(pulled.ms);
+          if (serverBefore !== null && serverAfter !== null) cpu.pull.push(serverAfter - serverBefore);
           await removeModel(server.url, pulled.modelId);
         }
+        const sending = process.cpuUsage(sendingBefore);
+        (which === 'curl' ? cpu.sendingCurl : cpu.sendingPull).push((sending.user + sending.system) / 1000);
         process.stderr.write(`bench: round ${i + 1} ${which}: ${(which === 'curl' ? curlRuns : pullRuns).at(-1)!.toFixed(0)} ms\n`);
       }
     }
@@ -159,6 +196,9 @@ async function main(): Promise<void> {
       `Pull throughput, ${(bytes / 1e6).toFixed(1)} MB through the stand-in's 302 to its CDN host (median of ${rounds}):`,
       `  curl -L            ${curlMedian.toFixed(0).padStart(7)} ms  ${mbps(curlMedian).toFixed(0).padStart(5)} MB/s`,
       `  POST /v1/models/pull ${pullMedian.toFixed(0).padStart(5)} ms  ${mbps(pullMedian).toFixed(0).padStart(5)} MB/s   ratio pull/curl throughput ${(curlMedian / pullMedian).toFixed(2)}x (goal >= 0.9x)`,
+      ...(cpu.curl.length > 0 && cpu.pull.length > 0
+        ? [`  CPU per transfer (median, all threads): curl ${median(cpu.curl).toFixed(0)} ms, the server ${median(cpu.pull).toFixed(0)} ms (pull request, hub calls, receive, write, SHA-256); the stand-in sending: ${median(cpu.sendingCurl).toFixed(0)} / ${median(cpu.sendingPull).toFixed(0)} ms`]
+        : []),
       `Small model (${(small.bytes / 1e6).toFixed(1)} MB): pull ${pulledSmall.ms.toFixed(0)} ms, then load + first token ${first.ttftMs.toFixed(0)} ms: ${(pulledSmall.ms + first.ttftMs).toFixed(0)} ms from pull start to first token (chat total ${chatMs.toFixed(0)} ms)`,
       `  load average (1, 5, 15 min): before ${loadBefore.map((l) => l.toFixed(2)).join(', ')}; after ${loadAfter.map((l) => l.toFixed(2)).join(', ')} on ${cpus().length} CPUs`,
     ];
@@ -168,6 +208,7 @@ async function main(): Promise<void> {
       suite: 'hub', startedAt: startedAt.toISOString(), command: ['npm run bench -- hub', ...process.argv.slice(2)].join(' '),
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, loadAverageBefore: loadBefore, loadAverageAfter: loadAfter },
       throughput: { bytes, rounds, curlMs: curlRuns, pullMs: pullRuns, curlMedianMs: curlMedian, pullMedianMs: pullMedian, ratio: curlMedian / pullMedian },
+      cpuMs: cpu,
       firstToken: { bytes: small.bytes, pullMs: pulledSmall.ms, ttftMs: first.ttftMs, totalMs: pulledSmall.ms + first.ttftMs },
     });
     process.stdout.write(`Saved ${file}\n`);
