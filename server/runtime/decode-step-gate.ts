@@ -21,11 +21,13 @@
  */
 export const WHOLE_PROMPT_TOKENS = 256;
 /**
- * Prompt tokens a long newcomer prompt evaluates per step while other generations are running. On a 2-core
- * machine at one thread a 55M F16 model fills about 500 prompt tokens/s, so a 32-token chunk adds ~65 ms
- * to the others' step (a 256-token one added ~450 ms: inter-token p99 14x p50 in the join scenario).
+ * Prompt tokens a long newcomer prompt evaluates per step while other generations are running. On this
+ * 2-core machine at one thread a 55M F16 model is compute-bound: a prompt token in a chunk costs about what a
+ * generated token does (~2.9 ms), so a chunk adds ~70 ms to the others' step. `bench -- inference --only
+ * joins` (4 streams, a 1,500-token prompt joining): chunk 64 gave inter-token p99/p50 12, 32 gave 3.1-3.4,
+ * 24 gives 2.0, 16 gives 1.6 with the newcomer's first token 1.5 s later than at 24.
  */
-export const SHARED_PROMPT_CHUNK = 32;
+export const SHARED_PROMPT_CHUNK = 24;
 
 export interface DecodeStepStats {
   /** Steps released (each one becomes one batched decode). */
